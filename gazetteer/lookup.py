@@ -1,0 +1,209 @@
+"""Candidate lookup: name -> ranked places from the embedded gazetteer.
+
+>>> from gazetteer import Gazetteer
+>>> best = Gazetteer().lookup("Deir al-Zor")
+>>> best.name, round(best.lat, 1), round(best.lon, 1)
+('دير الزور', 35.3, 40.1)
+
+Candidates come from three nets, widest last: the transliteration key
+(:func:`gazetteer.names.name_key`), its consonant skeleton, and a fuzzy search over all keys
+sharing the first letter. They are ranked by string similarity (rapidfuzz) of the keys, with
+weak priors from the kind of place and its population.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import threading
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from .names import name_key, plain, skeleton
+from .store import connect
+
+# How much of the score is the spelling and how much the kind/population prior.
+SIMILARITY_WEIGHT = 0.8
+KIND_PRIOR = {
+    "populated place": 1.0,
+    "airport/base": 0.9,
+    "neighbourhood": 0.8,
+    "country": 0.8,
+    "admin1": 0.75,
+    "admin2": 0.6,
+}
+OTHER_KIND_PRIOR = 0.5
+FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) below which a fuzzy key is not a candidate
+SHORT_KEY = 5  # keys this short allow no substitution in the fuzzy net
+SHORT_FUZZY_CUTOFF = 85
+SKELETON_LIMIT = 400  # a short skeleton ("bj") can match many keys; rank only this many
+EXACT_SPELLING_BONUS = 0.02  # the literal spelling beats another name folded to the same key
+ALIAS_BONUS = 0.1  # a curated alias is the project's answer for that spelling
+# Arabic writes no short vowels, so spellings with the same consonants are near-certainly one
+# name; only for skeletons long enough not to collide by chance.
+SKELETON_MIN = 3
+SKELETON_FLOOR = 0.8
+SKELETON_MIN_RATIO = 60
+
+_COLUMNS = "p.id, p.place_id, p.name, p.lat, p.lon, p.kind, p.country, p.admin1, p.admin2, p.population, p.source, p.importance"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One place a name may refer to, with how well it matched (score 0..1)."""
+
+    place_id: str
+    name: str
+    lat: float
+    lon: float
+    kind: str
+    country: str | None
+    admin1: str | None
+    admin2: str | None
+    population: int
+    source: str
+    matched: str  # the gazetteer spelling the query matched
+    score: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+THEATRE_PRIOR = {"SY": 1.0, "IQ": 1.0, "TR": 0.75, "JO": 0.75, "LB": 0.75, "IL": 0.7, "PS": 0.7, "SA": 0.7, "KW": 0.7, "IR": 0.7}
+WORLD_PRIOR = 0.5
+
+
+def prior(kind: str, importance: float, country: str | None) -> float:
+    """Weak preference (0..1) for towns over districts, for notable places, for the theatre."""
+    return (KIND_PRIOR.get(kind, OTHER_KIND_PRIOR) * (0.4 + 0.6 * importance)
+            * THEATRE_PRIOR.get(country or "", WORLD_PRIOR))
+
+
+class Gazetteer:
+    """Read-only access to the gazetteer database.
+
+    One instance is cheap to keep and safe to share between threads for reading.
+    """
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else None
+        self._con = connect(path)
+        self._lock = threading.Lock()
+        self._keys_by_initial: dict[str, list[str]] | None = None
+        self._cached = lru_cache(maxsize=100_000)(self._candidates)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def meta(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._con.execute("SELECT k, v FROM meta"))
+
+    def get(self, place_id: str) -> Candidate | None:
+        """The place with this id (GeoNames id or 'wof:<id>'), score 1."""
+        with self._lock:
+            row = self._con.execute(f"SELECT {_COLUMNS}, p.name FROM places p WHERE p.place_id = ?", (str(place_id),)).fetchone()
+        return self._candidate(row, 1.0) if row else None
+
+    def candidates(self, name: str, country: str | None = None, limit: int = 5) -> list[Candidate]:
+        """Places this name may denote, best first; [] when nothing is close enough.
+
+        ``country`` (ISO alpha-2) keeps only places in that country.
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"name must be str, not {type(name).__name__}")
+        key = name_key(name)
+        if not key:
+            return []
+        return list(self._cached(key, plain(name), (country or "").upper() or None, max(1, int(limit))))
+
+    def lookup(self, name: str, country: str | None = None) -> Candidate | None:
+        """The best candidate, or None."""
+        found = self.candidates(name, country, 1)
+        return found[0] if found else None
+
+    # -- internals ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _candidate(row: tuple, score: float) -> Candidate:
+        return Candidate(
+            place_id=row[1], name=row[2], lat=row[3], lon=row[4], kind=row[5], country=row[6],
+            admin1=row[7], admin2=row[8], population=row[9] or 0, source=row[10], matched=row[12],
+            score=round(min(score, 1.0), 4),
+        )
+
+    def _rows_for(self, sql: str, args: tuple) -> list[tuple]:
+        with self._lock:
+            return self._con.execute(sql, args).fetchall()
+
+    def _fuzzy_keys(self, key: str) -> list[str]:
+        if self._keys_by_initial is None:
+            index = defaultdict(list)
+            for (k,) in self._rows_for("SELECT DISTINCT key FROM names", ()):
+                index[k[0]].append(k)
+            self._keys_by_initial = dict(index)
+        block = self._keys_by_initial.get(key[0], [])
+        return [k for k, _score, _i in process.extract(key, block, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=25)]
+
+    def _candidates(self, key: str, spelling: str, country: str | None, limit: int) -> tuple[Candidate, ...]:
+        select = f"SELECT {_COLUMNS}, n.name, n.alias, n.key FROM names n JOIN places p ON p.id = n.place"
+        # row: 0 id, 1 place_id, 2 name, 3 lat, 4 lon, 5 kind, 6 country, 7 admin1, 8 admin2,
+        #      9 population, 10 source, 11 importance, 12 matched name, 13 alias, 14 key
+        rows = self._rows_for(f"{select} WHERE n.key = ?", (key,))
+        skel = skeleton(key)
+        rows += self._rows_for(f"{select} WHERE n.skel = ? AND n.key != ? LIMIT {SKELETON_LIMIT}", (skel, key))
+        if country:
+            rows = [r for r in rows if r[6] == country]
+        best_similarity = max((fuzz.ratio(key, r[14]) for r in rows), default=0)
+        if best_similarity < 90:
+            keys = [k for k in self._fuzzy_keys(key) if k != key]
+            if keys:
+                marks = ",".join("?" * len(keys))
+                extra = self._rows_for(f"{select} WHERE n.key IN ({marks})", tuple(keys))
+                rows += [r for r in extra if not country or r[6] == country]
+
+        cutoff = SHORT_FUZZY_CUTOFF if len(key) <= SHORT_KEY else FUZZY_CUTOFF
+        best: dict[int, tuple[float, tuple]] = {}
+        for row in rows:
+            similarity = 1.0 if row[13] else fuzz.ratio(key, row[14]) / 100.0
+            if len(skel) >= SKELETON_MIN and similarity * 100 >= SKELETON_MIN_RATIO and skeleton(row[14]) == skel:
+                similarity = max(similarity, SKELETON_FLOOR + (1 - SKELETON_FLOOR) * similarity)
+            if similarity * 100 < cutoff:
+                continue
+            if plain(row[12]) == spelling:
+                similarity += EXACT_SPELLING_BONUS
+            score = SIMILARITY_WEIGHT * similarity + (1 - SIMILARITY_WEIGHT) * prior(row[5], row[11], row[6])
+            if row[13]:
+                score += ALIAS_BONUS
+            if row[0] not in best or score > best[row[0]][0]:
+                best[row[0]] = (score, row)
+        ranked = sorted(best.values(), key=lambda item: (-item[0], item[1][1]))[:limit]
+        return tuple(self._candidate(row, score) for score, row in ranked)
+
+
+_default: Gazetteer | None = None
+_default_lock = threading.Lock()
+
+
+def default_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer on the default database (opened on first use)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Gazetteer()
+        return _default
+
+
+def lookup(name: str, country: str | None = None, limit: int = 1) -> list[Candidate]:
+    """Module-level shortcut: ``default_gazetteer().candidates(name, country, limit)``."""
+    return default_gazetteer().candidates(name, country, limit)

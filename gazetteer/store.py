@@ -1,0 +1,67 @@
+"""The embedded SQLite gazetteer file: where it lives, its schema, opening it safely."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+PACKAGE_DB = Path(__file__).with_name("data") / "gazetteer.sqlite"
+ENV_DB = "CONFLICTMAP_GAZETTEER"
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
+CREATE TABLE places (
+    id INTEGER PRIMARY KEY,
+    place_id TEXT NOT NULL UNIQUE,   -- GeoNames id where known, else 'wof:<id>'
+    name TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    kind TEXT NOT NULL,              -- populated place, admin1, admin2, country, airport/base, ...
+    country TEXT,                    -- ISO 3166-1 alpha-2
+    admin1 TEXT,
+    admin2 TEXT,
+    population INTEGER NOT NULL DEFAULT 0,
+    importance REAL NOT NULL DEFAULT 0,  -- 0..1, gazetteer.build.importance
+    source TEXT NOT NULL
+);
+CREATE TABLE names (
+    key TEXT NOT NULL,               -- gazetteer.names.name_key
+    skel TEXT NOT NULL,              -- gazetteer.names.skeleton of key
+    place INTEGER NOT NULL REFERENCES places(id),
+    name TEXT NOT NULL,              -- the spelling that produced the key
+    alias INTEGER NOT NULL DEFAULT 0,-- 1 for rows from the curated alias table
+    PRIMARY KEY (key, place)
+) WITHOUT ROWID;
+"""
+INDEXES = "CREATE INDEX names_skel ON names(skel);"
+
+
+class GazetteerError(RuntimeError):
+    """The gazetteer database is missing, unreadable or from another schema."""
+
+
+REBUILD_HINT = "rebuild it with: conflictmap gazetteer build"
+
+
+def default_db_path() -> Path:
+    env = os.environ.get(ENV_DB)
+    return Path(env) if env else PACKAGE_DB
+
+
+def connect(path: str | os.PathLike | None = None) -> sqlite3.Connection:
+    """Open the gazetteer read-only; raise GazetteerError saying how to rebuild it."""
+    path = Path(path) if path else default_db_path()
+    if not path.is_file():
+        raise GazetteerError(f"gazetteer database not found at {path}; {REBUILD_HINT}")
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        version = dict(con.execute("SELECT k, v FROM meta")).get("schema_version")
+        con.execute("SELECT id, place_id, name, lat, lon, kind, country, admin1, admin2, population, importance, source FROM places LIMIT 1")
+        con.execute("SELECT key, skel, place, name, alias FROM names LIMIT 1")
+    except sqlite3.DatabaseError as exc:
+        raise GazetteerError(f"gazetteer database {path} is corrupt or not a gazetteer ({exc}); {REBUILD_HINT}") from exc
+    if version != SCHEMA_VERSION:
+        raise GazetteerError(f"gazetteer database {path} has schema {version!r}, this version needs {SCHEMA_VERSION!r}; {REBUILD_HINT}")
+    return con

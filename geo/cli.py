@@ -1,0 +1,109 @@
+"""The ``conflictmap`` command line.
+
+Heavy libraries (spaCy, geopandas) are imported inside the commands that need them, so a
+gazetteer lookup starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+LOOKUP_FIELDS = ("query", "name", "lat", "lon", "place_id", "country", "admin1", "kind", "score")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="conflictmap")
+def main():
+    """Turn English war reporting into geocoded events and maps."""
+
+
+@main.group()
+def gazetteer():
+    """Build and query the local gazetteer (GeoNames / Who's On First, offline)."""
+
+
+@gazetteer.command("build")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Database to write [default: the package's gazetteer.sqlite, or $CONFLICTMAP_GAZETTEER].")
+@click.option("--sources", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder with wof_sy_iq_places.jsonl.gz and the GeoNames admin code files "
+                   "[default: $CONFLICTMAP_SOURCES or ../shared/data/gazetteer-sources].")
+@click.option("--geonames-dump", "dumps", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A GeoNames country dump (19-column format, e.g. YE.txt) to add; repeatable.")
+@click.option("--world-min-population", type=click.IntRange(min=0), default=15000, show_default=True,
+              help="Towns outside Syria, Iraq and their neighbours are kept from this population up.")
+def gazetteer_build(out, sources, dumps, world_min_population):
+    """Rebuild the gazetteer database from its sources (atomic: the old file stays until done)."""
+    from gazetteer.build import BuildError, build
+    from gazetteer.store import default_db_path
+
+    out = out or default_db_path()
+    try:
+        counts = build(out=out, sources=sources, geonames_dumps=dumps, world_min_population=world_min_population)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {out}: {counts['places']} places, {counts['names']} names, {counts['aliases']} curated aliases", err=True)
+
+
+@gazetteer.command("lookup")
+@click.argument("names", nargs=-1)
+@click.option("--country", metavar="CC", default=None, help="Only places in this country (ISO 3166 alpha-2, e.g. IQ).")
+@click.option("--limit", type=click.IntRange(min=1, max=100), default=1, show_default=True, help="Candidates per name.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table", show_default=True)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Gazetteer database to read.")
+def gazetteer_lookup(names, country, limit, fmt, db):
+    """Resolve place NAMEs (or one name per line of standard input) to places.
+
+    With --format jsonl, exactly one JSON object is written per input name, in order;
+    "lat" is null when nothing matches.
+    """
+    from gazetteer import Gazetteer, GazetteerError
+
+    try:
+        gaz = Gazetteer(db)
+    except GazetteerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if names:
+        queries = iter(names)
+    else:
+        stdin = click.get_text_stream("stdin", errors="replace")
+        queries = (line.rstrip("\r\n") for line in stdin)
+
+    out = click.get_text_stream("stdout")
+    if fmt == "table":
+        out.write("\t".join(LOOKUP_FIELDS) + "\n")
+    if fmt == "json":
+        out.write("[")
+    for i, query in enumerate(queries):
+        found = gaz.candidates(query, country=country, limit=limit)
+        records = [lookup_record(query, c) for c in found] or [lookup_record(query, None)]
+        if fmt == "jsonl" or fmt == "json":
+            record = dict(records[0])
+            if limit > 1:
+                record["alternatives"] = records[1:] if found else []
+            out.write(("," if fmt == "json" and i else "") + json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            for record in records:
+                out.write("\t".join("" if record[f] is None else _cell(record[f]) for f in LOOKUP_FIELDS) + "\n")
+    if fmt == "json":
+        out.write("]\n")
+
+
+def lookup_record(query: str, candidate) -> dict:
+    """One output row of `gazetteer lookup`, fields in LOOKUP_FIELDS order."""
+    if candidate is None:
+        return {"query": query, **{f: None for f in LOOKUP_FIELDS[1:]}}
+    return {"query": query, **{f: getattr(candidate, f) for f in LOOKUP_FIELDS[1:]}}
+
+
+def _cell(value) -> str:
+    # A query can hold tabs or control characters; the table stays one row per line.
+    return "".join(ch if ch.isprintable() else " " for ch in str(value))[:200]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
