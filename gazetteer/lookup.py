@@ -93,7 +93,7 @@ class Gazetteer:
         self.path = Path(path) if path else None
         self._con = connect(path)
         self._lock = threading.Lock()
-        self._keys_by_initial: dict[str, list[str]] | None = None
+        self._fuzzy_index: dict[tuple[str, int], list[str]] | None = None
         self._cached = lru_cache(maxsize=100_000)(self._candidates)
 
     def close(self) -> None:
@@ -146,14 +146,32 @@ class Gazetteer:
         with self._lock:
             return self._con.execute(sql, args).fetchall()
 
+    def warm(self) -> "Gazetteer":
+        """Load the fuzzy-search index now (about half a second) rather than at the first miss."""
+        self._fuzzy_keys("a")
+        return self
+
     def _fuzzy_keys(self, key: str) -> list[str]:
-        if self._keys_by_initial is None:
+        # Blocked by the first two letters and by length (a ratio of FUZZY_CUTOFF is
+        # impossible between strings whose lengths differ more than `spread`), so one miss
+        # compares hundreds of keys, not 300,000. A typo in the first two letters is left to
+        # the skeleton net, or to the one-letter block when the two-letter block is empty.
+        if self._fuzzy_index is None:
             index = defaultdict(list)
             for (k,) in self._rows_for("SELECT DISTINCT key FROM names", ()):
-                index[k[0]].append(k)
-            self._keys_by_initial = dict(index)
-        block = self._keys_by_initial.get(key[0], [])
-        return [k for k, _score, _i in process.extract(key, block, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=25)]
+                index[k[:2], len(k)].append(k)
+                index[k[:1], len(k)].append(k)
+            self._fuzzy_index = dict(index)
+        spread = (100 - FUZZY_CUTOFF) / 100
+        lengths = range(int(len(key) * (1 - spread)), int(len(key) / (1 - spread)) + 2)
+        for prefix in (key[:2], key[:1]):
+            found = []
+            for n in lengths:
+                found += process.extract(key, self._fuzzy_index.get((prefix, n), ()), scorer=fuzz.ratio,
+                                         score_cutoff=FUZZY_CUTOFF, limit=25)
+            if found:
+                return [k for k, _score, _i in sorted(found, key=lambda f: -f[1])[:25]]
+        return []
 
     def _candidates(self, key: str, spelling: str, country: str | None, limit: int) -> tuple[Candidate, ...]:
         select = f"SELECT {_COLUMNS}, n.name, n.alias, n.key FROM names n JOIN places p ON p.id = n.place"
@@ -161,7 +179,8 @@ class Gazetteer:
         #      9 population, 10 source, 11 importance, 12 matched name, 13 alias, 14 key
         rows = self._rows_for(f"{select} WHERE n.key = ?", (key,))
         skel = skeleton(key)
-        rows += self._rows_for(f"{select} WHERE n.skel = ? AND n.key != ? LIMIT {SKELETON_LIMIT}", (skel, key))
+        if len(skel) >= SKELETON_MIN:  # shorter skeletons collide by chance; the fuzzy net covers them
+            rows += self._rows_for(f"{select} WHERE n.skel = ? AND n.key != ? LIMIT {SKELETON_LIMIT}", (skel, key))
         if country:
             rows = [r for r in rows if r[6] == country]
         best_similarity = max((fuzz.ratio(key, r[14]) for r in rows), default=0)
@@ -180,7 +199,7 @@ class Gazetteer:
                 similarity = max(similarity, SKELETON_FLOOR + (1 - SKELETON_FLOOR) * similarity)
             if similarity * 100 < cutoff:
                 continue
-            if plain(row[12]) == spelling:
+            if row[14] == key and _plain(row[12]) == spelling:
                 similarity += EXACT_SPELLING_BONUS
             score = SIMILARITY_WEIGHT * similarity + (1 - SIMILARITY_WEIGHT) * prior(row[5], row[11], row[6])
             if row[13]:
@@ -190,6 +209,8 @@ class Gazetteer:
         ranked = sorted(best.values(), key=lambda item: (-item[0], item[1][1]))[:limit]
         return tuple(self._candidate(row, score) for score, row in ranked)
 
+
+_plain = lru_cache(maxsize=200_000)(plain)
 
 _default: Gazetteer | None = None
 _default_lock = threading.Lock()

@@ -6,6 +6,7 @@ gazetteer lookup starts in a fraction of a second.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -70,10 +71,11 @@ def gazetteer_lookup(names, country, limit, fmt, db):
     if names:
         queries = iter(names)
     else:
-        stdin = click.get_text_stream("stdin", errors="replace")
+        # Undecodable bytes become U+FFFD: a bad line is answered, not a traceback.
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
         queries = (line.rstrip("\r\n") for line in stdin)
 
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "table":
         out.write("\t".join(LOOKUP_FIELDS) + "\n")
     if fmt == "json":

@@ -1,0 +1,62 @@
+"""Building the database, including from a user's own GeoNames country dump."""
+
+import sqlite3
+
+import pytest
+
+from gazetteer import Gazetteer
+from gazetteer.build import BuildError, build
+
+# Two made-up rows in the GeoNames dump format (19 tab-separated columns).
+DUMP_ROWS = [
+    ["9900001", "Wadi Testiyah", "Wadi Testiyah", "Wadi at-Testiyah,Wady Testia", "15.5", "44.2", "P", "PPL", "YE",
+     "", "15", "", "", "", "2500", "", "1500", "Asia/Aden", "2020-01-01"],
+    ["9900002", "Testiyah Airbase", "Testiyah Airbase", "", "15.6", "44.3", "S", "AIRB", "YE",
+     "", "15", "", "", "", "0", "", "1500", "Asia/Aden", "2020-01-01"],
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, shared):
+    folder = tmp_path_factory.mktemp("gaz")
+    dump = folder / "YE.txt"
+    dump.write_text("\n".join("\t".join(r) for r in DUMP_ROWS) + "\n", encoding="utf-8")
+    out = folder / "g.sqlite"
+    counts = build(out=out, sources=shared / "data" / "gazetteer-sources", geonames_dumps=[dump],
+                   world_min_population=10_000_000, progress=False)
+    return out, counts
+
+
+def test_build_drops_deprecated_and_non_current_records(built):
+    out, counts = built
+    con = sqlite3.connect(out)
+    # SOURCES.md: 33,582 WOF records, of which 1,487 deprecated or is_current == 0.
+    wof = con.execute("SELECT count(*) FROM places WHERE source LIKE 'whosonfirst:%'").fetchone()[0]
+    assert 31_000 < wof < 33_582 - 1_400
+    assert counts["theatre_places"] >= wof
+
+
+def test_user_dump_extends_the_gazetteer(built):
+    out, _ = built
+    with Gazetteer(out) as gaz:
+        best = gaz.lookup("Wady Testia")
+        assert best.place_id == "9900001" and best.country == "YE" and best.kind == "populated place"
+        assert gaz.lookup("Testiyah Airbase", country="YE").kind == "airport/base"
+        assert gaz.lookup("Hajin").place_id == "174506"  # the theatre is still there
+
+
+def test_malformed_dump_names_file_and_line_and_keeps_old_database(built, shared, tmp_path):
+    out, _ = built
+    before = out.read_bytes()
+    bad = tmp_path / "XX.txt"
+    bad.write_text("\t".join(DUMP_ROWS[0]) + "\n" + "only\tthree\tcolumns\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"XX\.txt:2: expected 19"):
+        build(out=out, sources=shared / "data" / "gazetteer-sources", geonames_dumps=[bad],
+              world_min_population=10_000_000, progress=False)
+    assert out.read_bytes() == before
+    assert not list(out.parent.glob("*.tmp"))
+
+
+def test_missing_sources_say_where_to_point(tmp_path):
+    with pytest.raises(BuildError, match="source file not found"):
+        build(out=tmp_path / "g.sqlite", sources=tmp_path, progress=False)
