@@ -2,7 +2,7 @@
 
 Every output goes through :func:`write_atomic`: the new file is written next to its final
 place and renamed over it only once complete, so a crash, a full disk or Ctrl-C leaves the
-previous file as it was and no debris behind.
+previous file as it was. (Only a hard kill can leave a hidden ``.NAME.*.tmp`` folder.)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from shapely.geometry import mapping
 from geo.document import EVENT_COLUMNS
 from geo.frame import mentions_frame
 
-COORDINATE_DECIMALS = 6  # about 0.1 m; RFC 7946 section 11.2 advises against more
+COORDINATE_DECIMALS = 6  # about 10 cm, the figure RFC 7946 section 11.2 gives
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV Injection"
 OUTPUT_NAMES = ("events.geojson", "events.gpkg", "events.csv", "mentions.geojson", "report.json")
 
@@ -35,8 +35,9 @@ def write_atomic(path, writer: Callable[[Path], None]) -> Path:
 
     The temporary file sits in a private hidden folder in ``path``'s directory (same
     filesystem, so ``os.replace`` is atomic) and has ``path``'s own name, so writers that
-    care about the extension (GDAL's GPKG driver does) and their side files (SQLite
-    journals) are content. If ``writer`` raises anything, KeyboardInterrupt included, the
+    care about the extension (GDAL's GPKG driver warns otherwise) and their side files
+    (SQLite journals) work unchanged; the file also gets the usual umask permissions,
+    not mkstemp's 0600. If ``writer`` raises anything, KeyboardInterrupt included, the
     folder is removed, the exception propagates and the old file at ``path`` is untouched.
 
     >>> import tempfile
@@ -186,7 +187,7 @@ def write_csv(gdf: geopandas.GeoDataFrame, path) -> Path:
     >>> gdf = events_frame([{"event_id": "SYR-1", "latitude": 34.693, "longitude": -0.5,
     ...                      "notes": "=HYPERLINK(\\"http://x\\")"}])
     >>> out = write_csv(gdf, Path(tempfile.mkdtemp()) / "events.csv")
-    >>> row = next(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    >>> row = next(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
     >>> row["notes"], row["longitude"]
     ('\\'=HYPERLINK("http://x")', '-0.5')
     """
