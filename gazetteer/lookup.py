@@ -48,6 +48,7 @@ ALIAS_BONUS = 0.1  # a curated alias is the project's answer for that spelling
 SKELETON_MIN = 3
 SKELETON_FLOOR = 0.8
 SKELETON_MIN_RATIO = 60
+SKELETON_CAP = 0.9
 
 _COLUMNS = "p.id, p.place_id, p.name, p.lat, p.lon, p.kind, p.country, p.admin1, p.admin2, p.population, p.source, p.importance"
 
@@ -196,7 +197,8 @@ class Gazetteer:
         for row in rows:
             similarity = 1.0 if row[13] else fuzz.ratio(key, row[14]) / 100.0
             if len(skel) >= SKELETON_MIN and similarity * 100 >= SKELETON_MIN_RATIO and skeleton(row[14]) == skel:
-                similarity = max(similarity, SKELETON_FLOOR + (1 - SKELETON_FLOOR) * similarity)
+                # Raised, but kept below an exact key: "Neirab" is An Nayrab, not 'Ayn al 'Arab.
+                similarity = max(similarity, min(SKELETON_CAP, SKELETON_FLOOR + (1 - SKELETON_FLOOR) * similarity))
             if similarity * 100 < cutoff:
                 continue
             if row[14] == key and _plain(row[12]) == spelling:

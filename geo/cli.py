@@ -95,6 +95,67 @@ def gazetteer_lookup(names, country, limit, fmt, db):
         out.write("]\n")
 
 
+@main.command("run")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for events.geojson, events.gpkg, events.csv, mentions.geojson, report.json.")
+@click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Publication date (YYYY-MM-DD) for inputs that state none. Without it such articles get no absolute dates.")
+@click.option("--offline", is_flag=True, help="No network at all (the default pipeline never uses it).")
+@click.option("--model", default=None, help="A spaCy model to add its GPE/LOC/FAC entities (e.g. en_core_web_sm), when installed.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for spaCy's nlp.pipe.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Gazetteer database to read.")
+def run_command(inputs, out_dir, published, offline, model, workers, db):
+    """Extract geocoded events from articles: .txt files, folders, .jsonl or .csv with a text field.
+
+    Bad inputs are reported as path:line: reason on stderr and skipped. Exit status 0 when all
+    inputs were used, 1 when some were rejected, 2 for a usage error.
+    """
+    from tqdm import tqdm
+
+    from gazetteer import Gazetteer, GazetteerError
+    from geo.ingest import read_documents
+    from geo.pipeline import process_documents, write_run
+
+    try:
+        gaz = Gazetteer(db)
+    except GazetteerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    problems = []
+    documents = read_documents(inputs, published=published.date() if published else None, problems=problems)
+    bar = tqdm(desc="articles", unit=" doc", disable=None, file=sys.stderr)
+    events_seen = 0
+
+    def progress(document, n_events):
+        nonlocal events_seen
+        events_seen += n_events
+        bar.update(1)
+        bar.set_postfix(events=events_seen, refresh=False)
+        while problems:  # report bad inputs as they are met, not at the end
+            bar.write(str(problems.pop(0)), file=sys.stderr)
+            rejected.append(1)
+
+    rejected = []
+    try:
+        result = process_documents(documents, gaz=gaz, model=model, workers=workers, on_document=progress)
+    except KeyboardInterrupt:
+        bar.close()
+        click.echo(f"interrupted after {bar.n} articles; nothing was written to {out_dir}", err=True)
+        sys.exit(130)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    bar.close()
+    for problem in problems:
+        click.echo(str(problem), err=True)
+        rejected.append(1)
+    extra = {"rejected_inputs": len(rejected), "offline": True if offline else None}
+    paths = write_run(result, out_dir, {k: v for k, v in extra.items() if v is not None})
+    click.echo(f"{result.documents} articles, {len(result.events)} events -> {out_dir} "
+               f"({', '.join(p.name for p in paths.values())})", err=True)
+    if rejected:
+        sys.exit(1)
+
+
 def lookup_record(query: str, candidate) -> dict:
     """One output row of `gazetteer lookup`, fields in LOOKUP_FIELDS order."""
     if candidate is None:

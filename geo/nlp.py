@@ -1,0 +1,290 @@
+"""The spaCy pipeline: sentences, place mentions and actor mentions on a blank English model.
+
+No statistical model is needed: ``spacy.blank("en")`` plus the components registered here.
+When a model is given (``build_pipeline(model="en_core_web_sm")``) and installed, its GPE,
+LOC and FAC entities join the place candidates.
+
+>>> nlp = build_pipeline()
+>>> doc = nlp("Coalition jets struck near the town of Hajin in Deir ez-Zor province.")
+>>> [(s.text, s._.cue, s._.precision) for s in doc.spans["places"]]
+[('Hajin', 'town', 1), ('Deir ez-Zor', 'province', 3)]
+
+Place spans carry ``Span._.cue`` (the word that framed them: near, town, province, ...),
+``Span._.precision`` (geo_precision it implies: 1 the place, 2 near or part of it,
+3 a province) and ``Span._.role`` ("event", "dateline" or "metonymy"). Actor spans carry
+``Span._.actor`` and ``Span._.associated``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span
+
+from gazetteer.names import ARTICLES, name_key
+from gazetteer.store import connect
+
+from .actors import find_actors
+
+MAX_NAME_TOKENS = 7
+# Lower-case words that may start or sit inside a place name ("al-Dshaisha", "tel Shayer").
+NAME_PARTICLES = ARTICLES | {"tel", "tal", "tall", "bin", "ibn", "abu", "umm", "bani", "wadi", "deir", "ain"}
+NAME_JOINERS = {"-", "'", "’", "`", "‘"}
+THEATRE = ("SY", "IQ")
+# A place from the gazetteer this notable (0..1, see gazetteer.build.importance) is taken on
+# its name alone; a lesser one needs a cue ("village of", "near", "province") around it.
+NOTABLE = 0.35
+WORLD_NOTABLE = 0.6
+
+# Capitalised words of news prose that are also some village's name somewhere.
+NOT_PLACES = STOP_WORDS | {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "islamic", "state", "states", "army", "free", "observatory",
+    "coalition", "force", "forces", "task", "joint", "combined", "human", "rights", "general",
+    "commission", "revolution", "democratic", "kurdish", "kurds", "iraqi", "syrian", "american", "russian",
+    "turkish", "arab", "arabs", "daesh", "isis", "isil", "reuters", "afp", "ap", "arabiya", "anadolu",
+    "agency", "ministry", "justice", "source", "comments", "article", "copyright", "gov", "col",
+    "lt", "maj", "gen", "president", "government", "regime", "national", "defense", "defence",
+    "movement", "militia", "militias", "front", "sunni", "shia", "shiite", "christian", "yazidi",
+    "euphrates", "tigris", "river", "valley", "desert", "border", "law", "conflict", "geneva",
+    "conventions", "united", "nations", "news", "press", "television", "times", "star", "daily",
+    "statement", "spokesperson", "spokesman", "official", "officials", "police", "security",
+    "operation", "operations", "center", "centre", "command", "control", "leader", "leaders",
+    "town", "city", "village", "province", "airport", "base", "hospital", "school", "market",
+    "mosque", "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+    "central", "greater", "upper", "lower", "new", "old", "al", "el", "sign", "please", "also",
+    "another", "after", "since", "according", "elsewhere", "meanwhile", "source", "link",
+    "assad", "bashar", "rami", "abdel", "rahman", "mohammad", "muhammad", "ahmad", "ali", "hassan",
+    "hussein", "ibrahim", "omar", "abu", "bakr", "baghdadi", "kobani", "hezbollah", "hamas",
+}
+PERSON_TITLES = {"gov", "president", "lt", "col", "maj", "gen", "mr", "mrs", "ms", "dr", "sheikh", "minister",
+                 "commander", "spokesman", "spokesperson", "general", "colonel", "captain", "sgt"}
+
+# Words before a name that frame it as a place, and the geo_precision each implies.
+CUES_BEFORE = {
+    "village": 1, "villages": 1, "town": 1, "towns": 1, "city": 1, "cities": 1, "neighbourhood": 1,
+    "neighborhood": 1, "suburb": 1, "district": 1, "area": 2, "region": 2, "countryside": 2,
+    "outskirts": 2, "near": 2, "around": 2, "outside": 2, "vicinity": 2, "edge": 2,
+    "province": 3, "governorate": 3, "in": 1, "at": 1, "on": 1, "from": 1, "into": 1, "to": 1, "of": 1,
+    "north": 2, "south": 2, "east": 2, "west": 2, "northeast": 2, "northwest": 2, "southeast": 2, "southwest": 2,
+}
+CUES_AFTER = {"province": 3, "governorate": 3, "countryside": 2, "area": 2, "region": 2, "city": 1, "town": 1,
+              "village": 1, "district": 1, "neighbourhood": 1, "neighborhood": 1, "outskirts": 2,
+              "airport": 1, "airbase": 1, "base": 1, "refinery": 2, "dam": 2, "field": 2, "hospital": 1}
+SINGULAR = {"towns": "town", "cities": "city", "villages": "village"}
+# A cue word only frames the name when the phrase around it says so ("the town of X", "near X").
+LOCATIVE = re.compile(
+    r"\b(?:(?P<type>village|town|city|cities|towns|villages|neighbou?rhood|suburb|district|area|region|"
+    r"countryside|outskirts|province|governorate|vicinity|edge)s? of(?: the)?|(?P<rel>near|around|outside|"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of)(?: the)?|"
+    r"(?P<prep>in|at|on|from|into|to|across|inside|towards?))\s+$",
+    re.I,
+)
+# Prepositions frame a name only loosely: enough for a known village, not for an unknown word.
+LOOSE_CUES = frozenset({"in", "at", "on", "from", "into", "to", "of", "across", "inside", "toward", "towards"})
+METONYMY = re.compile(r"\b(?:based|headquartered|exiled|living|lives|based out)\s+in\s+(?:the\s+)?$", re.I)
+
+for name, default in (("cue", None), ("precision", 1), ("role", "event"), ("actor", None), ("associated", False),
+                      ("place", None)):
+    if not Span.has_extension(name):
+        Span.set_extension(name, default=default)
+
+
+@lru_cache(maxsize=4)
+def gazetteer_keys(db: str | None = None) -> dict[str, tuple[float, bool]]:
+    """name key -> (importance of its most notable place, whether any place is in the theatre)."""
+    con = connect(db)
+    try:
+        rows = con.execute(
+            "SELECT n.key, max(p.importance), max(p.country IN ('SY', 'IQ')) "
+            "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key"
+        ).fetchall()
+    finally:
+        con.close()
+    return {k: (imp, bool(theatre)) for k, imp, theatre in rows}
+
+
+def _is_name_word(token) -> bool:
+    text = token.text
+    return token.is_alpha and (text[:1].isupper() or text.lower() in NAME_PARTICLES)
+
+
+def _is_capital_word(token) -> bool:
+    return token.is_alpha and token.text[:1].isupper()
+
+
+def _is_acronym(span: Span) -> bool:
+    """TOW, SANA, SOHR: short all-capital words are organisations and weapons, not places."""
+    return len(span) == 1 and span.text.isupper() and len(span.text) <= 5
+
+
+def _name_end(doc, i: int, limit: int) -> int:
+    """End (exclusive) of the longest run of name tokens starting at i."""
+    j = i
+    while j < limit and j - i < MAX_NAME_TOKENS:
+        tok = doc[j]
+        if _is_name_word(tok) or (tok.text in NAME_JOINERS and j > i and not tok.whitespace_):
+            j += 1
+            continue
+        break
+    while j > i and not _is_capital_word(doc[j - 1]):
+        j -= 1  # a name ends on a capitalised word, not on "al" or a hyphen
+    return j
+
+
+def _cue(doc, span: Span) -> tuple[str | None, int]:
+    """The word framing the span as a place, and the precision it implies."""
+    before = doc.text[max(0, span.start_char - 40):span.start_char]
+    after = doc[span.end:span.end + 2]
+    for tok in after:
+        word = tok.lower_
+        if word in CUES_AFTER:
+            return word, CUES_AFTER[word]
+        if not tok.is_punct:
+            break
+    m = LOCATIVE.search(before)
+    if m:
+        word = (m.group("type") or m.group("rel") or m.group("prep")).lower().split()[0]
+        word = SINGULAR.get(word, word)
+        return word, CUES_BEFORE.get(word, CUES_BEFORE.get(word.rstrip("ern"), 1))
+    return None, 1
+
+
+def _role(doc, span: Span) -> str:
+    before = doc.text[max(0, span.start_char - 30):span.start_char]
+    if METONYMY.search(before):
+        return "metonymy"
+    # "ERBIL, Kurdistan Region –" or "BEIRUT (Reuters) -": where the report was filed from.
+    first_line_start = len(doc.text) - len(doc.text.lstrip())
+    if span.start_char - first_line_start < 60:
+        head = doc.text[first_line_start:span.end_char + 40]
+        if re.match(r"^[A-Z][A-Z .'-]{2,}(?:,[^\n–—-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[–—-]", head):
+            return "dateline"
+    return "event"
+
+
+@Language.component("conflictmap_sentences")
+def newline_sentences(doc: Doc) -> Doc:
+    """News copy puts headlines, datelines and bylines on lines of their own: a newline ends a sentence."""
+    for i, tok in enumerate(doc[:-1]):
+        if "\n" in tok.text:
+            doc[i + 1].is_sent_start = True
+        if tok.is_space and i > 0:
+            tok.is_sent_start = False  # a blank line is not a sentence of its own
+    return doc
+
+
+@Language.component("conflictmap_actors")
+def actor_mentions(doc: Doc) -> Doc:
+    spans = []
+    for sent in doc.sents:
+        for m in find_actors(sent.text):
+            span = doc.char_span(sent.start_char + m.start, sent.start_char + m.end, label=m.actor,
+                                 alignment_mode="expand")
+            if span is not None:
+                span._.actor = m.actor
+                span._.associated = m.associated
+                spans.append(span)
+    doc.spans["actors"] = spans
+    return doc
+
+
+@Language.factory("conflictmap_places", default_config={"db": None})
+def make_place_matcher(nlp: Language, name: str, db: str | None):
+    return PlaceMatcher(db)
+
+
+class PlaceMatcher:
+    """Finds place names: gazetteer keys over token runs, then names framed by a cue."""
+
+    def __init__(self, db: str | None = None):
+        self.keys = gazetteer_keys(str(db) if db else None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        taken = set()
+        for span in doc.spans.get("actors", []):
+            taken.update(range(span.start, span.end))
+        found = []
+        for sent in doc.sents:
+            i, previous = sent.start, None
+            while i < sent.end:
+                listed = previous is not None and _continues_list(doc, previous, i)
+                span = self._match_at(doc, i, sent.end, taken, previous if listed else None)
+                if span is None:
+                    i += 1
+                    continue
+                found.append(span)
+                taken.update(range(span.start, span.end))
+                i, previous = span.end, span
+        for ent in doc.ents:  # a statistical model's GPE/LOC/FAC, when one ran before us
+            if ent.label_ in ("GPE", "LOC", "FAC") and not taken.intersection(range(ent.start, ent.end)):
+                span = Span(doc, ent.start, ent.end, label="PLACE")
+                span._.cue, span._.precision = _cue(doc, span)
+                found.append(span)
+        for span in found:
+            span._.role = _role(doc, span)
+        doc.spans["places"] = sorted(found, key=lambda s: s.start)
+        return doc
+
+    def _match_at(self, doc: Doc, i: int, limit: int, taken: set, listed_after: Span | None) -> Span | None:
+        if i in taken or not _is_name_word(doc[i]):
+            return None
+        if i > 0 and doc[i - 1].lower_.rstrip(".") in PERSON_TITLES:
+            return None
+        end = _name_end(doc, i, limit)
+        for j in range(end, i, -1):
+            if taken.intersection(range(i, j)) or not _is_capital_word(doc[j - 1]):
+                continue
+            span = Span(doc, i, j, label="PLACE")
+            if _is_acronym(span):
+                continue
+            if listed_after is not None:  # "the cities of Beiji, Taji and Mosul": the cue covers the list
+                cue, precision = listed_after._.cue, listed_after._.precision
+            else:
+                cue, precision = _cue(doc, span)
+            typed = cue is not None and cue not in LOOSE_CUES
+            words = [t for t in span if t.is_alpha and t.lower_ not in NAME_PARTICLES]
+            if not words or (not typed and all(t.lower_ in NOT_PLACES for t in words)):
+                continue
+            info = self.keys.get(name_key(span.text))
+            if info is not None:
+                importance, theatre = info
+                framed = cue is not None
+                if (theatre and (importance >= NOTABLE or framed or len(words) > 1)) or importance >= WORLD_NOTABLE:
+                    span._.cue, span._.precision = cue, precision
+                    return span
+            elif typed:
+                # Not in the gazetteer but framed as a place ("the village of X", "X province"):
+                # keep it, resolution will try the fuzzy net or fall back to the province.
+                span._.cue, span._.precision = cue, precision
+                return span
+        return None
+
+
+def _continues_list(doc: Doc, previous: Span, i: int) -> bool:
+    """Whether token i follows `previous` as the next item of a list: "X, Y and Z"."""
+    between = [t.lower_ for t in doc[previous.end:i]]
+    return 0 < len(between) <= 2 and all(w in (",", "and", "or", ", and") for w in between)
+
+
+def build_pipeline(model: str | None = None, db: str | None = None) -> Language:
+    """spacy.blank("en") (or the named model, when installed) plus conflictmap's components."""
+    if model:
+        try:
+            nlp = spacy.load(model, exclude=["lemmatizer"])
+        except OSError as exc:
+            raise RuntimeError(f"spaCy model {model!r} is not installed (pip install it, or drop --model)") from exc
+    else:
+        nlp = spacy.blank("en")
+    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer")
+    nlp.add_pipe("conflictmap_sentences")
+    nlp.add_pipe("conflictmap_actors")
+    nlp.add_pipe("conflictmap_places", config={"db": str(db) if db else None})
+    return nlp

@@ -1,0 +1,174 @@
+"""Toponym resolution in context: place mentions of one article -> gazetteer places.
+
+A name alone is ambiguous (Sinjar in Iraq and in Syria; Tall Sha'ir four times over). The
+article says more: the countries and provinces its other places point to, "X in Y province",
+and the other places in the same sentence. Candidates from :mod:`gazetteer` are re-ranked with
+those cues; a mention nothing fits falls back to its province with geo_precision 3, and stays
+listed as unresolved in the report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from gazetteer import Candidate, Gazetteer
+from gazetteer.distance import haversine_km
+
+CANDIDATES = 8
+MIN_SCORE = 0.78  # below this (after context), a mention is not resolved
+SURE = 0.9  # a mention this sure of itself votes for the article's country and province
+COUNTRY_BONUS = 0.08
+SENTENCE_COUNTRY_BONUS = 0.15  # scaled by the share of the sentence's sure places in that country
+ADMIN1_BONUS = 0.06
+PARENT_BONUS = 0.12  # "X in Y province", Y's province matches the candidate's
+NEARBY_BONUS = 0.04  # within NEARBY_KM of another place in the same sentence
+NEARBY_KM = 150
+ADMIN_AREA_PENALTY = 0.15  # "Hajin" means the town, not a district of that name
+ADMIN_KINDS = ("admin1", "admin2")
+
+
+@dataclass
+class PlaceMention:
+    """A place mention and what it resolved to (the row of mentions.geojson)."""
+
+    doc_id: str
+    text: str
+    sentence: str
+    sentence_index: int
+    start_char: int
+    end_char: int
+    cue: str | None
+    precision: int  # geo_precision: 1 the place, 2 near / part of it, 3 province
+    role: str  # event, dateline, metonymy
+    place: Candidate | None = None
+    score: float = 0.0
+    place_source: str | None = None  # gazetteer | geocoder | cache
+    fallback: bool = False  # resolved to a province because the name itself failed
+    candidates: list[Candidate] = field(default_factory=list, repr=False)
+
+    def as_row(self) -> dict:
+        p = self.place
+        return {
+            "doc_id": self.doc_id, "text": self.text, "sentence": self.sentence,
+            "start_char": self.start_char, "end_char": self.end_char,
+            "place_id": p.place_id if p else None, "name": p.name if p else None,
+            "score": round(self.score, 4) if p else None, "geo_precision": self.precision if p else None,
+            "place_source": self.place_source, "latitude": p.lat if p else None, "longitude": p.lon if p else None,
+        }
+
+
+def mentions_of(doc, doc_id: str) -> list[PlaceMention]:
+    """PlaceMentions from a doc processed by geo.nlp's pipeline."""
+    sentence_index = {s.start: i for i, s in enumerate(doc.sents)}
+    out = []
+    for span in doc.spans.get("places", []):
+        sent = span.sent
+        out.append(PlaceMention(
+            doc_id=doc_id, text=span.text, sentence=sent.text.strip(), sentence_index=sentence_index[sent.start],
+            start_char=span.start_char, end_char=span.end_char, cue=span._.cue, precision=span._.precision,
+            role=span._.role,
+        ))
+    return out
+
+
+def _wants_province(m: PlaceMention) -> bool:
+    return m.cue in ("province", "governorate")
+
+
+def _candidates(gaz: Gazetteer, m: PlaceMention) -> list[Candidate]:
+    found = gaz.candidates(m.text, limit=CANDIDATES)
+    if _wants_province(m):
+        provinces = [c for c in found if c.kind == "admin1"]
+        if not provinces:  # "Hassakeh province": the town's name, the province's point
+            provinces = [p for c in found[:1] for p in [province_of(gaz, c)] if p]
+        return provinces or found
+    return found
+
+
+def province_of(gaz: Gazetteer, place: Candidate) -> Candidate | None:
+    """The admin1 record of a place's province."""
+    if not place.admin1:
+        return None
+    if place.kind == "admin1":
+        return place
+    for c in gaz.candidates(place.admin1, country=place.country, limit=10):
+        if c.kind == "admin1" and c.admin1 == place.admin1:
+            return c
+    return None
+
+
+def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer) -> list[PlaceMention]:
+    """Resolve one article's mentions in place, using each other as context. Returns them."""
+    for m in mentions:
+        m.candidates = _candidates(gaz, m)
+
+    # The article's own geography, from the mentions that are sure of themselves.
+    countries, provinces = Counter(), Counter()
+    for m in mentions:
+        if m.candidates and m.candidates[0].score >= SURE and m.role == "event":
+            top = m.candidates[0]
+            countries[top.country] += 1
+            if top.admin1:
+                provinces[top.admin1] += 1
+    main_country = countries.most_common(1)[0][0] if countries else None
+
+    by_sentence: dict[int, list[PlaceMention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence_index, []).append(m)
+
+    for m in mentions:
+        siblings = [o for o in by_sentence[m.sentence_index] if o is not m]
+        sure = [o.candidates[0] for o in siblings if o.candidates and o.candidates[0].score >= SURE
+                and o.candidates[0].kind not in ("country",)]
+        parents = {o.candidates[0].admin1 for o in siblings if _wants_province(o) and o.candidates}
+        best, best_score = None, 0.0
+        for c in m.candidates:
+            score = c.score
+            if sure:  # the sentence's other places say which country and region this is
+                score += SENTENCE_COUNTRY_BONUS * sum(o.country == c.country for o in sure) / len(sure)
+                if any(haversine_km(c.lat, c.lon, o.lat, o.lon) <= NEARBY_KM for o in sure):
+                    score += NEARBY_BONUS
+            elif main_country and c.country == main_country:
+                score += COUNTRY_BONUS
+            if c.admin1 and provinces[c.admin1] - (1 if m.candidates[0] is c else 0) > 0:
+                score += ADMIN1_BONUS
+            if c.admin1 in parents:
+                score += PARENT_BONUS
+            if c.kind in ADMIN_KINDS and not _wants_province(m):
+                score -= ADMIN_AREA_PENALTY
+            if score > best_score:
+                best, best_score = c, score
+        if best is not None and best_score >= MIN_SCORE:
+            m.place, m.score, m.place_source = best, min(best_score, 1.0), "gazetteer"
+            if best.kind == "admin1":
+                m.precision = 3
+
+    _fall_back_to_province(mentions, gaz, provinces)
+    return mentions
+
+
+def _fall_back_to_province(mentions: list[PlaceMention], gaz: Gazetteer, provinces: Counter) -> None:
+    """An unresolved event mention takes the town its sentence names with it ("the Damascus
+    neighbourhood of Maisat": Damascus, geo_precision 2), else its sentence's province, else the
+    article's main province (geo_precision 3)."""
+    main_province = None
+    resolved = [m for m in mentions if m.place is not None]
+    if provinces:
+        name = provinces.most_common(1)[0][0]
+        sample = next((m.place for m in resolved if m.place.admin1 == name), None)
+        main_province = province_of(gaz, sample) if sample else None
+    for m in mentions:
+        if m.place is not None or m.role != "event":
+            continue
+        same_sentence = [o for o in resolved if o.sentence_index == m.sentence_index and o.role == "event"
+                         and o.place.kind != "country"]
+        towns = [o.place for o in same_sentence if o.place.kind not in ADMIN_KINDS]
+        regions = [o.place for o in same_sentence if o.place.kind == "admin1"]
+        if towns:
+            m.place, m.precision = towns[0], 2
+        elif regions or main_province is not None:
+            m.place, m.precision = (regions[0] if regions else main_province), 3
+        else:
+            continue
+        m.score, m.place_source, m.fallback = 0.5, "gazetteer", True
