@@ -80,6 +80,8 @@ WORLD_PRIOR = 0.5
 
 def prior(kind: str, importance: float, country: str | None) -> float:
     """Weak preference (0..1) for towns over districts, for notable places, for the theatre."""
+    if kind == "country":  # "Russia" is the country wherever the reader is, not Ar Rusiyah
+        return 1.0
     return (KIND_PRIOR.get(kind, OTHER_KIND_PRIOR) * (0.4 + 0.6 * importance)
             * THEATRE_PRIOR.get(country or "", WORLD_PRIOR))
 

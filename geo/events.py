@@ -28,7 +28,9 @@ THEATRE = ("SY", "IQ")
 STATE_ACTORS = ("Syrian government forces", "Iraqi forces", "Russian forces", "Turkish forces", "US-led coalition")
 NON_STATE = ("Islamic State", "Rebel groups", "SDF", "YPG / Kurdish militias", "Jabhat al-Nusra / HTS", "Peshmerga")
 AIR_CAPABLE = ("US-led coalition", "Syrian government forces", "Iraqi forces", "Russian forces", "Turkish forces")
-CARRY_OVER = 1  # sentences a frame reaches beyond its own
+HEADER_LINE = re.compile(r"\s*(?:published|posted|updated|last updated|by)\b", re.I)
+CARRY_OVER = 1
+COUNTED = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third)\b", re.I)  # sentences a frame reaches beyond its own
 WEAK = 0.7  # triggers below this strength (hit, struck, killed) need an actor or a count
 STRONG = 0.8  # "airstrike", "air raid": the type is certain whoever the sentence names first
 
@@ -109,13 +111,21 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
         if m.place is not None and m.role == "event" and m.place.country in THEATRE and m.place.kind != "country":
             by_sentence.setdefault(m.sentence_index, []).append(m)
 
+    by_sentence_any: dict[int, list[PlaceMention]] = {}
+    for m in mentions:
+        if m.place is not None and m.role == "event":
+            by_sentence_any.setdefault(m.sentence_index, []).append(m)
+    last_air_actor, carries = None, False
     lead_date = _lead_date(sentences, document.published)
     last_actor: dict[str, str] = {}  # sub_event_type -> the article's latest actor1 for it
     events: list[dict] = []
     frame, frame_age = None, CARRY_OVER + 1
     for i, sentence in enumerate(sentences):
         casualties = find_casualties(sentence)
-        own = _frame(sentence, find_actors(sentence))
+        actors = find_actors(sentence)
+        own = _frame(sentence, actors)
+        last_air_actor = next((a.actor for a in actors if a.actor in AIR_CAPABLE), last_air_actor)
+        places = _event_places(by_sentence.get(i, []))
         if own is not None and own.trigger.strength < WEAK and not (own.actor1 or casualties.fatalities or casualties.injuries):
             # "The targets were near ...": too weak to frame an event alone; it continues the
             # frame before it, if there is one.
@@ -126,17 +136,19 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
             actor1, actor2 = own.actor1, own.actor2
             if sub_event_type == "Air/drone strike" and actor1 not in AIR_CAPABLE:
                 # "the air raids hit ISIS units": ISIS is the target; the striker is the
-                # article's last one, "the US and its allies" of the lead.
-                actor1, actor2 = last_actor.get(sub_event_type), actor2 or actor1
+                # article's last one with aircraft, "the US and its allies" of the lead.
+                actor1, actor2 = last_air_actor, actor2 or actor1
             elif actor1 is None:
                 actor1 = last_actor.get(sub_event_type)
             if actor1 is not None:
                 last_actor[sub_event_type] = actor1
             framed = (event_type, sub_event_type, actor1, actor2)
+            # Only a frame anchored somewhere carries over: "Sixteen strikes in Iraq ..." then
+            # "The targets were near ...", but not "We continue to conduct our strikes ...".
+            carries = bool(by_sentence_any.get(i)) or bool(COUNTED.search(sentence))
         else:
             frame_age += 1
-        places = _event_places(by_sentence.get(i, []))
-        if not places or frame is None or frame_age > CARRY_OVER:
+        if not places or frame is None or frame_age > CARRY_OVER or (frame_age > 0 and not carries):
             continue
         event_type, sub_event_type, actor1, actor2 = framed
         when = resolve_event_date(sentence, document.published)
@@ -144,9 +156,30 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
             when = lead_date
         for k, m in enumerate(places):
             first = k == 0  # counts belong to the first place the sentence names
-            events.append(_row(document, m, event_type, sub_event_type, actor1, actor2, frame.assoc_actor_1,
-                               when, casualties if first else None, frame.trigger.strength))
-    return events
+            row = _row(document, m, event_type, sub_event_type, actor1, actor2, frame.assoc_actor_1,
+                       when, casualties if first else None, frame.trigger.strength)
+            row["_sentence"] = i
+            events.append(row)
+    return [{k: v for k, v in e.items() if k != "_sentence"} for e in _refine_provinces(events)]
+
+
+def _refine_provinces(events: list[dict]) -> list[dict]:
+    """"Seven people were killed in a helicopter attack on a village in Idlib province. The
+    helicopter targeted a market in the village of Sufuhan": one event, at Sufuhan. A
+    province-level event next to a same-frame event at a town of that province is folded into it."""
+    dropped = set()
+    for i, coarse in enumerate(events):
+        if coarse["geo_precision"] != 3:
+            continue
+        for fine in events:
+            if (fine["geo_precision"] < 3 and abs(fine["_sentence"] - coarse["_sentence"]) <= 1
+                    and fine["sub_event_type"] == coarse["sub_event_type"] and fine["actor1"] == coarse["actor1"]
+                    and fine["admin1"] == coarse["admin1"] and fine["admin1"] is not None):
+                for col in ("fatalities", "civilian_fatalities", "injuries"):
+                    fine[col] = max(fine[col], coarse[col])
+                dropped.add(i)
+                break
+    return [e for i, e in enumerate(events) if i not in dropped]
 
 
 def _event_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
@@ -165,6 +198,8 @@ def _event_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
 def _lead_date(sentences: list[str], published: date | None) -> EventDate | None:
     """The first date the article's opening sentences give: it dates what follows them."""
     for sentence in sentences[:4]:
+        if HEADER_LINE.match(sentence):
+            continue  # "Published December 24th, 2014": when it was written, not what happened
         when = resolve_event_date(sentence, published)
         if when.text is not None and when.date is not None:
             return when

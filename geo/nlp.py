@@ -39,7 +39,7 @@ THEATRE = ("SY", "IQ")
 # A place from the gazetteer this notable (0..1, see gazetteer.build.importance) is taken on
 # its name alone; a lesser one needs a cue ("village of", "near", "province") around it.
 NOTABLE = 0.35
-WORLD_NOTABLE = 0.6
+WORLD_NOTABLE = 0.8
 
 # Capitalised words of news prose that are also some village's name somewhere.
 NOT_PLACES = STOP_WORDS | {
@@ -62,6 +62,8 @@ NOT_PLACES = STOP_WORDS | {
     "another", "after", "since", "according", "elsewhere", "meanwhile", "source", "link",
     "assad", "bashar", "rami", "abdel", "rahman", "mohammad", "muhammad", "ahmad", "ali", "hassan",
     "hussein", "ibrahim", "omar", "abu", "bakr", "baghdadi", "kobani", "hezbollah", "hamas",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands", "dozen", "dozens",
 }
 PERSON_TITLES = {"gov", "president", "lt", "col", "maj", "gen", "mr", "mrs", "ms", "dr", "sheikh", "minister",
                  "commander", "spokesman", "spokesperson", "general", "colonel", "captain", "sgt"}
@@ -74,8 +76,9 @@ CUES_BEFORE = {
     "province": 3, "governorate": 3, "in": 1, "at": 1, "on": 1, "from": 1, "into": 1, "to": 1, "of": 1,
     "north": 2, "south": 2, "east": 2, "west": 2, "northeast": 2, "northwest": 2, "southeast": 2, "southwest": 2,
 }
+# Not "neighbourhood" after a name: "the Damascus neighbourhood of Maisat" names the city first.
 CUES_AFTER = {"province": 3, "governorate": 3, "countryside": 2, "area": 2, "region": 2, "city": 1, "town": 1,
-              "village": 1, "district": 1, "neighbourhood": 1, "neighborhood": 1, "outskirts": 2,
+              "village": 1, "outskirts": 2,
               "airport": 1, "airbase": 1, "base": 1, "refinery": 2, "dam": 2, "field": 2, "hospital": 1}
 SINGULAR = {"towns": "town", "cities": "city", "villages": "village"}
 # A cue word only frames the name when the phrase around it says so ("the town of X", "near X").
@@ -88,7 +91,9 @@ LOCATIVE = re.compile(
 )
 # Prepositions frame a name only loosely: enough for a known village, not for an unknown word.
 LOOSE_CUES = frozenset({"in", "at", "on", "from", "into", "to", "of", "across", "inside", "toward", "towards"})
-METONYMY = re.compile(r"\b(?:based|headquartered|exiled|living|lives|based out)\s+in\s+(?:the\s+)?$", re.I)
+METONYMY = re.compile(
+    r"\b(?:based|headquartered|exiled|living|lives|based out|ministry|embassy|government|officials?|authorities|"
+    r"parliament|court|headquarters|talks|summit|conference)\s+in\s+(?:the\s+)?$", re.I)
 
 for name, default in (("cue", None), ("precision", 1), ("role", "event"), ("actor", None), ("associated", False),
                       ("place", None)):
@@ -222,6 +227,7 @@ class PlaceMatcher:
                 found.append(span)
                 taken.update(range(span.start, span.end))
                 i, previous = span.end, span
+        found += self._repeated_names(doc, found, taken)
         for ent in doc.ents:  # a statistical model's GPE/LOC/FAC, when one ran before us
             if ent.label_ in ("GPE", "LOC", "FAC") and not taken.intersection(range(ent.start, ent.end)):
                 span = Span(doc, ent.start, ent.end, label="PLACE")
@@ -232,10 +238,29 @@ class PlaceMatcher:
         doc.spans["places"] = sorted(found, key=lambda s: s.start)
         return doc
 
+    @staticmethod
+    def _repeated_names(doc: Doc, found: list[Span], taken: set) -> list[Span]:
+        """A name the article has already framed as a place is a place wherever it recurs,
+        however it is cased ("tel Shayer") or bare ("airstrikes al-Dshaisha and ...")."""
+        names = {s.text.lower() for s in found if s._.cue is not None and len(s.text) > 3}
+        if not names:
+            return []
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.I)
+        more = []
+        for m in pattern.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), label="PLACE")
+            if span is None or taken.intersection(range(span.start, span.end)):
+                continue
+            span._.cue, span._.precision = _cue(doc, span)
+            taken.update(range(span.start, span.end))
+            more.append(span)
+        return more
+
     def _match_at(self, doc: Doc, i: int, limit: int, taken: set, listed_after: Span | None) -> Span | None:
-        if i in taken or not _is_name_word(doc[i]):
+        if i in taken or not _is_name_word(doc[i]) or doc[i].lower_ in STOP_WORDS:
             return None
-        if i > 0 and doc[i - 1].lower_.rstrip(".") in PERSON_TITLES:
+        previous = next((t for t in reversed(doc[max(0, i - 3):i]) if not t.is_space and t.text != "."), None)
+        if previous is not None and previous.lower_ in PERSON_TITLES:
             return None
         end = _name_end(doc, i, limit)
         for j in range(end, i, -1):
@@ -244,10 +269,10 @@ class PlaceMatcher:
             span = Span(doc, i, j, label="PLACE")
             if _is_acronym(span):
                 continue
-            if listed_after is not None:  # "the cities of Beiji, Taji and Mosul": the cue covers the list
+            cue, precision = _cue(doc, span)
+            if listed_after is not None and listed_after._.cue is not None and cue is None:
+                # "the cities of Beiji, Taji and Mosul": the cue covers the list
                 cue, precision = listed_after._.cue, listed_after._.precision
-            else:
-                cue, precision = _cue(doc, span)
             typed = cue is not None and cue not in LOOSE_CUES
             words = [t for t in span if t.is_alpha and t.lower_ not in NAME_PARTICLES]
             if not words or (not typed and all(t.lower_ in NOT_PLACES for t in words)):
@@ -259,7 +284,7 @@ class PlaceMatcher:
                 if (theatre and (importance >= NOTABLE or framed or len(words) > 1)) or importance >= WORLD_NOTABLE:
                     span._.cue, span._.precision = cue, precision
                     return span
-            elif typed:
+            elif typed and not any(t.lower_ in NOT_PLACES for t in words):
                 # Not in the gazetteer but framed as a place ("the village of X", "X province"):
                 # keep it, resolution will try the fuzzy net or fall back to the province.
                 span._.cue, span._.precision = cue, precision

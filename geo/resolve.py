@@ -22,10 +22,15 @@ COUNTRY_BONUS = 0.08
 SENTENCE_COUNTRY_BONUS = 0.15  # scaled by the share of the sentence's sure places in that country
 ADMIN1_BONUS = 0.06
 PARENT_BONUS = 0.12  # "X in Y province", Y's province matches the candidate's
-NEARBY_BONUS = 0.04  # within NEARBY_KM of another place in the same sentence
+NEARBY_BONUS = 0.08  # at 0 km from another sure place of the sentence, falling to 0 at NEARBY_KM
 NEARBY_KM = 150
+FAR_KM = 100
+FAR_PENALTY = 0.1
 ADMIN_AREA_PENALTY = 0.15  # "Hajin" means the town, not a district of that name
 ADMIN_KINDS = ("admin1", "admin2")
+CITY_PARTS = ("neighbourhood", "neighborhood", "suburb", "district")
+CITY_PART_KM = 30
+THEATRE = ("SY", "IQ")
 
 
 @dataclass
@@ -122,13 +127,21 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer) -> list[Place
         sure = [o.candidates[0] for o in siblings if o.candidates and o.candidates[0].score >= SURE
                 and o.candidates[0].kind not in ("country",)]
         parents = {o.candidates[0].admin1 for o in siblings if _wants_province(o) and o.candidates}
+        # The city a neighbourhood or suburb belongs to: a sure town of this sentence or the one before.
+        anchors = [o.candidates[0] for o in siblings + by_sentence.get(m.sentence_index - 1, [])
+                   if o.candidates and o.candidates[0].score >= SURE and o.cue not in CITY_PARTS
+                   and o.candidates[0].kind == "populated place" and o.role == "event"]
         best, best_score = None, 0.0
         for c in m.candidates:
+            if m.cue in CITY_PARTS and anchors and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > CITY_PART_KM for o in anchors):
+                continue  # "the Damascus neighbourhood of Maisat" is not a village 200 km away
             score = c.score
             if sure:  # the sentence's other places say which country and region this is
                 score += SENTENCE_COUNTRY_BONUS * sum(o.country == c.country for o in sure) / len(sure)
-                if any(haversine_km(c.lat, c.lon, o.lat, o.lon) <= NEARBY_KM for o in sure):
-                    score += NEARBY_BONUS
+                nearest = min(haversine_km(c.lat, c.lon, o.lat, o.lon) for o in sure)
+                score += NEARBY_BONUS * max(0.0, 1 - nearest / NEARBY_KM)  # the closer, the likelier
+                if nearest > FAR_KM:  # "near the towns of A and B": B is not 115 km from A
+                    score -= FAR_PENALTY
             elif main_country and c.country == main_country:
                 score += COUNTRY_BONUS
             if c.admin1 and provinces[c.admin1] - (1 if m.candidates[0] is c else 0) > 0:
@@ -154,15 +167,16 @@ def _fall_back_to_province(mentions: list[PlaceMention], gaz: Gazetteer, provinc
     article's main province (geo_precision 3)."""
     main_province = None
     resolved = [m for m in mentions if m.place is not None]
-    if provinces:
-        name = provinces.most_common(1)[0][0]
+    ranked = provinces.most_common(2)
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        name = ranked[0][0]  # only a clear main province; a guess would put the event far away
         sample = next((m.place for m in resolved if m.place.admin1 == name), None)
         main_province = province_of(gaz, sample) if sample else None
     for m in mentions:
         if m.place is not None or m.role != "event":
             continue
         same_sentence = [o for o in resolved if o.sentence_index == m.sentence_index and o.role == "event"
-                         and o.place.kind != "country"]
+                         and o.place.kind != "country" and o.place.country in THEATRE]
         towns = [o.place for o in same_sentence if o.place.kind not in ADMIN_KINDS]
         regions = [o.place for o in same_sentence if o.place.kind == "admin1"]
         if towns:

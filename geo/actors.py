@@ -1,0 +1,226 @@
+"""Who did what to whom: actor mentions in a sentence, from a lexicon kept as data.
+
+The lexicon (``geo/data/actors.json``) lists each actor once under its canonical name with
+the aliases reporters use for it. Matching is on word boundaries and case-aware: an alias
+token written in capitals (``IS``, ``SDF``, ``NDF``) matches only in capitals, so the verb
+"is" is never the Islamic State; other tokens match in any case. At each place the longest
+alias wins ("ISIS" is one mention, not "ISIS" and "IS"). Hyphenated compounds are not
+mentions: "anti-regime activists" and "ISIS-held territory" name no actor.
+
+>>> [(m.actor, m.text) for m in find_actors("Regime helicopters hit IS positions")]
+[('Syrian government forces', 'Regime helicopters'), ('Islamic State', 'IS')]
+>>> canonical_actor("Daesh")
+'Islamic State'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_LEXICON = Path(__file__).with_name("data") / "actors.json"
+CIVILIANS = "Civilians"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One lexicon entry."""
+
+    name: str
+    kind: str  # "state" | "non-state" | "coalition" | "civilians"
+    country: str | None  # ISO 3166 alpha-2, None for multinational or stateless actors
+    aliases: tuple[str, ...]
+    associated: tuple[str, ...] = ()  # names of groups coded as assoc_actor of this actor
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """An actor named in a sentence; start/end are character offsets into that sentence."""
+
+    actor: str  # canonical name
+    start: int
+    end: int
+    text: str
+    associated: bool  # matched an associated group (e.g. NDF for the Syrian government)
+    kind: str
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(path: str | Path | None = None) -> tuple[Actor, ...]:
+    """Read the actor lexicon (the packaged one when ``path`` is None); cached per path."""
+    with open(path or DEFAULT_LEXICON, encoding="utf-8") as fh:
+        raw = json.load(fh)
+    return tuple(
+        Actor(
+            name=e["name"], kind=e["kind"], country=e.get("country"),
+            aliases=tuple(e.get("aliases", ())), associated=tuple(e.get("associated", ())),
+        )
+        for e in raw
+    )
+
+
+_APOSTROPHES = "['\u2019\u02bc]"
+_HYPHEN = "[-\u2010\u2011 ]"
+
+
+def _token_pattern(token: str) -> str:
+    if token == "US":
+        return r"(?:U\.S\.|US)"
+    body = "".join(_APOSTROPHES if c in "'\u2019" else re.escape(c) for c in token)
+    letters = [c for c in token if c.isalpha()]
+    # All-capital tokens of two letters or more are acronyms: match them only in capitals.
+    if len(letters) >= 2 and not any(c.islower() for c in letters):
+        return body
+    return f"(?i:{body})"
+
+
+def _alias_pattern(alias: str) -> str:
+    parts = []
+    for piece in re.split(r"(\s+|-)", alias.strip()):
+        if not piece:
+            continue
+        if piece.isspace():
+            parts.append(r"\s+")
+        elif piece == "-":
+            parts.append(_HYPHEN)
+        else:
+            parts.append(_token_pattern(piece))
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    pattern: re.Pattern
+    targets: tuple[tuple[Actor, bool], ...]  # group index -> (actor, associated)
+
+
+@lru_cache(maxsize=8)
+def _matcher(path: str | Path | None = None) -> _Matcher:
+    entries = [(alias, actor, False) for actor in load_lexicon(path) for alias in actor.aliases]
+    entries += [(alias, actor, True) for actor in load_lexicon(path) for alias in actor.associated]
+    entries.sort(key=lambda e: -len(e[0]))  # regex alternation is first-match: longest first
+    alternatives = "|".join(f"(?P<a{i}>{_alias_pattern(a)})" for i, (a, _, _) in enumerate(entries))
+    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+    return _Matcher(pattern, tuple((actor, assoc) for _, actor, assoc in entries))
+
+
+_WORD_START = re.compile(r"(?<![\w-])\w")
+
+
+def find_actors(sentence: str, lexicon: str | Path | None = None) -> list[ActorMention]:
+    """Actor mentions in ``sentence``, non-overlapping, longest match first, sorted by start."""
+    matcher = _matcher(lexicon)
+    found = []
+    for start in _WORD_START.finditer(sentence):
+        m = matcher.pattern.match(sentence, start.start())
+        if m:
+            actor, assoc = matcher.targets[int(m.lastgroup[1:])]
+            found.append(ActorMention(actor.name, m.start(), m.end(), m.group(), assoc, actor.kind))
+    chosen: list[ActorMention] = []
+    for m in sorted(found, key=lambda m: (m.start - m.end, m.start)):
+        if all(m.end <= c.start or m.start >= c.end for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def canonical_actor(text: str, lexicon: str | Path | None = None) -> str | None:
+    """The canonical actor for an alias or canonical name (a leading "the" is ignored)."""
+    text = re.sub(r"^(?i:the)\s+", "", text.strip())
+    for actor in load_lexicon(lexicon):
+        if text.casefold() == actor.name.casefold():
+            return actor.name
+    mentions = find_actors(text, lexicon)
+    if len(mentions) == 1 and mentions[0].start == 0 and mentions[0].end == len(text):
+        return mentions[0].actor
+    return None
+
+
+# --- roles -------------------------------------------------------------------------------
+# assign_roles is a word-order heuristic, not a parser. What it looks at:
+#   * "by X" marks X as the agent (passive voice: "were killed by regime airstrikes",
+#     "a strike by Russian aircraft") -- unless it reads "backed/supported/led by X": a
+#     backer is no party to the event and is dropped.
+#   * "against/targeting/fighting/with/on X" before the trigger marks X as a target, so
+#     "The coalition fighting ISIS launched strikes" still makes the coalition actor1.
+#   * Active voice: actor1 is the nearest non-target mention before the trigger (nearest,
+#     because news wraps events in reporting clauses: "the coalition said ISIS attacked");
+#     actor2 is the first other actor after the trigger, else another one before it.
+#     With no doer before the trigger, two actors after it are read as the two sides
+#     ("clashes between the SDF and ISIS"), but a lone one as the object ("jets hit ISIS
+#     targets" -> (None, Islamic State)): better no actor1 than the target as actor1.
+#   * Passive voice (an agent, or "was/were/been ..." right before the trigger): actor1 is
+#     the agent; actor2 is the subject before the trigger, else the first other after it.
+#   * Civilians are never actor1 (ACLED codes civilians only as the victims of violence).
+#   * No trigger: the first "by" agent, else the first mention, is actor1.
+# Known misses: subordinate clauses ("X, which Y attacked, ..."), coreference ("the
+# militants"), and countries used as actors ("Iraq launched an air strike") are not seen.
+_BACKER = re.compile(
+    r"\b(?:backed|supported|aided|assisted|helped|led|spearheaded|armed|trained|funded)\s+by\s+(?:the\s+)?$",
+    re.I,
+)
+_AGENT = re.compile(
+    r"\bby\s+(?:(?:the|a|an|suspected|alleged|apparently|reportedly|unidentified)\s+)*$", re.I
+)
+_TARGET = re.compile(
+    r"\b(?:against|targeting|targeted|fighting|battling|with|on|at|from|hit|hitting)\s+"
+    r"(?:(?:the|a|an|its|their)\s+)?$",
+    re.I,
+)
+_PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.I)
+
+
+def _cue(sentence: str, mention: ActorMention) -> str | None:
+    before = sentence[max(0, mention.start - 60):mention.start]
+    if _BACKER.search(before):
+        return "backer"
+    if _AGENT.search(before):
+        return "agent"
+    if _TARGET.search(before):
+        return "target"
+    return None
+
+
+def _first(mentions, exclude) -> str | None:
+    return next((m.actor for m in mentions if m.actor not in exclude), None)
+
+
+def assign_roles(
+    sentence: str, mentions: list[ActorMention], trigger_start: int | None
+) -> tuple[str | None, str | None]:
+    """(actor1, actor2): who did it to whom around the event trigger at ``trigger_start``.
+
+    >>> s = "Six civilians were killed by regime airstrikes"
+    >>> assign_roles(s, find_actors(s), s.index("killed"))
+    ('Syrian government forces', 'Civilians')
+    """
+    cued = [(m, _cue(sentence, m)) for m in sorted(mentions, key=lambda m: m.start)]
+    cued = [(m, c) for m, c in cued if c != "backer"]
+    agents = [m for m, c in cued if c == "agent" and m.actor != CIVILIANS]
+    plain = [(m, c) for m, c in cued if c != "agent"]
+    pivot = len(sentence) if trigger_start is None else trigger_start
+    before = [(m, c) for m, c in plain if m.start < pivot]
+    after = [(m, c) for m, c in plain if m.start >= pivot]
+    passive = bool(agents) or (
+        trigger_start is not None and bool(_PASSIVE_AUX.search(sentence[:trigger_start]))
+    )
+    if passive:
+        after_agents = [m for m in agents if m.start >= pivot]
+        actor1 = (after_agents or agents)[0].actor if agents else None
+        actor2 = _first([m for m, _ in before + after], {actor1})
+        return actor1, actor2
+    if trigger_start is None:
+        doers = [m for m, c in before if c != "target" and m.actor != CIVILIANS]
+        actor1 = doers[0].actor if doers else _first([m for m, _ in before], {CIVILIANS})
+        return actor1, _first([m for m, _ in before], {actor1})
+    doers = [m for m, c in before if c != "target" and m.actor != CIVILIANS]
+    if doers:
+        actor1 = doers[-1].actor
+    elif len({m.actor for m, _ in after}) >= 2:  # "clashes pitting rebels against regime troops"
+        actor1 = _first([m for m, c in after if c != "target"], {CIVILIANS})
+    else:  # "jets hit ISIS targets": a lone actor after the verb is its object
+        actor1 = None
+    actor2 = _first([m for m, _ in after], {actor1}) or _first([m for m, _ in before], {actor1})
+    return actor1, actor2

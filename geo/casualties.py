@@ -1,0 +1,236 @@
+"""How many were killed and wounded, by ACLED's conventions for reported numbers.
+
+Conventions (the ones ACLED publishes, and conflictmap's choices where it has none):
+
+* a range takes its lower bound: "between 5 and 10", "5-10", "five or six" -> 5;
+* "at least 20", "more than 30", "some 40", "about 50" -> the number stated;
+* "tens" 10, "dozens" 12, "hundreds" 100, "thousands" 1000 (ACLED's values); by the same
+  reading "scores" is 20 and "several dozen" is 12; "a dozen" 12, "two dozen" 24,
+  "half a dozen" 6, "a couple of" 2;
+* vague plurals -- "several", "a number of", "some", "many", "a few" -- give no number:
+  they count 0 with ``uncertain=True`` (conflictmap's choice: a coder supplies the number,
+  nothing is invented);
+* an upper bound ("up to 10", "fewer than 10") counts its number and is flagged uncertain;
+* when killing is mentioned with no number at all: 0 and ``uncertain=True``;
+* civilians count both in ``fatalities`` and ``civilian_fatalities``; "people" and "men"
+  are not assumed civilian; "casualties" is not read as deaths (it includes the wounded).
+
+Only numbers tied to people and to killing or wounding count, so "27 airstrikes", "a
+24-hour period", "ten more strikes" and dates never do.
+
+>>> find_casualties("A strike killed three civilians and wounded two others").fatalities
+3
+>>> parse_count("between 5 and 10"), parse_count("dozens")
+(5, 12)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+          "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_WORD_VALUES = {w: i for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
+_MULTIPLES = {"tens": 10, "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1000}
+
+_TENS_RE, _ONE_TO_NINE = "|".join(_TENS), "|".join(_UNITS[1:10])
+_SMALL = rf"(?:(?:{_TENS_RE})(?:[-\s](?:{_ONE_TO_NINE}))?|{'|'.join(sorted(_UNITS, key=len, reverse=True))})"
+_HUNDREDS = rf"(?:a|{_ONE_TO_NINE})\s+hundred(?:\s+(?:and\s+)?{_SMALL})?"
+_BASIC = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_HUNDREDS}|{_SMALL})(?![\w-]))"
+_MULT = (rf"(?:half\s+a\s+dozen|(?:a|{_BASIC})\s+dozen|(?:several|a\s+few)\s+(?:dozen|hundred|thousand)"
+         r"|dozens|scores|tens|hundreds|thousands|a\s+couple(?:\s+of)?)")
+_QUAL = (r"(?:at\s+least|more\s+than|over|about|around|nearly|almost|approximately|some|roughly|"
+         r"an\s+estimated|as\s+many\s+as|no\s+fewer\s+than|no\s+less\s+than|close\s+to|a\s+total\s+of|"
+         r"another|a\s+further|up\s+to|fewer\s+than|less\s+than|under|at\s+most)")
+_UPPER = re.compile(r"^(?:up\s+to|fewer\s+than|less\s+than|under|at\s+most)\b", re.I)
+_RANGE = rf"between\s+{_BASIC}\s+and\s+{_BASIC}|{_BASIC}\s*(?:-|–|—|\s+to\s+|\s+or\s+)\s*{_BASIC}"
+_COUNT = rf"(?i:(?:{_QUAL}\s+)?(?:{_RANGE}|{_MULT}|{_BASIC}))"
+_VAGUE = (r"(?i:several|a\s+number\s+of|a\s+few|many|some|multiple|numerous|"
+          r"an\s+(?:unspecified|unknown|undetermined)\s+number\s+of)")
+_COUNT_RE = re.compile(rf"\s*(?P<count>{_COUNT})(?=$|\s|[,.;:)])")
+
+
+def _basic_value(text: str) -> int | None:
+    text = text.strip().lower()
+    if not re.fullmatch(_BASIC, text, re.I):
+        return None
+    if text[0].isdigit():
+        return int(text.replace(",", ""))
+    total = 0
+    for word in re.split(r"[-\s]+", text):
+        if word == "hundred":
+            total = max(total, 1) * 100
+        elif word in _WORD_VALUES or word == "a":
+            total += _WORD_VALUES.get(word, 1)
+    return total
+
+
+def _count_value(text: str) -> int | None:
+    text = re.sub(rf"^{_QUAL}\s+", "", " ".join(text.lower().split()))
+    if (value := _basic_value(text)) is not None:
+        return value
+    if text in _MULTIPLES:
+        return _MULTIPLES[text]
+    if re.fullmatch(r"a\s+couple(?:\s+of)?", text):
+        return 2
+    if m := re.fullmatch(r"(?:several|a few)\s+(dozen|hundred|thousand)", text):
+        return {"dozen": 12, "hundred": 100, "thousand": 1000}[m[1]]
+    if text == "half a dozen":
+        return 6
+    if m := re.fullmatch(r"(.+?)\s+dozen", text):
+        base = 1 if m[1] == "a" else _basic_value(m[1])
+        return None if base is None else 12 * base
+    m = re.fullmatch(r"between\s+(.+?)\s+and\s+(.+)", text) or re.fullmatch(
+        r"(.+?)\s*(?:-|–|—|\s+to\s+|\s+or\s+)\s*(.+)", text
+    )
+    if m:  # a range counts its lower bound
+        values = [_basic_value(m[1]), _basic_value(m[2])]
+        return None if None in values else min(values)
+    return None
+
+
+def parse_count(text: str) -> int | None:
+    """The number a count phrase stands for, by ACLED conventions; None if it is not one.
+
+    A leading count is read and the rest ignored ("at least 20 people" -> 20). Vague
+    words ("several", "many") are not counts and give None.
+    """
+    m = _COUNT_RE.match(text or "")
+    return _count_value(m["count"]) if m else None
+
+
+# --- sentences -----------------------------------------------------------------------------
+_CIVILIAN_WORDS = (r"civilians?|child(?:ren)?|schoolchildren|kids?|wom[ae]n|boys?|girls?|bab(?:y|ies)|"
+                   r"infants?|residents?|villagers?|refugees?|students?|worshippers?|passengers?|"
+                   r"farmers?|shepherds?|journalists?|doctors?|medics?|nurses?|relatives?|pilgrims?|"
+                   r"aid\s+workers?|workers?|famil(?:y|ies)|family\s+members|displaced")
+_OTHER_WORDS = (r"people|persons?|individuals?|m[ae]n|fighters?|militants?|jihadists?|soldiers?|troops|"
+                r"members?|forces|insurgents?|rebels?|gunm[ae]n|policem[ae]n|police\s+officers?|officers?|"
+                r"guards?|personnel|combatants?|warriors?|militiam[ae]n|recruits?|servicem[ae]n|"
+                r"terrorists?|detainees?|prisoners?|hostages?|volunteers?|others|victims|elements")
+_VICTIM = rf"(?i:{_CIVILIAN_WORDS}|{_OTHER_WORDS})(?![\w-])"
+# Words that may stand between a number and its noun: "20 ISIS fighters", "four regime troops".
+_MOD = (r"(?:[A-Z][\w'’.-]*|(?i:more|other|suspected|alleged|armed|innocent|unarmed|regime|"
+        r"government|pro-[\w-]+|rebel|opposition|militia|jihadist|foreign|local|young|elderly|"
+        r"security|army|police|civilian|displaced|enemy|female|male|teenage|of|the|its|their|his|"
+        r"her|and|same))")
+_PHRASE = rf"(?:{_COUNT}|{_VAGUE}|(?i:an?))(?:\s+{_MOD}){{0,4}}?\s+{_VICTIM}"
+_GROUP = rf"{_PHRASE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_PHRASE}){{0,6}}"
+_SUBSET_CUE = r"(?i:among\s+them|among\s+whom|including|of\s+whom|of\s+them)"
+_SUBSET = rf"\s*,?\s*{_SUBSET_CUE}\s+(?P<subset>{_GROUP})\s*,?"
+_AUX = (r"(?:(?i:were|was|have|has|had|been|are|is|being|be|also|reportedly|allegedly|all|both|later|"
+        r"reported|confirmed|who|may|might|could|believed|feared|thought|said|to)\s+){0,5}")
+_KILLED = (r"(?i:killed|dead|died|perished|slain|executed|beheaded|massacred|shot\s+dead|"
+           r"lost\s+their\s+lives|deaths|fatalities)")
+_HURT = r"(?i:wounded|injured|hurt|maimed)"
+_KILL_ACT = (r"(?i:killed|killing|kills?|executed|executing|massacred|slew|slaughtered|"
+             r"claimed\s+the\s+lives\s+of|(?:the\s+)?(?:deaths?|killings?|lives)\s+of)")
+_HURT_ACT = r"(?i:wounded|wounding|injured|injuring|injures?|wounds?|maimed)"
+_OBJECT_AFTER = re.compile(rf"\s+(?:{_COUNT}|{_VAGUE}|(?i:an?|the|his|her|their|its)\b)")
+# A number right after these is a day of the month or part of "no one", not a tally.
+_NOT_A_COUNT_BEFORE = re.compile(
+    r"(?i:\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?|\bon|\bsince|\bno)\s*$"
+)
+_LEFT = r"(?<![\w,.-])"  # a number starts a word: not "F-16", not "1,171"'s tail
+_VERB = rf"(?P<verb>{_KILLED}|{_HURT})\b"
+_ACT_VERB = rf"\b(?P<verb>{_KILL_ACT}|{_HURT_ACT})\s+"
+_BARE_AUX = r"(?P<aux>(?i:(?:others\s+)?(?:were|was|have\s+been|had\s+been|are)\s+)?)"
+_CLAUSE_GOES_ON = r"(?i:and|in|on|at|near|during|while|when|as|after|before|inside|across)\b"
+_AMONG_DEAD = r"(?i:(?:were\s+|was\s+)?among\s+the\s+(?:dead|killed|victims|fatalities))"
+_PATTERNS = (  # (kind, regex); earlier patterns claim their numbers first
+    # "Six civilians, among them two children, were killed", "three soldiers died"
+    ("passive", re.compile(rf"{_LEFT}(?P<group>{_GROUP})(?:{_SUBSET})?\s+(?P<aux>{_AUX}){_VERB}")),
+    # "killing three civilians", "wounded two men and a woman"
+    ("active", re.compile(rf"{_ACT_VERB}(?P<group>{_GROUP})(?:{_SUBSET})?")),
+    # "one child among the dead"
+    ("among", re.compile(rf"{_LEFT}(?P<subset>{_GROUP})\s+{_AMONG_DEAD}")),
+    # "leaving 7 dead", "ten others were wounded"
+    ("passive", re.compile(rf"{_LEFT}(?P<group>{_COUNT})\s+{_BARE_AUX}{_VERB}")),
+    # "the blast killed 12 in the market"
+    ("active", re.compile(rf"{_ACT_VERB}(?P<group>{_COUNT})(?=\s*(?:[,.;:)]|$)|\s+{_CLAUSE_GOES_ON})")),
+    # "the death toll rose to 15"
+    ("toll", re.compile(rf"(?i:death\s+toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of|reached|hit))\s+(?P<group>{_COUNT})")),
+)
+_PHRASE_RE = re.compile(_PHRASE)
+_CIVILIAN_RE = re.compile(rf"(?i:\b(?:{_CIVILIAN_WORDS})\b)")
+_KILL_WORD = re.compile(
+    r"(?i:\b(?:kill(?:ed|ing|s)?|dead|died|deaths?|fatalities|casualties|slain|perished|massacred?|executed)\b)"
+)
+_NO_ONE = re.compile(r"(?i:\b(?:no\s+(?:one|casualties|deaths|fatalities)|nobody)\b)")
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+_HURT_RE = re.compile(rf"^{_HURT}$|^{_HURT_ACT}$")
+
+
+@dataclass
+class Casualties:
+    """Counts read from one sentence; ``evidence`` holds the phrases they were read from."""
+
+    fatalities: int = 0
+    civilian_fatalities: int = 0
+    injuries: int = 0
+    uncertain: bool = False
+    evidence: list[str] = field(default_factory=list)
+
+
+def _tally(group: str, tail: str = "") -> tuple[int, int, bool]:
+    """(people, civilians, vague) in a victim group such as "two men and a woman"."""
+    total = civilians = 0
+    vague = False
+    phrases = list(_PHRASE_RE.finditer(group)) or [None]
+    for m in phrases:
+        text = m.group() if m else group
+        count_m = _COUNT_RE.match(text)
+        if count_m:
+            value = _count_value(count_m["count"])
+        else:  # "a woman", or a vague "several fighters" (no number)
+            value = 1 if re.match(r"(?i:an?)\s", text) else None
+        if value is None:
+            vague = True
+            continue
+        vague = vague or bool(_UPPER.match(text.strip()))
+        total += value
+        if _CIVILIAN_RE.search(text) or re.match(r"\s*of\s+(?:a|the\s+same|one)\s+family", tail):
+            civilians += value
+    return total, civilians, vague
+
+
+def find_casualties(sentence: str) -> Casualties:
+    """Fatalities, civilian fatalities and injuries reported in one sentence."""
+    result = Casualties()
+    claimed: list[tuple[int, int]] = []
+    killed = killed_civ = subset = subset_civ = toll = 0
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(sentence):
+            span = m.span("group") if kind != "among" else m.span("subset")
+            if any(span[0] < e and s < span[1] for s, e in claimed):
+                continue
+            verb = m.groupdict().get("verb") or "killed"
+            if kind == "passive" and not m["aux"].strip() and _OBJECT_AFTER.match(sentence, m.end()):
+                continue  # "20 fighters killed four soldiers": an active verb, not a tally
+            if _NOT_A_COUNT_BEFORE.search(sentence, 0, span[0]) or _YEAR_LIKE.fullmatch(sentence, *span):
+                continue  # "on December 23 killed", "in 2014 killed", "no one was killed"
+            claimed.append(span)
+            tail = sentence[m.end("group"):] if kind != "among" else ""
+            people, civ, vague = _tally(sentence[span[0]:span[1]], tail)
+            result.evidence.append(m.group().strip())
+            result.uncertain |= vague
+            hurt = bool(_HURT_RE.match(" ".join(verb.lower().split())))
+            if kind == "among":
+                subset, subset_civ = subset + people, subset_civ + civ
+            elif kind == "toll":
+                toll = max(toll, people)
+            elif hurt:
+                result.injuries += people
+            else:
+                killed, killed_civ = killed + people, killed_civ + civ
+            if kind in ("passive", "active") and m.groupdict().get("subset") and not hurt:
+                s_people, s_civ, _ = _tally(m["subset"])
+                subset, subset_civ = subset + s_people, subset_civ + s_civ
+    result.fatalities = max(killed, subset, toll)
+    result.civilian_fatalities = min(max(killed_civ, subset_civ), result.fatalities)
+    if result.fatalities == 0 and _KILL_WORD.search(sentence) and not _NO_ONE.search(sentence):
+        result.uncertain = True
+    return result

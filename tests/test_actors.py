@@ -1,0 +1,228 @@
+import doctest
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import geo.actors
+from geo.actors import (
+    ActorMention, assign_roles, canonical_actor, find_actors, load_lexicon,
+)
+
+
+def actors_in(sentence):
+    return [m.actor for m in find_actors(sentence)]
+
+
+def test_docstring_examples():
+    assert doctest.testmod(geo.actors).failed == 0
+
+
+def test_regime_helicopters_are_syrian_government_forces():
+    mentions = find_actors("Regime helicopters dropped barrel bombs on the town")
+    assert [(m.actor, m.text, m.kind) for m in mentions] == [
+        ("Syrian government forces", "Regime helicopters", "state")
+    ]
+
+
+def test_the_verb_is_is_not_islamic_state():
+    assert actors_in("This is a quiet town and it is far from the front.") == []
+    assert actors_in("Is the road open?") == []
+    assert actors_in("Fighters of IS attacked the checkpoint.") == ["Islamic State"]
+
+
+def test_isis_is_one_mention_not_two():
+    mentions = find_actors("ISIS shelled the village.")
+    assert len(mentions) == 1
+    assert (mentions[0].actor, mentions[0].text, mentions[0].start, mentions[0].end) == (
+        "Islamic State", "ISIS", 0, 4
+    )
+
+
+def test_longest_alias_wins_and_spans_are_exact():
+    s = "A statement from the US-led coalition said allied warplanes struck Daesh militants."
+    got = [(m.actor, m.text) for m in find_actors(s)]
+    assert got == [
+        ("US-led coalition", "US-led coalition"),
+        ("US-led coalition", "allied warplanes"),
+        ("Islamic State", "Daesh militants"),
+    ]
+    for m in find_actors(s):
+        assert s[m.start:m.end] == m.text
+
+
+@pytest.mark.parametrize("sentence, actor", [
+    ("The Combined Joint Task Force announced new raids.", "US-led coalition"),
+    ("U.S.-led jets flew over the desert.", "US-led coalition"),
+    ("The US and its allies widened the campaign.", "US-led coalition"),
+    ("Russian warplanes pounded the hills.", "Russian forces"),
+    ("The Syrian Democratic Forces advanced along the river.", "SDF"),
+    ("People's Protection Units held the crossing.", "YPG / Kurdish militias"),
+    ("Hashd al-Shaabi units moved north.", "Iraqi forces"),
+    ("Kurdish Peshmerga repelled the assault.", "Peshmerga"),
+    ("Turkish warplanes bombed a ridge.", "Turkish forces"),
+    ("The Free Syrian Army claimed the hill.", "Rebel groups"),
+    ("Hayat Tahrir al-Sham fighters entered the town.", "Jabhat al-Nusra / HTS"),
+    ("Villagers fled toward the border.", "Civilians"),
+    ("ISIL fighters retreated.", "Islamic State"),
+])
+def test_aliases_map_to_canonical_actors(sentence, actor):
+    assert actors_in(sentence) == [actor]
+
+
+def test_a_possessive_air_force_is_an_actor_span_for_the_pipeline():
+    s = "ANYTOWN - Iraq\u2019s air force bombed a depot across the border."
+    [m] = find_actors(s)
+    assert m.actor == "Iraqi forces"
+    assert s[m.start:m.end] == "Iraq\u2019s air force"  # the place "Iraq" lies inside it
+
+
+def test_associated_groups_map_to_their_actor_and_are_flagged():
+    mentions = find_actors("Troops and the NDF held the airport; pro-regime militias withdrew.")
+    assoc = [(m.actor, m.text, m.associated) for m in mentions if m.associated]
+    assert assoc == [
+        ("Syrian government forces", "NDF", True),
+        ("Syrian government forces", "pro-regime militias", True),
+    ]
+
+
+def test_hyphenated_compounds_name_no_actor():
+    assert actors_in("Anti-regime activists described ISIS-held districts.") == []
+
+
+def test_acronyms_do_not_match_in_lower_case():
+    assert actors_in("The sdf and the ypg.") == []
+
+
+def test_canonical_actor():
+    assert canonical_actor("Daesh") == "Islamic State"
+    assert canonical_actor("the Islamic State") == "Islamic State"
+    assert canonical_actor("IS") == "Islamic State"
+    assert canonical_actor("is") is None
+    assert canonical_actor("regime warplanes") == "Syrian government forces"
+    assert canonical_actor("SDF") == "SDF"
+    assert canonical_actor("a farmer's cooperative") is None
+
+
+def test_lexicon_is_data_with_required_fields():
+    lexicon = load_lexicon()
+    names = {a.name for a in lexicon}
+    assert {"US-led coalition", "Islamic State", "Syrian government forces", "Russian forces",
+            "SDF", "YPG / Kurdish militias", "Iraqi forces", "Peshmerga", "Turkish forces",
+            "Rebel groups", "Jabhat al-Nusra / HTS", "Civilians"} <= names
+    for actor in lexicon:
+        assert actor.kind in {"state", "non-state", "coalition", "civilians"}
+        assert actor.country is None or (len(actor.country) == 2 and actor.country.isupper())
+
+
+def test_a_custom_lexicon_can_be_loaded(tmp_path):
+    path = tmp_path / "lex.json"
+    path.write_text(json.dumps([{"name": "Blue Brigade", "kind": "non-state", "country": None,
+                                 "aliases": ["Blue Brigade", "BB"], "associated": []}]))
+    [m] = find_actors("The BB took the bridge.", lexicon=path)
+    assert (m.actor, m.text) == ("Blue Brigade", "BB")
+
+
+def test_alias_keys_do_not_collide_between_actors():
+    seen = {}
+    for actor in load_lexicon():
+        for alias in actor.aliases + actor.associated:
+            key = alias.casefold()
+            assert seen.setdefault(key, actor.name) == actor.name, alias
+
+
+# --- roles ---------------------------------------------------------------------------------
+
+def roles(sentence, trigger):
+    start = sentence.index(trigger) if trigger else None
+    return assign_roles(sentence, find_actors(sentence), start)
+
+
+def test_active_voice_doer_before_trigger_target_after():
+    assert roles("The coalition carried out 27 airstrikes against ISIS near the dam.", "airstrikes") == (
+        "US-led coalition", "Islamic State")
+    assert roles("Russian aircraft targeted ISIS near the oasis.", "targeted") == (
+        "Russian forces", "Islamic State")
+    assert roles("Turkish warplanes hit IS positions overnight.", "hit") == (
+        "Turkish forces", "Islamic State")
+
+
+def test_passive_voice_agent_after_by_is_actor1():
+    assert roles("Nine civilians were killed by regime airstrikes on the market.", "killed") == (
+        "Syrian government forces", "Civilians")
+    assert roles("Another raid, this time by Russian aircraft, wounded two villagers.", "wounded") == (
+        "Russian forces", "Civilians")
+
+
+def test_passive_without_agent_has_no_actor1():
+    assert roles("Five civilians were killed in the shelling.", "killed") == (None, "Civilians")
+
+
+def test_civilians_are_never_actor1():
+    assert roles("Civilians were hit when coalition jets bombed the bridge.", "bombed") == (
+        "US-led coalition", "Civilians")
+    assert roles("Residents said the strike hit a bakery.", "strike") == (None, "Civilians")
+
+
+def test_a_target_before_the_trigger_is_not_the_doer():
+    s = "The US-led coalition fighting ISIS launched ten strikes on Tuesday."
+    assert roles(s, "strikes") == ("US-led coalition", "Islamic State")
+
+
+def test_backers_are_not_parties():
+    s = "The SDF, backed by the US-led coalition, attacked ISIS in the village."
+    assert roles(s, "attacked") == ("SDF", "Islamic State")
+
+
+def test_reporting_clause_does_not_steal_actor1():
+    s = "The coalition said ISIS fighters attacked Peshmerga lines near the lake."
+    assert roles(s, "attacked") == ("Islamic State", "Peshmerga")
+
+
+def test_both_parties_after_the_trigger():
+    s = "Clashes pitting rebel groups against regime troops spread to the old city."
+    assert roles(s, "Clashes") == ("Rebel groups", "Syrian government forces")
+
+
+def test_no_trigger_and_no_actors():
+    assert assign_roles("Quiet day.", [], None) == (None, None)
+    assert roles("ISIS and the SDF traded fire.", None) == ("Islamic State", "SDF")
+
+
+# --- properties ----------------------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_find_actors_never_raises_and_mentions_are_sane(sentence):
+    mentions = find_actors(sentence)
+    for m in mentions:
+        assert isinstance(m, ActorMention)
+        assert 0 <= m.start < m.end <= len(sentence)
+        assert sentence[m.start:m.end] == m.text
+    for a, b in zip(mentions, mentions[1:]):
+        assert a.end <= b.start
+
+
+words = st.sampled_from(["ISIS", "IS", "is", "regime", "the", "coalition", "killed", "by",
+                         "civilians", "against", "SDF", "Iraq's", "air", "force", ",", "anti-regime"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(words, max_size=20), st.integers(min_value=0, max_value=200) | st.none())
+def test_assign_roles_never_raises_and_never_makes_civilians_actor1(tokens, trigger):
+    sentence = " ".join(tokens)
+    if trigger is not None:
+        trigger = min(trigger, len(sentence))
+    mentions = find_actors(sentence)
+    actor1, actor2 = assign_roles(sentence, mentions, trigger)
+    names = {m.actor for m in mentions}
+    assert actor1 is None or actor1 in names
+    assert actor2 is None or actor2 in names
+    assert actor1 != "Civilians"
+    assert actor1 is None or actor1 != actor2
+
+
+def test_a_lone_actor_after_the_verb_is_the_target_not_the_doer():
+    assert roles("Unmarked jets hit a Daesh depot near the river.", "hit") == (None, "Islamic State")
+    assert roles("Later a drone struck on an ISIS convoy.", "struck") == (None, "Islamic State")

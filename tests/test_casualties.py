@@ -1,0 +1,160 @@
+import doctest
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import geo.casualties
+from geo.casualties import Casualties, find_casualties, parse_count
+
+
+def test_docstring_examples():
+    assert doctest.testmod(geo.casualties).failed == 0
+
+
+@pytest.mark.parametrize("text, value", [
+    ("dozens", 12),
+    ("dozens of", 12),
+    ("a dozen", 12),
+    ("two dozen", 24),
+    ("half a dozen", 6),
+    ("tens", 10),
+    ("hundreds", 100),
+    ("scores", 20),
+    ("between 5 and 10", 5),
+    ("between five and ten", 5),
+    ("5-10", 5),
+    ("5 to 10", 5),
+    ("five or six", 5),
+    ("at least 20", 20),
+    ("more than 30", 30),
+    ("some 40", 40),
+    ("about 7", 7),
+    ("1,200", 1200),
+    ("three", 3),
+    ("Sixteen", 16),
+    ("twenty-one", 21),
+    ("ninety nine", 99),
+    ("two hundred and fifty", 250),
+    ("a hundred", 100),
+    ("at least 1,171 people", 1171),
+])
+def test_parse_count_follows_acled_conventions(text, value):
+    assert parse_count(text) == value
+
+
+@pytest.mark.parametrize("text", [
+    "several", "a number of", "some", "many", "a few", "", "tanks", "24-hour", "2014-12-23", "a",
+])
+def test_parse_count_gives_none_for_non_counts_and_vague_words(text):
+    assert parse_count(text) is None
+
+
+def counts(sentence):
+    c = find_casualties(sentence)
+    return c.fatalities, c.civilian_fatalities, c.injuries, c.uncertain
+
+
+def test_airstrike_count_is_not_a_death_toll():
+    c = find_casualties("The coalition carried out 27 airstrikes, killing three civilians")
+    assert (c.fatalities, c.civilian_fatalities, c.injuries, c.uncertain) == (3, 3, 0, False)
+    assert c.evidence == ["killing three civilians"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Shelling killed two civilians near the bakery.", (2, 2, 0, False)),
+    ("Six people were killed in the raid on the depot.", (6, 0, 0, False)),
+    ("At least 20 ISIS fighters died when the tunnel collapsed.", (20, 0, 0, False)),
+    ("The ambush ended the patrol, killing 4 members of the unit.", (4, 0, 0, False)),
+    ("A car bomb hit the square, leaving 7 dead.", (7, 0, 0, False)),
+    ("The explosion wounded dozens in the bus station.", (0, 0, 12, False)),
+    ("Medics said one child was among the dead.", (1, 1, 0, False)),
+    ("By evening the death toll rose to 15.", (15, 0, 0, False)),
+    ("Between 5 and 10 soldiers were killed at the checkpoint.", (5, 0, 0, False)),
+    ("Dozens of militants were killed in the valley.", (12, 0, 0, False)),
+    ("Mortar fire killed a shepherd outside the village.", (1, 1, 0, False)),
+])
+def test_find_casualties_reads_the_common_phrasings(sentence, expected):
+    assert counts(sentence) == expected
+
+
+def test_killed_and_wounded_are_counted_apart():
+    assert counts("Nine people were killed and fourteen others were wounded in the blast.") == (
+        9, 0, 14, False)
+    assert counts("Gunmen killed a guard and wounded two others at the gate.") == (1, 0, 2, False)
+
+
+def test_lists_of_victims_add_up():
+    assert counts("A rocket injured two men and a woman at the market.") == (0, 0, 3, False)
+    assert counts("The strike killed three civilians and two soldiers.") == (5, 3, 0, False)
+
+
+def test_a_subset_is_not_counted_twice():
+    assert counts("Eleven civilians, among them six children, were killed by the barrage.") == (
+        11, 11, 0, False)
+    assert counts("Ten people, including four women, were killed in the market.") == (10, 4, 0, False)
+
+
+def test_family_members_are_civilians():
+    assert counts("The raid killed five members of the same family.") == (5, 5, 0, False)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Jets flew 16 strikes in a 24-hour period over the plains.",
+    "The coalition launched 10 more strikes on Wednesday.",
+    "The report covers 2014 and 2015 in 40 pages.",
+    "Rebels destroyed a tank and two heavy machine guns.",
+    "About 1,300 civilians have escaped the besieged district.",
+    "The strike on March 3 hit an empty depot.",
+])
+def test_numbers_not_about_people_killed_do_not_count(sentence):
+    assert counts(sentence) == (0, 0, 0, False)
+
+
+def test_a_date_before_the_verb_is_not_a_count():
+    assert counts("A strike on November 12 killed four civilians.") == (4, 4, 0, False)
+
+
+def test_an_active_verb_is_not_read_as_a_tally():
+    assert counts("30 militants killed two guards at the gate.") == (2, 0, 0, False)
+
+
+def test_killing_without_a_number_is_zero_and_uncertain():
+    assert counts("Several civilians were killed in the raid.") == (0, 0, 0, True)
+    assert counts("The militants suffered casualties in the fighting.") == (0, 0, 0, True)
+    assert counts("The bombing killed people in the market.") == (0, 0, 0, True)
+
+
+def test_no_killing_no_uncertainty():
+    assert counts("Troops entered the town on Monday.") == (0, 0, 0, False)
+    assert counts("No one was killed in the attack.") == (0, 0, 0, False)
+
+
+def test_an_upper_bound_is_counted_but_flagged():
+    assert counts("Up to 10 people may have died in the fire.") == (10, 0, 0, True)
+
+
+# --- properties ----------------------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_parse_count_never_raises(text):
+    value = parse_count(text)
+    assert value is None or value >= 0
+
+
+fragments = st.sampled_from([
+    "killed", "killing", "were", "wounded", "three", "12", "1,200", "dozens", "of", "civilians",
+    "people", "ISIS", "fighters", "and", "a", "woman", "among", "them", "the", "dead", ",",
+    "death", "toll", "rose", "to", "between", "5", "-", "10", "strikes", "December", "23",
+    "several", "including", "children", "at", "least", "left", "injured", "no", "one",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(fragments, max_size=25) | st.text().map(lambda t: [t]))
+def test_find_casualties_never_raises_and_counts_are_consistent(tokens):
+    c = find_casualties(" ".join(tokens))
+    assert isinstance(c, Casualties)
+    assert c.fatalities >= 0 and c.civilian_fatalities >= 0 and c.injuries >= 0
+    assert c.fatalities >= c.civilian_fatalities
