@@ -146,8 +146,10 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer) -> list[Place
                 score += COUNTRY_BONUS
             if c.admin1 and provinces[c.admin1] - (1 if m.candidates[0] is c else 0) > 0:
                 score += ADMIN1_BONUS
-            if c.admin1 in parents:
+            if parents and c.admin1 in parents:
                 score += PARENT_BONUS
+            elif parents and c.kind != "admin1":
+                score -= PARENT_BONUS  # "X in Y province" and this X lies in another province
             if c.kind in ADMIN_KINDS and not _wants_province(m):
                 score -= ADMIN_AREA_PENALTY
             if score > best_score:
