@@ -25,6 +25,7 @@ import spacy
 from spacy.language import Language
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex
 
 from gazetteer.names import ARTICLES, name_key
 from gazetteer.store import connect
@@ -107,7 +108,10 @@ def gazetteer_keys(db: str | None = None) -> dict[str, tuple[float, bool]]:
     con = connect(db)
     try:
         rows = con.execute(
-            "SELECT n.key, max(p.importance), max(p.country IN ('SY', 'IQ')) "
+            # Outside the theatre only a place's own name or a curated alias counts: "Car" is
+            # one of Kerman's many alternate names, but no reader means Kerman by it.
+            "SELECT n.key, max(CASE WHEN p.country IN ('SY', 'IQ') OR n.alias = 1 OR n.name = p.name "
+            "THEN p.importance ELSE 0 END), max(p.country IN ('SY', 'IQ')) "
             "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key"
         ).fetchall()
     finally:
@@ -154,6 +158,8 @@ def _cue(doc, span: Span) -> tuple[str | None, int]:
         if not tok.is_punct:
             break
     m = LOCATIVE.search(before)
+    if m and m.group("type") and re.search(r"[A-Z][\w'’-]*\s+$", before[:m.start()]):
+        return "in", 1  # "the Garma suburb of Falluja": Falluja is the city the suburb belongs to
     if m:
         word = (m.group("type") or m.group("rel") or m.group("prep")).lower().split()[0]
         word = SINGULAR.get(word, word)
@@ -307,6 +313,9 @@ def build_pipeline(model: str | None = None, db: str | None = None) -> Language:
             raise RuntimeError(f"spaCy model {model!r} is not installed (pip install it, or drop --model)") from exc
     else:
         nlp = spacy.blank("en")
+    # Wire copy and scraped exports glue items with ";" or "|" and no space: "Baghdad;Iraq".
+    infixes = list(nlp.Defaults.infixes) + [r"[;|]"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
     nlp.add_pipe("conflictmap_sentences")

@@ -19,6 +19,7 @@ CANDIDATES = 8
 MIN_SCORE = 0.78  # below this (after context), a mention is not resolved
 SURE = 0.9  # a mention this sure of itself votes for the article's country and province
 COUNTRY_BONUS = 0.08
+COUNTRY_NAMED_WEIGHT = 2
 SENTENCE_COUNTRY_BONUS = 0.15  # scaled by the share of the sentence's sure places in that country
 ADMIN1_BONUS = 0.06
 PARENT_BONUS = 0.12  # "X in Y province", Y's province matches the candidate's
@@ -113,7 +114,8 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer) -> list[Place
     for m in mentions:
         if m.candidates and m.candidates[0].score >= SURE and m.role == "event":
             top = m.candidates[0]
-            countries[top.country] += 1
+            # A country named outright ("Iraq's Ramadi") says more than a town that might be in it.
+            countries[top.country] += COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1
             if top.admin1:
                 provinces[top.admin1] += 1
     main_country = countries.most_common(1)[0][0] if countries else None
@@ -124,8 +126,10 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer) -> list[Place
 
     for m in mentions:
         siblings = [o for o in by_sentence[m.sentence_index] if o is not m]
+        # Only sure theatre places set the sentence's context: a title-cased "Car" matching a
+        # town in Iran must not pull "Baghdad" there.
         sure = [o.candidates[0] for o in siblings if o.candidates and o.candidates[0].score >= SURE
-                and o.candidates[0].kind not in ("country",)]
+                and o.candidates[0].kind != "country" and o.candidates[0].country in THEATRE]
         parents = {o.candidates[0].admin1 for o in siblings if _wants_province(o) and o.candidates}
         # The city a neighbourhood or suburb belongs to: a sure town of this sentence or the one before.
         anchors = [o.candidates[0] for o in siblings + by_sentence.get(m.sentence_index - 1, [])
