@@ -90,6 +90,10 @@ LOCATIVE = re.compile(
     r"(?P<prep>in|at|on|from|into|to|across|inside|towards?))\s+$",
     re.I,
 )
+DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?:,[^\n–—-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[–—-]")
+DATELINE_REACH = 600  # characters from the top where a dateline can stand
+# Type words strong enough to make a capitalised common word a place: "the cities of ..., Al-Asad".
+NAMING_CUES = frozenset({"village", "town", "city", "neighbourhood", "neighborhood", "suburb", "district"})
 # Prepositions frame a name only loosely: enough for a known village, not for an unknown word.
 LOOSE_CUES = frozenset({"in", "at", "on", "from", "into", "to", "of", "across", "inside", "toward", "towards"})
 METONYMY = re.compile(
@@ -171,11 +175,11 @@ def _role(doc, span: Span) -> str:
     before = doc.text[max(0, span.start_char - 30):span.start_char]
     if METONYMY.search(before):
         return "metonymy"
-    # "ERBIL, Kurdistan Region –" or "BEIRUT (Reuters) -": where the report was filed from.
-    first_line_start = len(doc.text) - len(doc.text.lstrip())
-    if span.start_char - first_line_start < 60:
-        head = doc.text[first_line_start:span.end_char + 40]
-        if re.match(r"^[A-Z][A-Z .'-]{2,}(?:,[^\n–—-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[–—-]", head):
+    # "ERBIL, Kurdistan Region –" or "BEIRUT (Reuters) -" opening one of the first lines:
+    # where the report was filed from, not where anything happened.
+    if span.start_char < DATELINE_REACH:
+        line_start = doc.text.rfind("\n", 0, span.start_char) + 1
+        if span.start_char - line_start < 60 and DATELINE.match(doc.text, line_start):
             return "dateline"
     return "event"
 
@@ -281,7 +285,7 @@ class PlaceMatcher:
                 cue, precision = listed_after._.cue, listed_after._.precision
             typed = cue is not None and cue not in LOOSE_CUES
             words = [t for t in span if t.is_alpha and t.lower_ not in NAME_PARTICLES]
-            if not words or (not typed and all(t.lower_ in NOT_PLACES for t in words)):
+            if not words or (cue not in NAMING_CUES and all(t.lower_ in NOT_PLACES for t in words)):
                 continue
             info = self.keys.get(name_key(span.text))
             if info is not None:
