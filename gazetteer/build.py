@@ -32,10 +32,9 @@ from tqdm import tqdm
 
 from .names import is_arabic_script, name_key, skeleton
 from .store import INDEXES, PACKAGE_DB, SCHEMA, SCHEMA_VERSION
+from .theatre import NEIGHBOURS, THEATRE
 
 ALIASES = Path(__file__).with_name("data") / "aliases.tsv"
-THEATRE = ("SY", "IQ")
-NEIGHBOURS = ("TR", "JO", "LB", "IL", "PS", "SA", "KW", "IR")
 SOURCES_ENV = "CONFLICTMAP_SOURCES"
 
 WOF_KINDS = {

@@ -13,8 +13,6 @@ weak priors from the kind of place and its population.
 
 from __future__ import annotations
 
-import math
-import sqlite3
 import threading
 from collections import defaultdict
 from dataclasses import asdict, dataclass

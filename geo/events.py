@@ -22,9 +22,9 @@ from .casualties import find_casualties
 from .dates import EventDate, resolve_event_date
 from .document import Document
 from .resolve import PlaceMention
+from gazetteer.theatre import THEATRE
 
 TRIGGERS = Path(__file__).with_name("data") / "triggers.json"
-THEATRE = ("SY", "IQ")
 STATE_ACTORS = ("Syrian government forces", "Iraqi forces", "Russian forces", "Turkish forces", "US-led coalition")
 NON_STATE = ("Islamic State", "Rebel groups", "SDF", "YPG / Kurdish militias", "Jabhat al-Nusra / HTS", "Peshmerga")
 AIR_CAPABLE = ("US-led coalition", "Syrian government forces", "Iraqi forces", "Russian forces", "Turkish forces")

@@ -18,7 +18,6 @@ Place spans carry ``Span._.cue`` (the word that framed them: near, town, provinc
 from __future__ import annotations
 
 import re
-import sqlite3
 from functools import lru_cache
 
 import spacy
@@ -31,12 +30,12 @@ from gazetteer.names import ARTICLES, name_key
 from gazetteer.store import connect
 
 from .actors import find_actors
+from gazetteer.theatre import THEATRE
 
 MAX_NAME_TOKENS = 7
 # Lower-case words that may start or sit inside a place name ("al-Dshaisha", "tel Shayer").
 NAME_PARTICLES = ARTICLES | {"tel", "tal", "tall", "bin", "ibn", "abu", "umm", "bani", "wadi", "deir", "ain"}
 NAME_JOINERS = {"-", "'", "’", "`", "‘"}
-THEATRE = ("SY", "IQ")
 # A place from the gazetteer this notable (0..1, see gazetteer.build.importance) is taken on
 # its name alone; a lesser one needs a cue ("village of", "near", "province") around it.
 NOTABLE = 0.35
@@ -110,13 +109,14 @@ for name, default in (("cue", None), ("precision", 1), ("role", "event"), ("acto
 def gazetteer_keys(db: str | None = None) -> dict[str, tuple[float, bool]]:
     """name key -> (importance of its most notable place, whether any place is in the theatre)."""
     con = connect(db)
+    marks = ",".join("?" * len(THEATRE))
     try:
         rows = con.execute(
             # Outside the theatre only a place's own name or a curated alias counts: "Car" is
             # one of Kerman's many alternate names, but no reader means Kerman by it.
-            "SELECT n.key, max(CASE WHEN p.country IN ('SY', 'IQ') OR n.alias = 1 OR n.name = p.name "
-            "THEN p.importance ELSE 0 END), max(p.country IN ('SY', 'IQ')) "
-            "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key"
+            f"SELECT n.key, max(CASE WHEN p.country IN ({marks}) OR n.alias = 1 OR n.name = p.name "
+            f"THEN p.importance ELSE 0 END), max(p.country IN ({marks})) "
+            "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key", THEATRE + THEATRE
         ).fetchall()
     finally:
         con.close()

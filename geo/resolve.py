@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from gazetteer import Candidate, Gazetteer
 from gazetteer.distance import haversine_km
+from gazetteer.theatre import THEATRE
 
 CANDIDATES = 8
 MIN_SCORE = 0.78  # below this (after context), a mention is not resolved
@@ -31,7 +32,6 @@ ADMIN_AREA_PENALTY = 0.15  # "Hajin" means the town, not a district of that name
 ADMIN_KINDS = ("admin1", "admin2")
 CITY_PARTS = ("neighbourhood", "neighborhood", "suburb", "district")
 CITY_PART_KM = 30
-THEATRE = ("SY", "IQ")
 
 
 @dataclass

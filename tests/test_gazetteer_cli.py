@@ -2,7 +2,6 @@ import json
 import subprocess
 import sys
 
-import pytest
 from click.testing import CliRunner
 
 from geo.cli import LOOKUP_FIELDS, main
