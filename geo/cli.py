@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -111,6 +112,8 @@ def run_command(inputs, out_dir, published, offline, model, workers, db):
     Bad inputs are reported as path:line: reason on stderr and skipped. Exit status 0 when all
     inputs were used, 1 when some were rejected, 2 for a usage error.
     """
+    # SIGTERM ends the run like Ctrl-C: nothing half-written, and a word on how far it got.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     from tqdm import tqdm
 
     from gazetteer import Gazetteer, GazetteerError
@@ -140,7 +143,8 @@ def run_command(inputs, out_dir, published, offline, model, workers, db):
         result = process_documents(documents, gaz=gaz, model=model, workers=workers, on_document=progress)
     except KeyboardInterrupt:
         bar.close()
-        click.echo(f"interrupted after {bar.n} articles; nothing was written to {out_dir}", err=True)
+        click.echo(f"interrupted after {bar.n} articles; {out_dir} was not written (previous outputs, if any, are intact)",
+                   err=True)
         sys.exit(130)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -86,3 +86,24 @@ def test_usage_errors_exit_2(tmp_path):
     assert conflictmap("run", tmp_path).returncode == 2  # no --out
     proc = conflictmap("run", tmp_path, "--out", tmp_path / "o", "--published", "24/12/2014")
     assert proc.returncode == 2 and "--published" in proc.stderr
+
+
+def test_sigterm_mid_run_keeps_previous_outputs(tmp_path, gaz):
+    import signal
+    import time
+
+    rows = [json.dumps({"id": f"r{i}", "text": STRIKE}) for i in range(20_000)]
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "events.geojson").write_text("previous", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "geo.cli", "run", big, "--out", out],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(6)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted after" in err and "intact" in err
+    assert (out / "events.geojson").read_text(encoding="utf-8") == "previous"
+    assert sorted(p.name for p in out.iterdir()) == ["events.geojson"]
