@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import resource
+import subprocess
 import sys
 import time
 from datetime import date
@@ -40,6 +41,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
+    parser.add_argument("--memory", type=int, nargs=2, metavar=("SMALL", "LARGE"), default=None,
+                        help="also compare peak memory of fresh processes over SMALL and LARGE documents")
     args = parser.parse_args(argv)
     docs = corpus(args.docs)
     chars = sum(len(d.text) for d in docs)
@@ -61,7 +64,21 @@ def main(argv=None) -> int:
               f"(1/{tok_rate / rate:.1f} of tokenizing alone)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory of this process: {peak:,.0f} MB")
+    if args.memory:
+        small, large = (peak_rss_mb(n) for n in args.memory)
+        print(f"peak memory, {args.memory[0]:,} docs: {small:,.0f} MB; {args.memory[1]:,} docs: {large:,.0f} MB "
+              f"(ratio {large / small:.2f} for {args.memory[1] / args.memory[0]:.0f}x the documents)")
     return 0
+
+
+def peak_rss_mb(n: int) -> float:
+    """Peak RSS of a fresh process that streams n documents through the pipeline."""
+    code = ("import resource, sys; sys.path.insert(0, %r); import bench_pipeline as b; "
+            "from geo.pipeline import process_documents; "
+            "process_documents(iter(b.corpus(%d))); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)") % (str(Path(__file__).parent), n)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":
