@@ -6,6 +6,7 @@ gazetteer lookup starts in a fraction of a second.
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import signal
@@ -17,7 +18,23 @@ import click
 LOOKUP_FIELDS = ("query", "name", "lat", "lon", "place_id", "country", "admin1", "kind", "score")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Commands from other packages, imported only when used: `gazetteer lookup` must start
+    without loading folium and geopandas."""
+
+    lazy = {"map": "maps.cli:map_command"}
+
+    def list_commands(self, ctx):
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx, name):
+        if name in self.lazy:
+            module, attr = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="conflictmap")
 def main():
     """Turn English war reporting into geocoded events and maps."""
@@ -106,7 +123,11 @@ def gazetteer_lookup(names, country, limit, fmt, db):
 @click.option("--model", default=None, help="A spaCy model to add its GPE/LOC/FAC entities (e.g. en_core_web_sm), when installed.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for spaCy's nlp.pipe.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Gazetteer database to read.")
-def run_command(inputs, out_dir, published, offline, model, workers, db):
+@click.option("--no-map", is_flag=True, help="Do not write map.html.")
+@click.option("--self-contained", is_flag=True,
+              help="map.html opens with no network: libraries inlined (fetched once from the npm registry, "
+                   "see `python -m maps.assets fetch`), outlines drawn under the tiles.")
+def run_command(inputs, out_dir, published, offline, model, workers, db, no_map, self_contained):
     """Extract geocoded events from articles: .txt files, folders, .jsonl or .csv with a text field.
 
     Bad inputs are reported as path:line: reason on stderr and skipped. Exit status 0 when all
@@ -153,7 +174,19 @@ def run_command(inputs, out_dir, published, offline, model, workers, db):
         click.echo(str(problem), err=True)
         rejected.append(1)
     extra = {"rejected_inputs": len(rejected), "offline": True if offline else None}
-    paths = write_run(result, out_dir, {k: v for k, v in extra.items() if v is not None})
+    from geo.frame import events_frame
+
+    events_gdf = events_frame(result.events)
+    paths = write_run(result, out_dir, {k: v for k, v in extra.items() if v is not None}, events_gdf=events_gdf)
+    if not no_map:
+        from maps.assets import AssetError
+        from maps.render import render
+
+        try:
+            paths["map.html"] = render(events_gdf, out_dir / "map.html", self_contained=self_contained,
+                                       title=f"conflictmap: {result.documents} articles")
+        except AssetError as exc:
+            raise click.ClickException(f"{exc} (or run without --self-contained)") from exc
     click.echo(f"{result.documents} articles, {len(result.events)} events -> {out_dir} "
                f"({', '.join(p.name for p in paths.values())})", err=True)
     if rejected:

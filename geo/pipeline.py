@@ -109,10 +109,11 @@ def extract_events_frame(texts: Iterable[str | Document], published: str | date 
     return events_frame(process_documents(_as_documents(texts, published), **kwargs).events)
 
 
-def write_run(result: RunResult, out_dir: Path, extra_report: dict | None = None) -> dict[str, Path]:
+def write_run(result: RunResult, out_dir: Path, extra_report: dict | None = None, events_gdf=None) -> dict[str, Path]:
     """Write events.geojson, events.gpkg, events.csv, mentions.geojson and report.json atomically."""
     from .export import write_outputs
     from .frame import events_frame, mentions_frame
 
     report = {**result.report(), **(extra_report or {})}
-    return write_outputs(events_frame(result.events), mentions_frame(result.mentions), report, out_dir)
+    events_gdf = events_frame(result.events) if events_gdf is None else events_gdf
+    return write_outputs(events_gdf, mentions_frame(result.mentions), report, out_dir)

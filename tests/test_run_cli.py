@@ -107,3 +107,13 @@ def test_sigterm_mid_run_keeps_previous_outputs(tmp_path, gaz):
     assert "interrupted after" in err and "intact" in err
     assert (out / "events.geojson").read_text(encoding="utf-8") == "previous"
     assert sorted(p.name for p in out.iterdir()) == ["events.geojson"]
+
+
+def test_run_writes_a_map_with_the_events(inputs, tmp_path, gaz):
+    out = tmp_path / "out"
+    assert conflictmap("run", inputs, "--out", out).returncode == 0
+    html = (out / "map.html").read_text(encoding="utf-8")
+    assert "US-led coalition" in html and "Syrian government forces" in html  # one layer per actor
+    assert "GeoNames" in html and "On First" in html  # attribution
+    assert conflictmap("run", inputs, "--out", tmp_path / "nomap", "--no-map").returncode == 0
+    assert not (tmp_path / "nomap" / "map.html").exists()

@@ -1,0 +1,234 @@
+"""Event GeoDataFrame -> an interactive folium map, and the map -> one HTML file.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> import geopandas
+>>> from shapely.geometry import Point
+>>> events = geopandas.GeoDataFrame(
+...     {"event_date": ["2014-12-23"], "time_precision": [1], "actor1": ["US-led coalition"],
+...      "event_type": ["Explosions/Remote violence"], "fatalities": [3], "location": ["Hajin"]},
+...     geometry=[Point(40.827, 34.693)], crs=4326)
+>>> out = render(events, Path(tempfile.mkdtemp()) / "map.html", title="Hajin")
+>>> html = out.read_text(encoding="utf-8")
+>>> "US-led coalition" in html and "2014-12-23" in html
+True
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import folium
+import geopandas
+
+from maps import values as v
+from maps.assets import AssetError, external_resources, inline_assets
+from maps.boundaries import load_boundaries
+from maps.colors import actor_color, actor_order
+from maps.controls import OSM_ATTRIBUTION, Attribution, EventFilter, Footer, Header, MapStyle, legend
+from maps.layers import (BASE_PANE, CHOROPLETH_PANE, EventRecord, actor_layer, choropleth_layer, event_cluster,
+                         heat_layer, outline_layers)
+from maps.popup import escape, popup_cells
+from maps.style import marker_radius, marker_style
+
+FAST_THRESHOLD = 2000  # from this many events up, actor layers are built in the browser
+STRATEGIES = ("auto", "markers", "fast")
+DEFAULT_CENTER = (34.8, 40.5)  # between Damascus and Baghdad
+DEFAULT_ZOOM = 6
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+# folium links Bootstrap, Font Awesome, glyphicons and awesome-markers for its Icon markers;
+# these maps draw circle markers only, so they link Leaflet and jQuery (folium's popups use
+# it) and nothing else. Plugins add their own (MarkerCluster, HeatMap).
+MAP_JS = [(name, url) for name, url in folium.Map.default_js if name in ("leaflet", "jquery")]
+MAP_CSS = [(name, url) for name, url in folium.Map.default_css if name == "leaflet_css"]
+
+
+def event_records(events: geopandas.GeoDataFrame) -> list[EventRecord]:
+    """One :class:`EventRecord` per event with a location; others are skipped with a warning.
+
+    The location is the row's geometry (a Point, or a point on any other shape), else its
+    latitude/longitude columns; a plain DataFrame with those columns works too.
+    """
+    crs = getattr(events, "crs", None)
+    if crs is not None and crs.to_epsg() != 4326:
+        events = events.to_crs(4326)
+    try:
+        geometries = list(events.geometry)
+        table = events.drop(columns=[events.geometry.name])
+    except AttributeError:  # no active geometry column
+        geometries, table = [None] * len(events), events
+    records, skipped = [], 0
+    # Plain dicts: reading cells from a row Series costs 20x more.
+    for row, geom in zip(table.to_dict("records"), geometries):
+        lat, lon = _location(row, geom)
+        if lat is None:
+            skipped += 1
+            continue
+        actor = v.actor(row.get("actor1"))
+        color = actor_color(actor)
+        date = v.iso_date(row.get("event_date"))
+        fatalities = v.count(row.get("fatalities"))
+        records.append(EventRecord(
+            lat=lat, lon=lon, actor=actor, color=color, date=date, fatalities=fatalities,
+            radius=round(marker_radius(fatalities), 1),
+            style=marker_style(color, v.text(row.get("event_type")), dated=date is not None),
+            popup_cells=popup_cells(row),
+        ))
+    if skipped:
+        warnings.warn(f"{skipped} event(s) without a location were left off the map", stacklevel=3)
+    return records
+
+
+def _location(row, geom) -> tuple[float | None, float | None]:
+    if geom is not None and not v.is_null(geom) and not geom.is_empty:
+        point = geom if geom.geom_type == "Point" else geom.representative_point()
+        return point.y, point.x
+    lat, lon = v.number(v.get(row, "latitude")), v.number(v.get(row, "longitude"))
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None
+    return lat, lon
+
+
+def _summary(records: list[EventRecord]) -> tuple[str, str | None, str | None]:
+    dates = sorted(r.date for r in records if r.date)
+    first, last = (dates[0], dates[-1]) if dates else (None, None)
+    parts = [f"{len(records)} event{'s' if len(records) != 1 else ''}"]
+    if first:
+        parts.append(first if first == last else f"{first} to {last}")
+    undated = len(records) - len(dates)
+    if undated:
+        parts.append(f"{undated} without a date")
+    parts.append(f"{sum(r.fatalities for r in records)} killed")
+    return " · ".join(parts), first, last
+
+
+def build_map(events: geopandas.GeoDataFrame, *, title: str | None = None, boundaries=None,
+              strategy: str = "auto", outlines: bool = False, heat: bool = True) -> folium.Map:
+    """The folium map of ``events`` (a GeoDataFrame with the event columns, EPSG:4326).
+
+    One toggleable layer per actor1 (null -> "Unknown actor"), its events as circle markers
+    in one shared MarkerCluster, a date filter (maps.controls.EventFilter), a heat map and a
+    governorate choropleth (both off at first), a legend, attribution. ``boundaries``: None
+    for the packaged Syria/Iraq governorates, False for no choropleth, or a path /
+    GeoDataFrame of polygons. ``strategy``: "markers" (folium elements), "fast" (drawn in the
+    browser), or "auto" (fast from FAST_THRESHOLD events up).
+    ``outlines`` draws governorate and country outlines under the tiles.
+    """
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
+    records = event_records(events)
+    fast = strategy == "fast" or (strategy == "auto" and len(records) >= FAST_THRESHOLD)
+    summary, first, last = _summary(records)
+    title = title or "Conflict events"
+
+    m = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True)
+    m.get_root().title = escape(title)  # branca writes it into <title> as is
+    m.default_js, m.default_css = list(MAP_JS), list(MAP_CSS)
+    regions = load_boundaries(boundaries)
+
+    folium.map.CustomPane(BASE_PANE, z_index=150, pointer_events=False).add_to(m)
+    folium.map.CustomPane(CHOROPLETH_PANE, z_index=390, pointer_events=True).add_to(m)
+    if outlines and regions is not None:
+        for layer in outline_layers(regions):
+            layer.add_to(m)
+    folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19, control=False).add_to(m)
+
+    by_actor: dict[str, list[EventRecord]] = {}
+    for rec in records:
+        by_actor.setdefault(rec.actor, []).append(rec)
+    counts = Counter({actor: len(recs) for actor, recs in by_actor.items()})
+    cluster = event_cluster()
+    actor_layers = [actor_layer(actor, actor_color(actor), by_actor[actor], cluster, fast=fast)
+                    for actor in actor_order(by_actor, counts)]
+    cluster.add_to(m)  # before the actor groups: their indexes name its markers
+    for layer in actor_layers:
+        layer.group.add_to(m)
+    # The heat map and the filter see the events in actor-layer order.
+    ordered = [rec for layer in actor_layers for rec in layer.records]
+
+    heat_map = None
+    if heat and ordered:
+        heat_map = heat_layer(ordered)
+        heat_map.add_to(m)
+    choropleth_legend, outside = [], 0
+    if regions is not None:
+        choropleth, choropleth_legend, outside = choropleth_layer(_points(ordered), regions)
+        choropleth.add_to(m)
+
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    legend(choropleth_legend, outside).add_to(m)
+    EventFilter(
+        cluster.get_name(), [(layer.group.get_name(), layer.index.get_name()) for layer in actor_layers],
+        first, last, heat=heat_map.get_name() if heat_map else None,
+        heat_points=[(i, rec.date) for i, layer in enumerate(actor_layers) for rec in layer.records] if heat_map else (),
+    ).add_to(m)
+    Attribution().add_to(m)
+    MapStyle().add_to(m)
+    m.get_root().html.add_child(Header(title, summary), name="cm_header")
+    m.get_root().html.add_child(Footer(), name="cm_footer")
+
+    if records:
+        lats = [r.lat for r in records]
+        lons = [r.lon for r in records]
+        # Room for the date filter on the left and the layer list and legend on the right.
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=10,
+                     padding_top_left=(250, 30), padding_bottom_right=(340, 30))
+    return m
+
+
+def _points(records: list[EventRecord]) -> geopandas.GeoDataFrame:
+    return geopandas.GeoDataFrame(
+        {"fatalities": [r.fatalities for r in records]},
+        geometry=geopandas.points_from_xy([r.lon for r in records], [r.lat for r in records]), crs=4326,
+    )
+
+
+def render(events: geopandas.GeoDataFrame, path, *, title: str | None = None, self_contained: bool = False,
+           boundaries=None, strategy: str = "auto") -> Path:
+    """Write the map of ``events`` to ``path`` as one HTML file, atomically.
+
+    ``self_contained=True`` inlines every script and stylesheet (fetched once from the npm
+    registry into the asset cache, see maps.assets) and draws governorate and country
+    outlines under the tiles, so the file shows the events with no network at all.
+    """
+    path = Path(path)
+    m = build_map(events, title=title, boundaries=boundaries, strategy=strategy, outlines=self_contained)
+    if self_contained:
+        inline_assets(m)
+    html = m.get_root().render()
+    if self_contained:
+        remaining = external_resources(html)
+        if remaining:
+            raise AssetError(f"the map still links {', '.join(remaining)}; it would not open offline")
+    return write_text_atomic(path, html)
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
