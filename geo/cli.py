@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -177,20 +178,39 @@ def run_command(inputs, out_dir, published, offline, model, workers, db, no_map,
     from geo.frame import events_frame
 
     events_gdf = events_frame(result.events)
-    paths = write_run(result, out_dir, {k: v for k, v in extra.items() if v is not None}, events_gdf=events_gdf)
-    if not no_map:
-        from maps.assets import AssetError
-        from maps.render import render
-
+    pending = out_dir / ".map.html.pending"
+    try:
+        if not no_map:  # the slow part, still interruptible: drawn aside, moved in with the rest
+            out_dir.mkdir(parents=True, exist_ok=True)
+            _render_map(events_gdf, pending, self_contained, f"conflictmap: {result.documents} articles")
+        # The set of outputs is replaced together: a signal now waits until every file is in place.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
-            paths["map.html"] = render(events_gdf, out_dir / "map.html", self_contained=self_contained,
-                                       title=f"conflictmap: {result.documents} articles")
-        except AssetError as exc:
-            raise click.ClickException(f"{exc} (or run without --self-contained)") from exc
+            paths = write_run(result, out_dir, {k: v for k, v in extra.items() if v is not None}, events_gdf=events_gdf)
+            if not no_map:
+                os.replace(pending, out_dir / "map.html")
+                paths["map.html"] = out_dir / "map.html"
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    except KeyboardInterrupt:
+        pending.unlink(missing_ok=True)
+        click.echo(f"interrupted after {result.documents} articles; {out_dir} holds either all new outputs "
+                   f"or the previous ones", err=True)
+        sys.exit(130)
     click.echo(f"{result.documents} articles, {len(result.events)} events -> {out_dir} "
                f"({', '.join(p.name for p in paths.values())})", err=True)
     if rejected:
         sys.exit(1)
+
+
+def _render_map(events_gdf, path: Path, self_contained: bool, title: str) -> None:
+    from maps.assets import AssetError
+    from maps.render import render
+
+    try:
+        render(events_gdf, path, self_contained=self_contained, title=title)
+    except AssetError as exc:
+        raise click.ClickException(f"{exc} (or run without --self-contained)") from exc
 
 
 def lookup_record(query: str, candidate) -> dict:
