@@ -27,3 +27,15 @@ def gaz():
         return Gazetteer()
     except GazetteerError as exc:
         pytest.fail(f"{exc} (the README's first command builds it)")
+
+
+@pytest.fixture(scope="session")
+def assets():
+    """The libraries a self-contained map inlines; fetched from the npm registry when missing."""
+    import maps
+    from maps.assets import AssetError
+
+    try:
+        return maps.fetch_assets()
+    except AssetError as exc:
+        pytest.fail(f"cannot fetch the map's JavaScript libraries: {exc}")

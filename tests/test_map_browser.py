@@ -25,7 +25,6 @@ import pytest
 
 import maps
 from geo.frame import events_frame
-from maps.assets import AssetError
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_INSTALL = "apt-get install -y chromium"
@@ -81,13 +80,6 @@ def browser_events():
 N_EVENTS = 56
 
 
-@pytest.fixture(scope="session")
-def assets():
-    """The libraries a self-contained map inlines; fetched from the npm registry when missing."""
-    try:
-        return maps.fetch_assets()
-    except AssetError as exc:
-        pytest.fail(f"cannot fetch the map's JavaScript libraries: {exc}")
 
 
 @pytest.fixture(scope="session")

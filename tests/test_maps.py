@@ -68,13 +68,6 @@ def events():
     return events_frame(sample_rows())
 
 
-@pytest.fixture(scope="session")
-def assets():
-    """The libraries a self-contained map inlines; fetched from the npm registry when missing."""
-    try:
-        return maps.fetch_assets()
-    except AssetError as exc:
-        pytest.fail(f"cannot fetch the map's JavaScript libraries: {exc}")
 
 
 def html_of(m: folium.Map) -> str:
