@@ -17,7 +17,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from .actors import ActorMention, assign_roles, find_actors
+from .actors import ActorMention, assign_roles, find_actors, load_lexicon
 from .casualties import find_casualties
 from .dates import EventDate, resolve_event_date
 from .document import Document
@@ -25,12 +25,14 @@ from .resolve import PlaceMention
 from gazetteer.theatre import THEATRE
 
 TRIGGERS = Path(__file__).with_name("data") / "triggers.json"
-STATE_ACTORS = ("Syrian government forces", "Iraqi forces", "Russian forces", "Turkish forces", "US-led coalition")
-NON_STATE = ("Islamic State", "Rebel groups", "SDF", "YPG / Kurdish militias", "Jabhat al-Nusra / HTS", "Peshmerga")
+# Who flies: the actors an air strike can be attributed to (the lexicon's state kinds, less
+# the Peshmerga, who have no aircraft).
 AIR_CAPABLE = ("US-led coalition", "Syrian government forces", "Iraqi forces", "Russian forces", "Turkish forces")
 HEADER_LINE = re.compile(r"\s*(?:published|posted|updated|last updated|by)\b", re.I)
-CARRY_OVER = 1
-COUNTED = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third)\b", re.I)  # sentences a frame reaches beyond its own
+CARRY_OVER = 1  # sentences a frame reaches beyond its own
+# A frame sentence with a count ("A second strike hit the hideout of 14 ...") is concrete
+# enough to carry to the next one even when it names no place.
+COUNTED = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third)\b", re.I)
 WEAK = 0.7  # triggers below this strength (hit, struck, killed) need an actor or a count
 STRONG = 0.8  # "airstrike", "air raid": the type is certain whoever the sentence names first
 
@@ -51,6 +53,12 @@ def triggers() -> tuple[Trigger, ...]:
         Trigger(re.compile(rf"\b(?:{t['pattern']})\b", re.I), t["event_type"], t["sub_event_type"], t["strength"])
         for t in data["triggers"]
     )
+
+
+@lru_cache(maxsize=1)
+def state_actors() -> frozenset[str]:
+    """Actors whose taking of a town ACLED codes as "Government regains territory"."""
+    return frozenset(a.name for a in load_lexicon() if a.kind in ("state", "coalition"))
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +89,7 @@ def find_trigger(sentence: str) -> tuple[Trigger, int] | None:
 
 def _sub_event_type(trig: Trigger, actor1: str | None) -> tuple[str, str]:
     if trig.sub_event_type == "territory":
-        if actor1 in STATE_ACTORS:
+        if actor1 in state_actors():
             return "Battles", "Government regains territory"
         return "Battles", "Non-state actor overtakes territory"
     if trig.sub_event_type == "Air/drone strike" and trig.strength < STRONG and actor1 and actor1 not in AIR_CAPABLE:

@@ -99,8 +99,7 @@ METONYMY = re.compile(
     r"\b(?:based|headquartered|exiled|living|lives|based out|ministry|embassy|government|officials?|authorities|"
     r"parliament|court|headquarters|talks|summit|conference)\s+in\s+(?:the\s+)?$", re.I)
 
-for name, default in (("cue", None), ("precision", 1), ("role", "event"), ("actor", None), ("associated", False),
-                      ("place", None)):
+for name, default in (("cue", None), ("precision", 1), ("role", "event"), ("actor", None), ("associated", False)):
     if not Span.has_extension(name):
         Span.set_extension(name, default=default)
 
