@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 
 from .names import name_key, plain, skeleton
 from .store import connect
+from .theatre import NEIGHBOURS, THEATRE
 
 # How much of the score is the spelling and how much the kind/population prior.
 SIMILARITY_WEIGHT = 0.8
@@ -153,25 +154,30 @@ class Gazetteer:
         return self
 
     def _fuzzy_keys(self, key: str) -> list[str]:
-        # Blocked by the first two letters and by length (a ratio of FUZZY_CUTOFF is
-        # impossible between strings whose lengths differ more than `spread`), so one miss
-        # compares hundreds of keys, not 300,000. A typo in the first two letters is left to
-        # the skeleton net, or to the one-letter block when the two-letter block is empty.
+        # Blocked by region (the theatre and its neighbours first, the world only when they
+        # have nothing), by the first two letters, then one, and by length (a ratio of
+        # FUZZY_CUTOFF is impossible between strings whose lengths differ more than `spread`):
+        # one miss compares hundreds of keys, not 300,000. A typo in the first letters is
+        # left to the skeleton net.
         if self._fuzzy_index is None:
-            index = defaultdict(list)
-            for (k,) in self._rows_for("SELECT DISTINCT key FROM names", ()):
-                index[k[:2], len(k)].append(k)
-                index[k[:1], len(k)].append(k)
-            self._fuzzy_index = dict(index)
+            near = set(THEATRE + NEIGHBOURS)
+            index = defaultdict(set)
+            for k, country in self._rows_for(
+                    "SELECT DISTINCT n.key, p.country FROM names n JOIN places p ON p.id = n.place", ()):
+                region = "near" if country in near else "world"
+                index[region, k[:2], len(k)].add(k)
+                index[region, k[:1], len(k)].add(k)
+            self._fuzzy_index = {block: sorted(keys) for block, keys in index.items()}
         spread = (100 - FUZZY_CUTOFF) / 100
         lengths = range(int(len(key) * (1 - spread)), int(len(key) / (1 - spread)) + 2)
-        for prefix in (key[:2], key[:1]):
-            found = []
-            for n in lengths:
-                found += process.extract(key, self._fuzzy_index.get((prefix, n), ()), scorer=fuzz.ratio,
-                                         score_cutoff=FUZZY_CUTOFF, limit=25)
-            if found:
-                return [k for k, _score, _i in sorted(found, key=lambda f: -f[1])[:25]]
+        for region in ("near", "world"):
+            for prefix in (key[:2], key[:1]):
+                found = []
+                for n in lengths:
+                    found += process.extract(key, self._fuzzy_index.get((region, prefix, n), ()), scorer=fuzz.ratio,
+                                             score_cutoff=FUZZY_CUTOFF, limit=25)
+                if found:
+                    return [k for k, _score, _i in sorted(found, key=lambda f: -f[1])[:25]]
         return []
 
     def _candidates(self, key: str, spelling: str, country: str | None, limit: int) -> tuple[Candidate, ...]:
