@@ -17,6 +17,52 @@ from pathlib import Path
 import click
 
 LOOKUP_FIELDS = ("query", "name", "lat", "lon", "place_id", "country", "admin1", "kind", "score")
+# geo.geocode.GEOCODER_CHOICES and geo.resolve.MIN_SCORE, spelled out so the CLI starts without
+# importing geopy (~0.3 s) or the gazetteer (tests keep them equal).
+GEOCODER_CHOICES = ("none", "nominatim", "photon")
+RESOLVED_SCORE = 0.78
+
+
+def geocoder_options(default: str):
+    """The options that choose and configure the online geocoder fallback (geo.geocode)."""
+    options = [
+        click.option("--geocoder", type=click.Choice(GEOCODER_CHOICES), default=default, show_default=True,
+                     help="Online geocoder (geopy) for places the gazetteer cannot resolve; none sends nothing."),
+        click.option("--geocoder-url", metavar="URL", default=None,
+                     help="A self-hosted server, e.g. http://localhost:8080 [default: the service's public one]."),
+        click.option("--user-agent", metavar="UA", default=None, envvar="CONFLICTMAP_USER_AGENT",
+                     help="User-Agent naming your application, ideally with a contact "
+                          "[default: $CONFLICTMAP_USER_AGENT or conflictmap/VERSION]."),
+        click.option("--cache", "geocode_cache", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="SQLite file of geocoder answers [default: $CONFLICTMAP_GEOCODE_CACHE or "
+                          "~/.cache/conflictmap/geocode.sqlite]."),
+        click.option("--geocoder-timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+                     help="Seconds to wait for one answer."),
+        click.option("--geocoder-retries", type=click.IntRange(0, 10), default=2, show_default=True,
+                     help="Retries of a failed request, with backoff (2 s, doubling; a 429's Retry-After is honoured)."),
+    ]
+
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+    return decorate
+
+
+def open_geocoder(geocoder, geocoder_url, user_agent, geocode_cache, geocoder_timeout, geocoder_retries):
+    """The FallbackGeocoder the options ask for, or None for --geocoder none (nothing opened)."""
+    if geocoder == "none":
+        return None
+    from geo.geocache import GeocodeCacheError
+    from geo.geocode import GeocoderConfigError, open_geocoder as _open
+
+    try:
+        return _open(geocoder, url=geocoder_url, user_agent=user_agent, cache_path=geocode_cache,
+                     timeout=geocoder_timeout, retries=geocoder_retries)
+    except GeocoderConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except GeocodeCacheError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 class LazyGroup(click.Group):
@@ -75,11 +121,18 @@ def gazetteer_build(out, sources, dumps, world_min_population):
 @click.option("--limit", type=click.IntRange(min=1, max=100), default=1, show_default=True, help="Candidates per name.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table", show_default=True)
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Gazetteer database to read.")
-def gazetteer_lookup(names, country, limit, fmt, db):
+@click.option("--fallback", is_flag=True,
+              help="Ask the online geocoder (--geocoder) for names the gazetteer cannot resolve; adds a source field.")
+@click.option("--fallback-below", type=click.FloatRange(0, 1), default=RESOLVED_SCORE, show_default=True,
+              help="With --fallback: a best gazetteer score below this counts as not resolved.")
+@geocoder_options(default="nominatim")
+def gazetteer_lookup(names, country, limit, fmt, db, fallback, fallback_below, **geocoder_settings):
     """Resolve place NAMEs (or one name per line of standard input) to places.
 
     With --format jsonl, exactly one JSON object is written per input name, in order;
-    "lat" is null when nothing matches.
+    "lat" is null when nothing matches. With --fallback, names the gazetteer cannot resolve go
+    to the geocoder (within --country, else Syria and Iraq) and a last field "source" says
+    where the answer came from: gazetteer, geocoder or cache (null when nothing matched).
     """
     from gazetteer import Gazetteer, GazetteerError
 
@@ -87,6 +140,23 @@ def gazetteer_lookup(names, country, limit, fmt, db):
         gaz = Gazetteer(db)
     except GazetteerError as exc:
         raise click.ClickException(str(exc)) from exc
+    geocoder = open_geocoder(**geocoder_settings) if fallback else None
+    try:
+        _lookup_names(gaz, names, country, limit, fmt, fallback, fallback_below, geocoder)
+    finally:
+        if geocoder is not None:
+            _echo_geocoder_summary(geocoder)
+            geocoder.close()
+
+
+def _lookup_names(gaz, names, country, limit, fmt, fallback, fallback_below, geocoder):
+    context = None
+    if geocoder is not None:
+        from geo.geocode import ArticleContext
+        from geo.resolve import in_gazetteer_terms
+
+        context = ArticleContext.of([], countries=[country] if country else ())
+    fields = LOOKUP_FIELDS + (("source",) if fallback else ())
     if names:
         queries = iter(names)
     else:
@@ -96,20 +166,28 @@ def gazetteer_lookup(names, country, limit, fmt, db):
 
     out = sys.stdout
     if fmt == "table":
-        out.write("\t".join(LOOKUP_FIELDS) + "\n")
+        out.write("\t".join(fields) + "\n")
     if fmt == "json":
         out.write("[")
     for i, query in enumerate(queries):
         found = gaz.candidates(query, country=country, limit=limit)
+        source = "gazetteer" if found else None
+        if geocoder is not None and (not found or found[0].score < fallback_below):
+            located = geocoder.locate(query, context)
+            if located is not None:  # else the gazetteer's weak candidates, if any, stand
+                found, source = [in_gazetteer_terms(gaz, located.place)], located.source
         records = [lookup_record(query, c) for c in found] or [lookup_record(query, None)]
         if fmt == "jsonl" or fmt == "json":
             record = dict(records[0])
             if limit > 1:
                 record["alternatives"] = records[1:] if found else []
+            if fallback:
+                record["source"] = source
             out.write(("," if fmt == "json" and i else "") + json.dumps(record, ensure_ascii=False) + "\n")
         else:
             for record in records:
-                out.write("\t".join("" if record[f] is None else _cell(record[f]) for f in LOOKUP_FIELDS) + "\n")
+                record["source"] = source
+                out.write("\t".join("" if record[f] is None else _cell(record[f]) for f in fields) + "\n")
     if fmt == "json":
         out.write("]\n")
 
@@ -120,7 +198,7 @@ def gazetteer_lookup(names, country, limit, fmt, db):
               help="Folder for events.geojson, events.gpkg, events.csv, mentions.geojson, report.json.")
 @click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Publication date (YYYY-MM-DD) for inputs that state none. Without it such articles get no absolute dates.")
-@click.option("--offline", is_flag=True, help="No network at all (the default pipeline never uses it).")
+@click.option("--offline", is_flag=True, help="No network at all: no geocoder (the default pipeline never uses it).")
 @click.option("--model", default=None, help="A spaCy model to add its GPE/LOC/FAC entities (e.g. en_core_web_sm), when installed.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for spaCy's nlp.pipe.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Gazetteer database to read.")
@@ -128,24 +206,39 @@ def gazetteer_lookup(names, country, limit, fmt, db):
 @click.option("--self-contained", is_flag=True,
               help="map.html opens with no network: libraries inlined (fetched once from the npm registry, "
                    "see `python -m maps.assets fetch`), outlines drawn under the tiles.")
-def run_command(inputs, out_dir, published, offline, model, workers, db, no_map, self_contained):
+@geocoder_options(default="none")
+def run_command(inputs, out_dir, published, offline, model, workers, db, no_map, self_contained, **geocoder_settings):
     """Extract geocoded events from articles: .txt files, folders, .jsonl or .csv with a text field.
 
     Bad inputs are reported as path:line: reason on stderr and skipped. Exit status 0 when all
-    inputs were used, 1 when some were rejected, 2 for a usage error.
+    inputs were used, 1 when some were rejected, 2 for a usage error. Geocoder faults do not
+    change the exit status: the places stay unresolved and report.json counts them.
     """
+    if offline and geocoder_settings["geocoder"] != "none":
+        raise click.UsageError(f"--offline sends nothing; it cannot be combined with --geocoder {geocoder_settings['geocoder']}")
+
     # SIGTERM ends the run like Ctrl-C: nothing half-written, and a word on how far it got.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    from tqdm import tqdm
-
     from gazetteer import Gazetteer, GazetteerError
-    from geo.ingest import read_documents
-    from geo.pipeline import process_documents, write_run
 
     try:
         gaz = Gazetteer(db)
     except GazetteerError as exc:
         raise click.ClickException(str(exc)) from exc
+    geocoder = open_geocoder(**geocoder_settings)
+    try:
+        _run(inputs, out_dir, published, offline, model, workers, no_map, self_contained, gaz, geocoder)
+    finally:
+        if geocoder is not None:
+            geocoder.close()
+
+
+def _run(inputs, out_dir, published, offline, model, workers, no_map, self_contained, gaz, geocoder):
+    from tqdm import tqdm
+
+    from geo.ingest import read_documents
+    from geo.pipeline import process_documents, write_run
+
     problems = []
     documents = read_documents(inputs, published=published.date() if published else None, problems=problems)
     bar = tqdm(desc="articles", unit=" doc", disable=None, file=sys.stderr)
@@ -162,7 +255,8 @@ def run_command(inputs, out_dir, published, offline, model, workers, db, no_map,
 
     rejected = []
     try:
-        result = process_documents(documents, gaz=gaz, model=model, workers=workers, on_document=progress)
+        result = process_documents(documents, gaz=gaz, model=model, workers=workers, on_document=progress,
+                                   geocoder=geocoder)
     except KeyboardInterrupt:
         bar.close()
         click.echo(f"interrupted after {bar.n} articles; {out_dir} was not written (previous outputs, if any, are intact)",
@@ -171,6 +265,8 @@ def run_command(inputs, out_dir, published, offline, model, workers, db, no_map,
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
     bar.close()
+    if geocoder is not None:
+        _echo_geocoder_summary(geocoder)
     for problem in problems:
         click.echo(str(problem), err=True)
         rejected.append(1)
@@ -211,6 +307,12 @@ def _render_map(events_gdf, path: Path, self_contained: bool, title: str) -> Non
         render(events_gdf, path, self_contained=self_contained, title=title)
     except AssetError as exc:
         raise click.ClickException(f"{exc} (or run without --self-contained)") from exc
+
+
+def _echo_geocoder_summary(geocoder) -> None:
+    for rejected in geocoder.stats.rejected:
+        click.echo(f"geocoder: rejected {rejected['answer']!r} for {rejected['name']!r}: {rejected['reason']}", err=True)
+    click.echo(geocoder.summary(), err=True)
 
 
 def lookup_record(query: str, candidate) -> dict:

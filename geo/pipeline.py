@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from gazetteer import Gazetteer
 
@@ -27,6 +27,9 @@ from .events import extract_events
 from .merge import merge_duplicates
 from .nlp import build_pipeline
 from .resolve import PlaceMention, mentions_of, resolve_mentions
+
+if TYPE_CHECKING:
+    from .geocode import FallbackGeocoder
 
 BATCH_SIZE = 64
 
@@ -39,6 +42,7 @@ class RunResult:
     unresolved: Counter = field(default_factory=Counter)
     fallbacks: int = 0
     timings: dict = field(default_factory=dict)
+    geocoder: dict | None = None  # FallbackGeocoder.report(); None when no geocoder was asked
 
     def report(self) -> dict:
         resolved = sum(1 for m in self.mentions if m["place_id"] is not None)
@@ -49,6 +53,7 @@ class RunResult:
             "province_fallbacks": self.fallbacks,
             "unresolved_names": dict(self.unresolved.most_common()),
             "events": len(self.events),
+            "geocoder": self.geocoder or {"service": "none"},
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
@@ -59,8 +64,13 @@ def process_documents(
     model: str | None = None,
     workers: int = 1,
     on_document: Callable[[Document, int], None] | None = None,
+    geocoder: FallbackGeocoder | None = None,
 ) -> RunResult:
-    """Run the flow nlp -> resolve -> events over documents; merge duplicate events at the end."""
+    """Run the flow nlp -> resolve -> events over documents; merge duplicate events at the end.
+
+    ``geocoder`` (:class:`geo.geocode.FallbackGeocoder`) places the event mentions the
+    gazetteer cannot; its requests, cache hits, rejections and failures go to the report.
+    """
     started = time.perf_counter()
     gaz = gaz or Gazetteer()
     nlp = build_pipeline(model=model, db=gaz.path)
@@ -69,7 +79,7 @@ def process_documents(
     stream = ((d.text, d) for d in documents)
     raw_events: list[dict] = []
     for doc, document in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE, n_process=max(1, workers)):
-        mentions = resolve_mentions(mentions_of(doc, document.doc_id), gaz)
+        mentions = resolve_mentions(mentions_of(doc, document.doc_id), gaz, geocoder=geocoder)
         sentences = [s.text for s in doc.sents]
         events = extract_events(document, sentences, mentions)
         raw_events.extend(events)
@@ -79,6 +89,7 @@ def process_documents(
             on_document(document, len(events))
     result.timings["extract"] = time.perf_counter() - started - result.timings["load"]
     result.events = merge_duplicates(raw_events)
+    result.geocoder = geocoder.report() if geocoder is not None else None
     result.timings["total"] = time.perf_counter() - started
     return result
 

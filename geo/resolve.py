@@ -3,18 +3,24 @@
 A name alone is ambiguous (Sinjar in Iraq and in Syria; Tall Sha'ir four times over). The
 article says more: the countries and provinces its other places point to, "X in Y province",
 and the other places in the same sentence. Candidates from :mod:`gazetteer` are re-ranked with
-those cues; a mention nothing fits falls back to its province with geo_precision 3, and stays
-listed as unresolved in the report.
+those cues. An event mention nothing fits is asked of the online geocoder when one is given
+(:mod:`geo.geocode`, with the article's countries and places as context), else it falls back to
+its province with geo_precision 3 and stays listed as unresolved in the report.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from gazetteer import Candidate, Gazetteer
 from gazetteer.distance import haversine_km
 from gazetteer.theatre import THEATRE
+
+if TYPE_CHECKING:  # geo.geocode imports geopy; a run without a geocoder need not
+    from .geocode import FallbackGeocoder
 
 CANDIDATES = 8
 MIN_SCORE = 0.78  # below this (after context), a mention is not resolved
@@ -104,8 +110,13 @@ def province_of(gaz: Gazetteer, place: Candidate) -> Candidate | None:
     return None
 
 
-def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer) -> list[PlaceMention]:
-    """Resolve one article's mentions in place, using each other as context. Returns them."""
+def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
+                     geocoder: FallbackGeocoder | None = None) -> list[PlaceMention]:
+    """Resolve one article's mentions in place, using each other as context. Returns them.
+
+    ``geocoder``: asked for the event mentions the gazetteer leaves unresolved, before the
+    province fallback.
+    """
     for m in mentions:
         m.candidates = _candidates(gaz, m)
 
@@ -163,8 +174,43 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer) -> list[Place
             if best.kind == "admin1":
                 m.precision = 3
 
+    if geocoder is not None:
+        _geocode_unresolved(mentions, gaz, geocoder)
     _fall_back_to_province(mentions, gaz, provinces)
     return mentions
+
+
+def _geocode_unresolved(mentions: list[PlaceMention], gaz: Gazetteer, geocoder: FallbackGeocoder) -> None:
+    """Unresolved event mentions from the geocoder, asked with what the resolved ones say."""
+    from .geocode import ArticleContext
+
+    wanted = [m for m in mentions if m.place is None and m.role == "event"]
+    if not wanted:
+        return
+    context = ArticleContext.of(m.place for m in mentions if m.place is not None and m.role == "event")
+    for m in wanted:
+        found = geocoder.locate(m.text, context, doc_id=m.doc_id)
+        if found is None:
+            continue
+        place = in_gazetteer_terms(gaz, found.place)
+        m.place, m.score, m.place_source = place, place.score, found.source
+        if place.kind == "admin1":
+            m.precision = 3
+
+
+_PROVINCE_WORDS = re.compile(r"\b(?:governorate|province|muhafazat|wilayat)\b|محافظة", re.I)
+
+
+def in_gazetteer_terms(gaz: Gazetteer, place: Candidate) -> Candidate:
+    """A geocoded place with its province ("Deir ez-Zor Governorate") named as the gazetteer
+    names it ("Deir ez-Zor"), so events compare and merge by province with the gazetteer's."""
+    if not place.admin1 or not place.country:
+        return place
+    bare = _PROVINCE_WORDS.sub(" ", place.admin1).strip(" -,")
+    for c in gaz.candidates(bare or place.admin1, country=place.country, limit=10):
+        if c.kind == "admin1" and c.score >= MIN_SCORE:
+            return replace(place, admin1=c.admin1)
+    return place
 
 
 def _fall_back_to_province(mentions: list[PlaceMention], gaz: Gazetteer, provinces: Counter) -> None:
