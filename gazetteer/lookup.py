@@ -95,7 +95,7 @@ class Gazetteer:
         self.path = Path(path) if path else None
         self._con = connect(path)
         self._lock = threading.Lock()
-        self._fuzzy_index: dict[tuple[str, int], list[str]] | None = None
+        self._fuzzy_index: dict[tuple[str, str, int], list[str]] | None = None  # (region, prefix, length)
         self._cached = lru_cache(maxsize=100_000)(self._candidates)
 
     def close(self) -> None:
