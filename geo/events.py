@@ -30,6 +30,8 @@ TRIGGERS = Path(__file__).with_name("data") / "triggers.json"
 AIR_CAPABLE = ("US-led coalition", "Syrian government forces", "Iraqi forces", "Russian forces", "Turkish forces")
 HEADER_LINE = re.compile(r"\s*(?:published|posted|updated|last updated|by)\b", re.I)
 CARRY_OVER = 1  # sentences a frame reaches beyond its own
+# ACLED: an unknown count is coded 0 with the uncertainty visible, never invented.
+UNSTATED_COUNT = " [casualties reported without an exact number: counts are lower bounds or 0]"
 # A frame sentence with a count ("A second strike hit the hideout of 14 ...") is concrete
 # enough to carry to the next one even when it names no place.
 COUNTED = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third)\b", re.I)
@@ -112,8 +114,10 @@ def event_id(doc_id: str, sentence_index: int, place_id: str, sub_event_type: st
     return f"cm-{digest}"
 
 
-def extract_events(document: Document, sentences: list[str], mentions: list[PlaceMention]) -> list[dict]:
-    """Event rows for one article. ``sentences`` are its sentence texts in order."""
+def extract_events(document: Document, sentences: list[str], mentions: list[PlaceMention],
+                   actors: list[list[ActorMention]] | None = None) -> list[dict]:
+    """Event rows for one article. ``sentences`` are its sentence texts in order; ``actors``
+    the actor mentions of each (as geo.nlp found them), else they are looked up here."""
     by_sentence: dict[int, list[PlaceMention]] = {}
     for m in mentions:
         if m.place is not None and m.role == "event" and m.place.country in THEATRE and m.place.kind != "country":
@@ -130,9 +134,9 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
     frame, frame_age = None, CARRY_OVER + 1
     for i, sentence in enumerate(sentences):
         casualties = find_casualties(sentence)
-        actors = find_actors(sentence)
-        own = _frame(sentence, actors)
-        last_air_actor = next((a.actor for a in actors if a.actor in AIR_CAPABLE), last_air_actor)
+        found = actors[i] if actors is not None else find_actors(sentence)
+        own = _frame(sentence, found)
+        last_air_actor = next((a.actor for a in found if a.actor in AIR_CAPABLE), last_air_actor)
         places = _event_places(by_sentence.get(i, []))
         if own is not None and own.trigger.strength < WEAK and not (own.actor1 or casualties.fatalities or casualties.injuries):
             # "The targets were near ...": too weak to frame an event alone; it continues the
@@ -245,5 +249,5 @@ def _row(document: Document, m: PlaceMention, event_type: str, sub_event_type: s
         "source": document.source,
         "source_url": document.url,
         "doc_id": document.doc_id,
-        "notes": m.sentence,
+        "notes": m.sentence + (UNSTATED_COUNT if casualties and casualties.uncertain else ""),
     }

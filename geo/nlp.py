@@ -29,7 +29,7 @@ from spacy.util import compile_infix_regex
 from gazetteer.names import ARTICLES, name_key
 from gazetteer.store import connect
 
-from .actors import find_actors
+from .actors import ActorMention, find_actors
 from gazetteer.theatre import THEATRE
 
 MAX_NAME_TOKENS = 7
@@ -99,7 +99,8 @@ METONYMY = re.compile(
     r"\b(?:based|headquartered|exiled|living|lives|based out|ministry|embassy|government|officials?|authorities|"
     r"parliament|court|headquarters|talks|summit|conference)\s+in\s+(?:the\s+)?$", re.I)
 
-for name, default in (("cue", None), ("precision", 1), ("role", "event"), ("actor", None), ("associated", False)):
+for name, default in (("cue", None), ("precision", 1), ("role", "event"), ("actor", None), ("associated", False),
+                      ("actor_kind", None)):
     if not Span.has_extension(name):
         Span.set_extension(name, default=default)
 
@@ -204,9 +205,23 @@ def actor_mentions(doc: Doc) -> Doc:
             if span is not None:
                 span._.actor = m.actor
                 span._.associated = m.associated
+                span._.actor_kind = m.kind
                 spans.append(span)
     doc.spans["actors"] = spans
     return doc
+
+
+def actors_by_sentence(doc: Doc) -> list[list[ActorMention]]:
+    """The actor mentions conflictmap_actors found, per sentence, offsets within the sentence."""
+    sentences = list(doc.sents)
+    index = {s.start: i for i, s in enumerate(sentences)}
+    out: list[list[ActorMention]] = [[] for _ in sentences]
+    for span in doc.spans.get("actors", []):
+        sent = span.sent
+        out[index[sent.start]].append(ActorMention(
+            span._.actor, span.start_char - sent.start_char, span.end_char - sent.start_char, span.text,
+            span._.associated, span._.actor_kind))
+    return out
 
 
 @Language.factory("conflictmap_places", default_config={"db": None})

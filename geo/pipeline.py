@@ -25,7 +25,7 @@ from gazetteer import Gazetteer
 from .document import Document
 from .events import extract_events
 from .merge import merge_duplicates
-from .nlp import build_pipeline
+from .nlp import actors_by_sentence, build_pipeline
 from .resolve import PlaceMention, mentions_of, resolve_mentions
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def process_documents(
     for doc, document in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE, n_process=max(1, workers)):
         mentions = resolve_mentions(mentions_of(doc, document.doc_id), gaz, geocoder=geocoder)
         sentences = [s.text for s in doc.sents]
-        events = extract_events(document, sentences, mentions)
+        events = extract_events(document, sentences, mentions, actors_by_sentence(doc))
         raw_events.extend(events)
         _account(result, mentions)
         result.documents += 1
