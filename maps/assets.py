@@ -45,7 +45,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from branca.element import Element, Figure
+from branca.element import Figure
+
+from maps.elements import Markup
 
 DEFAULT_REGISTRY = "https://registry.npmjs.org"
 FETCH_COMMAND = "python -m maps.assets fetch"
@@ -280,13 +282,12 @@ def inline_script(js: str) -> str:
     return js.replace("<!--", "<\\!--")
 
 
-class InlineAsset(Element):
+class InlineAsset(Markup):
     """A ``<script>`` or ``<style>`` holding one library's code."""
 
     def __init__(self, markup: str, url: str):
-        super().__init__(template="{{ this.markup }}")
+        super().__init__(markup)
         self._name = "InlineAsset"
-        self.markup = markup
         self.url = url
 
 

@@ -1,6 +1,7 @@
 """Map controls: the event filter (dates and actor layers), the legend, the header, attribution and the footer.
 
-Controls are folium ``MacroElement``s whose scripts build their DOM with
+Controls are :class:`maps.elements.RenderedOnce` elements (rendered by Jinja2 once; what they
+carry is data, never template source) whose scripts build their DOM with
 ``document.createElement`` and ``textContent``; the only HTML they carry is fixed markup and
 values escaped in Python (maps.popup.escape). No article text is ever put into a string of
 HTML here.
@@ -14,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from branca.element import Element
-from folium.elements import MacroElement
 from folium.template import Template
+
+from maps.elements import Markup, RenderedOnce
 
 from maps.popup import escape
 from maps.style import EVENT_TYPE_STYLES, LEGEND_TYPES, OTHER_STYLE, UNDATED_DASH, marker_radius
@@ -82,7 +83,7 @@ CSS = """
 """
 
 
-class MapStyle(MacroElement):
+class MapStyle(RenderedOnce):
     """The page's own CSS (fixed text)."""
 
     _template = Template("""
@@ -95,16 +96,15 @@ class MapStyle(MacroElement):
         self.css = CSS
 
 
-class Footer(Element):
+class Footer(Markup):
     """A fixed strip under the map with the data credits (fixed text)."""
 
     def __init__(self):
-        super().__init__(template="{{ this.markup }}")
+        super().__init__(FOOTER_HTML)
         self._name = "Footer"
-        self.markup = FOOTER_HTML
 
 
-class Attribution(MacroElement):
+class Attribution(RenderedOnce):
     """Adds the GeoNames and Who's On First credits to Leaflet's attribution control."""
 
     _template = Template("""
@@ -119,7 +119,7 @@ class Attribution(MacroElement):
         self.html = html
 
 
-class PanelControl(MacroElement):
+class PanelControl(RenderedOnce):
     """A Leaflet control showing one block of HTML built in Python from escaped values."""
 
     _template = Template("""
@@ -144,14 +144,13 @@ class PanelControl(MacroElement):
         self.css_class = css_class
 
 
-class Header(Element):
+class Header(Markup):
     """A fixed strip over the map with the title and a one-line summary, both escaped."""
 
     def __init__(self, title: str, summary: str):
-        super().__init__(template="{{ this.markup }}")
+        super().__init__(f'<header class="cm-header"><h1>{escape(title)}</h1>'
+                         f'<span class="cm-summary">{escape(summary)}</span></header>')
         self._name = "Header"
-        self.markup = (f'<header class="cm-header"><h1>{escape(title)}</h1>'
-                       f'<span class="cm-summary">{escape(summary)}</span></header>')
 
 
 def _circle_svg(radius: float, fill: str, fill_opacity: float, stroke: str, weight: float, dash: str | None = None) -> str:
@@ -188,7 +187,7 @@ def legend(choropleth: Sequence[tuple[str, str]] = (), outside: int = 0) -> Pane
     return PanelControl("".join(rows), "topright", "cm-panel cm-legend")
 
 
-class EventFilter(MacroElement):
+class EventFilter(RenderedOnce):
     """Shows the events whose actor layer is on and whose date is in the chosen range.
 
     Two date inputs (``<input type=date>``) set the range; events without a date always stay

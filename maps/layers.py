@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 
 import folium
 import folium.plugins
-from folium.elements import MacroElement
 from folium.template import Template
 
 from maps.boundaries import COUNTRY_NAMES, count_events, country_outlines
 from maps.colors import is_hex_color
+from maps.elements import DataGeoJson, RenderedOnce
 from maps.popup import POPUP_LABELS, escape, wrap_cells
 from maps.style import leaflet_options
 
@@ -75,7 +75,7 @@ class ActorLayer:
     actor: str
     color: str
     group: folium.FeatureGroup
-    index: MacroElement  # EventIndex or EventPoints
+    index: RenderedOnce  # EventIndex or EventPoints
     records: list[EventRecord] = field(default_factory=list)
 
 
@@ -109,7 +109,7 @@ def layer_label(actor: str, color: str, n_events: int) -> str:
             f'<span class="cm-actor">{escape(actor)}</span> <span class="cm-count">({n_events})</span>')
 
 
-class EventIndex(MacroElement):
+class EventIndex(RenderedOnce):
     """``var <name> = {entries: [[marker, "YYYY-MM-DD" or null], ...]}`` over folium markers,
     for the event filter."""
 
@@ -129,7 +129,7 @@ class EventIndex(MacroElement):
         self.entries = list(entries)
 
 
-class EventPoints(MacroElement):
+class EventPoints(RenderedOnce):
     """Many events of one actor, created in the browser from one JSON array (fast build).
 
     Each row is ``[lat, lon, radius, style index, date or null, popup cells]``. The cells are
@@ -193,6 +193,26 @@ class EventPoints(MacroElement):
         self.styles = styles
 
 
+class EventPopup(RenderedOnce):
+    """The popup of one folium marker, its HTML passed to Leaflet as a JSON string.
+
+    Not ``folium.Popup``: that renders its HTML a second time as a Jinja2 template, so article
+    text in it would run as template code (maps.elements).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }}, {maxWidth: {{ this.max_width }}});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, max_width: int = POPUP_MAX_WIDTH):
+        super().__init__()
+        self._name = "EventPopup"
+        self.html = html
+        self.max_width = int(max_width)
+
+
 def event_cluster() -> folium.plugins.MarkerCluster:
     """The one MarkerCluster every event marker goes into (not itself in the layer control)."""
     return folium.plugins.MarkerCluster(
@@ -213,12 +233,8 @@ def actor_layer(actor: str, color: str, records: Sequence[EventRecord],
     else:
         entries = []
         for rec in records:
-            marker = folium.CircleMarker(
-                location=(rec.lat, rec.lon),
-                radius=rec.radius,
-                popup=folium.Popup(folium.Html(rec.popup, script=True), max_width=POPUP_MAX_WIDTH, lazy=True),
-                **rec.style,
-            )
+            marker = folium.CircleMarker(location=(rec.lat, rec.lon), radius=rec.radius, **rec.style)
+            EventPopup(rec.popup).add_to(marker)
             marker.add_to(cluster)
             entries.append((marker, rec.date))
         index = EventIndex(entries)
@@ -276,7 +292,7 @@ def choropleth_layer(events, regions) -> tuple[folium.GeoJson, list[tuple[str, s
                            "fill": choropleth_color(int(row.events), breaks)},
             "geometry": row.geometry.__geo_interface__,
         })
-    layer = folium.GeoJson(
+    layer = DataGeoJson(
         {"type": "FeatureCollection", "features": features},
         name="Events per governorate (all dates)",
         show=False,

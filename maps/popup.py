@@ -1,9 +1,10 @@
 """The popup of one event, as HTML in which every value from an article is escaped.
 
 Article text (notes, places, actors, sources) is untrusted: it reaches the page through
-Leaflet's ``innerHTML`` and, for folium popups, through a JavaScript template literal.
-:func:`escape` therefore neutralises both: HTML's ``& < > " '`` and the template literal's
-backtick, ``$`` and backslash. Only ``http``/``https`` source URLs become links.
+Leaflet's ``innerHTML``, as a JSON string in a script (never as template source, see
+maps.elements). :func:`escape` neutralises HTML's ``& < > " '`` and, so that the escaped
+HTML stays inert wherever a caller embeds it, a JavaScript template literal's backtick,
+``$`` and backslash. Only ``http``/``https`` source URLs become links.
 
 >>> html = popup_html({"event_date": "2014-12-23", "time_precision": 1,
 ...                    "notes": "<script>alert(1)</script>", "source_url": "javascript:alert(1)"})

@@ -30,6 +30,7 @@ from maps.assets import AssetError, external_resources, inline_assets
 from maps.boundaries import load_boundaries
 from maps.colors import actor_color, actor_order
 from maps.controls import OSM_ATTRIBUTION, Attribution, EventFilter, Footer, Header, MapStyle, legend
+from maps.elements import EventLayerControl
 from maps.layers import (BASE_PANE, CHOROPLETH_PANE, EventRecord, actor_layer, choropleth_layer, event_cluster,
                          heat_layer, outline_layers)
 from maps.popup import escape, popup_cells
@@ -160,7 +161,7 @@ def build_map(events: geopandas.GeoDataFrame, *, title: str | None = None, bound
         choropleth, choropleth_legend, outside = choropleth_layer(_points(ordered), regions)
         choropleth.add_to(m)
 
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    EventLayerControl(collapsed=False, position="topright").add_to(m)
     legend(choropleth_legend, outside).add_to(m)
     EventFilter(
         cluster.get_name(), [(layer.group.get_name(), layer.index.get_name()) for layer in actor_layers],

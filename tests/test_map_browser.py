@@ -18,6 +18,7 @@ import os
 import select
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -370,5 +371,40 @@ def test_thousands_of_events_load_filter_and_pan_without_errors(assets, chromium
         dt.drain(1.5)
         assert page.js("document.querySelectorAll('path.cm-event').length") > 0
         assert page.session_events("Runtime.exceptionThrown") == []
+    finally:
+        dt.close()
+
+
+@pytest.mark.parametrize("strategy", ["markers", "fast"])
+def test_template_payloads_show_as_literal_text(assets, chromium, tmp_path, strategy):
+    """Jinja2 syntax in every field of an events file: the command exits 0, nothing runs, and the
+    page shows each payload exactly as written (test_template_injection.py has the rest)."""
+    from test_template_injection import ARITHMETIC, MKDIR, POPEN, STATEMENT, UNCLOSED, assert_no_trace, payload_event
+
+    work = tmp_path / "work"
+    work.mkdir()
+    events = tmp_path / "events.geojson"
+    events.write_text(events_frame([payload_event()]).to_json(), encoding="utf-8")
+    html = tmp_path / "map.html"
+    proc = subprocess.run([sys.executable, "-m", "geo.cli", "map", str(events), "-o", str(html), "--title", ARITHMETIC,
+                           "--strategy", strategy, "--self-contained"], capture_output=True, text=True, cwd=work,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert_no_trace(work)
+    dt, page = open_map(chromium, html, tmp_path)
+    try:
+        page.js("document.querySelector('path.cm-event').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+        page.wait_js("document.querySelector('.leaflet-popup-content') !== null")
+        text = page.js("document.querySelector('.leaflet-popup-content').textContent")
+        for literal in (f"Jets struck near Hajin {ARITHMETIC} {STATEMENT} {POPEN}", f"Coalition {ARITHMETIC}",
+                        STATEMENT, UNCLOSED, f"Hajin {POPEN}", MKDIR):
+            assert literal in text, (literal, text)
+        labels = page.js("Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
+                         ".map(l => l.textContent.trim())")
+        assert any(label.startswith(f"Coalition {ARITHMETIC}") for label in labels), labels
+        assert page.js("document.querySelector('.cm-header h1').textContent") == ARITHMETIC
+        assert page.js("document.title") == ARITHMETIC
+        dt.drain(0.5)  # the popup fades in
+        page.screenshot(ARTIFACTS / f"map-template-payloads-{strategy}.png")
     finally:
         dt.close()

@@ -208,11 +208,9 @@ def test_article_markup_appears_only_escaped(tmp_path, strategy, self_contained,
     for raw in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<script>alert(2)</script>",
                 "<img src=x onerror=alert(3)>", "${alert(4)}", "${alert(5)}", "<script>alert(6)</script>"):
         assert raw not in html, raw
-    if strategy == "markers":  # folium's popups: HTML inside a JS template literal
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-        assert "&#96;&#36;{alert(4)}&#96; &#92;&#96; &#36;{alert(5)}" in html
-    else:  # JSON in a script: Jinja's tojson also escapes < > & '
-        assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in html
+    # Both builds pass popups as JSON in a script: Jinja's tojson also escapes < > & '
+    assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in html
+    assert "\\u0026#96;\\u0026#36;{alert(4)}" in html
     assert "<title>&lt;script&gt;alert(6)&lt;/script&gt;</title>" in html
 
 
