@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -41,6 +42,20 @@ log = logging.getLogger(__name__)
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 CSV_SUFFIXES = frozenset({".csv"})
 SNIFF_CHUNK = 1 << 20
+MAX_DOCUMENT_CHARS = 1_000_000  # spaCy's default nlp.max_length
+# What `conflictmap run` writes into its --out folder (geo.export and the CLI name their files
+# from here): a folder walk never reads them back as articles.
+OUTPUT_FILE_NAMES = frozenset({
+    "events.geojson", "events.gpkg", "events.csv", "events.parquet", "mentions.geojson", "report.json", "map.html",
+})
+# No encoding read here takes more than four bytes for a character, so a plain-text file larger
+# than this many times the character limit is refused without being read to its end.
+MAX_BYTES_PER_CHAR = 4
+# A table line holds one article: its text may be JSON-escaped (\uXXXX is six characters for
+# one) and other fields come with it.
+MAX_ESCAPE_CHARS = 6
+LINE_HEADROOM = 1 << 16
+PASS_OVER_CHUNK = 1 << 20
 
 # The UTF-32 LE mark begins with the UTF-16 LE one, so the longer marks are tried first.
 BYTE_ORDER_MARKS = (
@@ -75,6 +90,9 @@ _DATE_TAIL = re.compile(rf"[ \t]+[{DASHES}|•·][ \t]+|[ \t]*\|[ \t]*|[ \t]+(?:
 _BYLINE = re.compile(r"[ \t]*(?:By|BY)[ \t]+[A-Z][^\n]{0,80}$")
 _SCRAPER_TAG = re.compile(r"[ \t]*\[[^\]\n]*\][ \t]*$")  # "[ad_1]" and similar scraper leftovers
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0e, 0x20)) + b"\x7f"
+_FILE_KINDS = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+               (stat.S_ISSOCK, "socket"))
 _YEAR = re.compile(r"\d\d")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?=$|[T ])")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -101,10 +119,22 @@ class _Skip(Exception):  # a whole input cannot be read; the message is the reas
     pass
 
 
+class _TooLarge(Exception):
+    """A table line (or CSV row) over the limit; it has been read past, not kept."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line = line
+
+
 def read_documents(
     paths: Iterable[str | Path],
     published: date | None = None,
     problems: list[InputProblem] | None = None,
+    *,
+    max_chars: int = MAX_DOCUMENT_CHARS,
+    exclude: Iterable[str | Path] = (),
+    on_problem: Callable[[InputProblem], None] | None = None,
 ) -> Iterator[Document]:
     """Yield one Document per article found under ``paths``, in order, one at a time.
 
@@ -115,20 +145,30 @@ def read_documents(
     relative to the folder given when two files share a name; a row's is its ``id``, else
     ``<file name>:<line>``. Fields win over what the text says about itself.
 
-    Bad inputs (missing, unreadable, binary, empty, broken lines or rows) are appended to
-    ``problems`` as they are met and skipped; nothing raises for bad content. A row whose
+    Bad inputs (missing, unreadable, binary, empty, not a regular file, broken lines or rows,
+    articles longer than ``max_chars``) are reported as they are met and skipped; nothing
+    raises for bad content. Reports go to ``on_problem`` when given, else are appended to
+    ``problems``: a callback holds nothing, however many rows are bad. A row whose
     ``published`` is not a date is reported and still yielded, as if it had no such field.
     ``published`` fills in every document that states no publication date of its own.
+
+    A folder walk never enters the folders in ``exclude`` (the run's own --out) and passes
+    over files named like conflictmap's outputs (OUTPUT_FILE_NAMES); a path given here
+    is read whatever its name.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    report = problems.append if problems is not None else (lambda problem: None)
-    for found in _label_inputs(_find_inputs(paths)):
+    if on_problem is not None:
+        report = on_problem
+    else:
+        report = problems.append if problems is not None else (lambda problem: None)
+    excluded = frozenset(os.path.realpath(folder) for folder in exclude)
+    for found in _label_inputs(_find_inputs(paths, excluded)):
         if isinstance(found, InputProblem):
             report(found)
             continue
         path, label = found
-        for doc in _read_input(path, label, report):
+        for doc in _read_input(path, label, report, max_chars):
             if doc.published is None:
                 doc.published = published
             yield doc
@@ -227,19 +267,22 @@ def _read_body_start(line: str, header: dict) -> bool:
     return True
 
 
-def _find_inputs(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str] | InputProblem]:
+def _find_inputs(paths: Iterable[str | Path], excluded: frozenset[str]) -> Iterator[tuple[Path, str] | InputProblem]:
     """Every file to read with its path relative to the folder it was found in."""
     for given in paths:
         path = Path(given)
         if os.path.isdir(path):
-            yield from _walk_folder(path, path, set())
+            yield from _walk_folder(path, path, set(), excluded)
         else:
             yield path, path.as_posix()
 
 
-def _walk_folder(folder: Path, root: Path, seen: set[str]) -> Iterator[tuple[Path, str] | InputProblem]:
+def _walk_folder(folder: Path, root: Path, seen: set[str],
+                 excluded: frozenset[str]) -> Iterator[tuple[Path, str] | InputProblem]:
     real = os.path.realpath(folder)
     if real in seen:  # a symlink back up the tree would otherwise recurse forever
+        return
+    if folder != root and real in excluded:  # the output folder, unless it is the input named
         return
     seen.add(real)
     try:
@@ -252,11 +295,13 @@ def _walk_folder(folder: Path, root: Path, seen: set[str]) -> Iterator[tuple[Pat
         path = Path(entry.path)
         try:
             if entry.is_dir():
-                yield from _walk_folder(path, root, seen)
+                yield from _walk_folder(path, root, seen, excluded)
+            elif entry.name in OUTPUT_FILE_NAMES:  # a previous run's --out inside the input
+                log.info("%s: not read, conflictmap writes files of that name", path)
             elif entry.is_file() or entry.is_symlink():
                 yield path, path.relative_to(root).as_posix()
-            else:  # reading a FIFO or device found in a folder could block forever
-                yield InputProblem(str(path), None, "not a regular file, skipped")
+            else:
+                yield InputProblem(str(path), None, _not_regular(entry.stat(follow_symlinks=False).st_mode))
         except OSError as exc:
             yield InputProblem(str(path), None, _os_reason(exc))
 
@@ -282,20 +327,49 @@ def _label_inputs(found: Iterable[tuple[Path, str] | InputProblem]) -> list[tupl
     return [item if isinstance(item, InputProblem) else (item[0], label(*item)) for item in unique]
 
 
-def _read_input(path: Path, label: str, report: Callable[[InputProblem], None]) -> Iterator[Document]:
+def _read_input(path: Path, label: str, report: Callable[[InputProblem], None], max_chars: int) -> Iterator[Document]:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        report(InputProblem(str(path), None, _os_reason(exc)))
+        return
+    if not stat.S_ISREG(mode):  # a FIFO can block forever and /dev/zero never ends
+        report(InputProblem(str(path), None, _not_regular(mode)))
+        return
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES or suffix in CSV_SUFFIXES:
-        yield from _read_table(path, label, report)
+        yield from _read_table(path, label, report, max_chars)
         return
     try:
         with open(path, "rb") as stream:
-            text = _decode(stream.read(), path)
+            data = stream.read(max_chars * MAX_BYTES_PER_CHAR + 1)
+        if len(data) > max_chars * MAX_BYTES_PER_CHAR:
+            raise _Skip(f"too large: more than {max_chars * MAX_BYTES_PER_CHAR:,} bytes "
+                        f"(the limit is {max_chars:,} characters), skipped")
+        text = _decode(data, path)
+        if len(text) > max_chars:
+            raise _Skip(_too_long(text, max_chars))
     except OSError as exc:
         report(InputProblem(str(path), None, _os_reason(exc)))
     except _Skip as skip:
         report(InputProblem(str(path), None, str(skip)))
     else:
         yield Document(doc_id=label, text=text, path=str(path), **parse_article_header(text))
+
+
+def _not_regular(mode: int) -> str:
+    kind = next((name for is_kind, name in _FILE_KINDS if is_kind(mode)), "special file")
+    return f"not a regular file ({kind}), skipped"
+
+
+def _too_long(text: str, max_chars: int) -> str:
+    # spaCy refuses a text over its nlp.max_length (E088) and would end the whole run.
+    return f"article is {len(text):,} characters; the limit is {max_chars:,}"
+
+
+def _looks_binary(chunk: bytes) -> bool:
+    """More control bytes than text has: one stray NUL in a table costs its row, not the file."""
+    return len(chunk) - len(chunk.translate(None, _CONTROL_BYTES)) > len(chunk) / 100
 
 
 def _os_reason(exc: OSError) -> str:
@@ -361,7 +435,7 @@ def _sniff_table_encoding(path: Path) -> str:
         decoder = codecs.getincrementaldecoder("utf-8")()
         try:
             while chunk:
-                if b"\x00" in chunk:
+                if _looks_binary(chunk):
                     raise _Skip("binary file, skipped")
                 decoder.decode(chunk)
                 last, chunk = chunk, stream.read(SNIFF_CHUNK)
@@ -373,17 +447,19 @@ def _sniff_table_encoding(path: Path) -> str:
     return "utf-8"
 
 
-def _read_table(path: Path, label: str, report: Callable[[InputProblem], None]) -> Iterator[Document]:
-    rows = _jsonl_rows if path.suffix.lower() in JSONL_SUFFIXES else _csv_rows
-    line, encoding = 0, "utf-8"
+def _read_table(path: Path, label: str, report: Callable[[InputProblem], None], max_chars: int) -> Iterator[Document]:
+    csv_table = path.suffix.lower() in CSV_SUFFIXES
+    rows = _csv_rows if csv_table else _jsonl_rows
+    lines, line, encoding = None, 0, "utf-8"
     try:
         encoding = _sniff_table_encoding(path)
         with open(path, encoding=encoding, newline="") as stream:
-            for line, row in rows(stream):
+            lines = _CappedLines(stream, max_chars * MAX_ESCAPE_CHARS + LINE_HEADROOM, rows_span_lines=csv_table)
+            for line, row in rows(lines):
                 if isinstance(row, str):
                     report(InputProblem(str(path), line, row))
                     continue
-                doc = _row_document(row, path, line, label, report)
+                doc = _row_document(row, path, line, label, report, max_chars)
                 if doc is not None:
                     yield doc
         if line == 0:
@@ -393,65 +469,135 @@ def _read_table(path: Path, label: str, report: Callable[[InputProblem], None]) 
     except OSError as exc:
         report(InputProblem(str(path), None, _os_reason(exc)))
     except UnicodeDecodeError:
+        line = lines.number if lines else 0
         report(InputProblem(str(path), None, f"not {encoding} text after line {line}, rest of file skipped"))
 
 
-def _jsonl_rows(stream: TextIO) -> Iterator[tuple[int, dict | str]]:
+class _CappedLines:
+    """The lines of a table, none (and for CSV no row of several lines) longer than ``limit``
+    characters: an overlong one is read past in pieces and raises _TooLarge, so one huge line
+    costs that line and never the memory to hold it."""
+
+    def __init__(self, stream: TextIO, limit: int, rows_span_lines: bool):
+        self.stream, self.limit, self.rows_span_lines = stream, limit, rows_span_lines
+        self.number = 0  # lines consumed, those read past included
+        self._row = 0  # characters of the current row so far
+        self._quoted = False  # inside a quoted CSV field at the end of the last line
+
+    def __iter__(self):
+        return self
+
+    def new_row(self) -> None:
+        """A CSV reader is about to ask for the first line of a row."""
+        self._row, self._quoted = 0, False
+
+    def __next__(self) -> str:
+        line = self.stream.readline(self.limit - self._row + 1)
+        if not line:
+            raise StopIteration
+        self._row += len(line)
+        if self._row > self.limit:
+            first = self.number + 1
+            self._read_past(line)
+            what = "a row" if self.rows_span_lines else "a line"
+            raise _TooLarge(first, f"too large: {what} of more than {self.limit:,} characters, skipped")
+        self.number += 1
+        self._quoted ^= self.rows_span_lines and line.count('"') % 2 == 1
+        if not self.rows_span_lines:
+            self._row = 0
+        return line
+
+    def _read_past(self, piece: str) -> None:
+        # The rest of the row: to the end of its line, and on while a CSV quote is open (an
+        # even count of quotes closes it; a stray one only matters in a row already refused).
+        while piece:
+            self._quoted ^= self.rows_span_lines and piece.count('"') % 2 == 1
+            if piece.endswith(("\n", "\r")):
+                self.number += 1
+                if not self._quoted:
+                    break
+            piece = self.stream.readline(PASS_OVER_CHUNK)
+        self.new_row()
+
+
+def _jsonl_rows(lines: _CappedLines) -> Iterator[tuple[int, dict | str]]:
     """(line number, the row's fields or why the line is not a row) for each non-blank line."""
-    for number, line in enumerate(stream, start=1):
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except _TooLarge as exc:
+            yield exc.line, str(exc)
+            continue
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield number, f"not JSON: {exc.msg} (column {exc.colno})"
+            # JSON allows "\u0000" in a string, never the raw byte.
+            what = "raw NUL byte" if line[exc.pos:exc.pos + 1] == "\x00" else exc.msg
+            yield lines.number, f"not JSON: {what} (column {exc.colno})"
         except RecursionError:
-            yield number, "not JSON: nested too deeply"
+            yield lines.number, "not JSON: nested too deeply"
         except ValueError as exc:  # e.g. an integer longer than Python will convert
-            yield number, f"not JSON: {exc}"
+            yield lines.number, f"not JSON: {exc}"
         else:
-            yield number, row if isinstance(row, dict) else "not a JSON object, skipped"
+            yield lines.number, row if isinstance(row, dict) else "not a JSON object, skipped"
 
 
-def _csv_rows(stream: TextIO) -> Iterator[tuple[int, dict | str]]:
+def _csv_rows(lines: _CappedLines) -> Iterator[tuple[int, dict | str]]:
     """(line the row starts on, the row's fields or why it is not a row) for each data row."""
-    # The default 128 KiB cell limit is smaller than some long-form articles.
+    # The default 128 KiB cell limit is smaller than some long-form articles; _CappedLines
+    # bounds a row instead.
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
-    reader = csv.reader(stream)
+    reader = csv.reader(lines)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
         return
     except csv.Error as exc:
-        yield reader.line_num, f"not CSV: {exc}, file skipped"
+        yield lines.number, f"not CSV: {exc}, file skipped"
+        return
+    except _TooLarge as exc:
+        yield exc.line, f"{exc}, file skipped"
         return
     if "text" not in header:
-        yield reader.line_num, "no text column in the header row, file skipped"
+        yield lines.number, "no text column in the header row, file skipped"
         return
     while True:
-        start = reader.line_num + 1
+        start = lines.number + 1
+        lines.new_row()
         try:
             values = next(reader)
         except StopIteration:
             return
+        except _TooLarge as exc:
+            yield start, str(exc)
+            continue
         except csv.Error as exc:
             yield start, f"not CSV: {exc}, row skipped"
-            if reader.line_num < start:  # the reader made no progress: stop rather than spin
+            if lines.number < start:  # the reader made no progress: stop rather than spin
                 return
             continue
         if values:
-            yield start, dict(zip(header, values))
+            row = dict.fromkeys(header, "")  # a short row has the column, empty
+            row.update(zip(header, values))
+            yield start, row
 
 
 def _row_document(row: dict, path: Path, line: int, label: str,
-                  report: Callable[[InputProblem], None]) -> Document | None:
+                  report: Callable[[InputProblem], None], max_chars: int) -> Document | None:
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
-        reason = ("no text field" if text is None or text == "" else
-                  "empty text field" if isinstance(text, str) else "text field is not a string")
+        reason = ("no text field" if "text" not in row else
+                  "empty text field" if text is None or isinstance(text, str) else "text field is not a string")
         report(InputProblem(str(path), line, f"{reason}, skipped"))
         return None
     text = normalise_newlines(text.removeprefix("\ufeff"))
+    if len(text) > max_chars:
+        report(InputProblem(str(path), line, _too_long(text, max_chars)))
+        return None
     header = parse_article_header(text)
     published = _field(row, "published")
     when = parse_date(published) if published else None

@@ -23,8 +23,9 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.lang.char_classes import ALPHA, HYPHENS
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from gazetteer.names import ARTICLES, name_key
 from gazetteer.store import connect
@@ -36,6 +37,14 @@ MAX_NAME_TOKENS = 7
 # Lower-case words that may start or sit inside a place name ("al-Dshaisha", "tel Shayer").
 NAME_PARTICLES = ARTICLES | {"tel", "tal", "tall", "bin", "ibn", "abu", "umm", "bani", "wadi", "deir", "ain"}
 NAME_JOINERS = {"-", "'", "’", "`", "‘"}
+# Characters a reader does not see, which text copied from web pages and right-to-left editors
+# carries inside names ("Ha\u00adjin"): soft hyphen, zero-width space, (non-)joiners, word
+# joiner, bidi marks, embeddings and isolates, BOM. Matching ignores them and a no-break space
+# counts as a space; spans and offsets still point at the text as written.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+NO_BREAK_SPACES = "\u00a0\u202f"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_NO_BREAK_SPACE = re.compile(f"[{NO_BREAK_SPACES}]")
 # A place from the gazetteer this notable (0..1, see gazetteer.build.importance) is taken on
 # its name alone; a lesser one needs a cue ("village of", "near", "province") around it.
 NOTABLE = 0.35
@@ -123,18 +132,40 @@ def gazetteer_keys(db: str | None = None) -> dict[str, tuple[float, bool]]:
     return {k: (imp, bool(theatre)) for k, imp, theatre in rows}
 
 
+def _visible(text: str) -> str:
+    """The text as a reader sees it: invisible characters gone, no-break spaces plain ones."""
+    if text.isascii():
+        return text
+    return _NO_BREAK_SPACE.sub(" ", _INVISIBLE.sub("", text))
+
+
+def _word(token) -> str:
+    return _visible(token.text)
+
+
+def _lower(token) -> str:
+    return token.lower_ if token.text.isascii() else _word(token).lower()
+
+
 def _is_name_word(token) -> bool:
-    text = token.text
-    return token.is_alpha and (text[:1].isupper() or text.lower() in NAME_PARTICLES)
+    text = _word(token)
+    return text.isalpha() and (text[:1].isupper() or text.lower() in NAME_PARTICLES)
 
 
 def _is_capital_word(token) -> bool:
-    return token.is_alpha and token.text[:1].isupper()
+    text = _word(token)
+    return text.isalpha() and text[:1].isupper()
+
+
+def _is_joiner(token) -> bool:
+    """A hyphen or apostrophe inside a name ("ez-Zor"), or a no-break space ("Deir\u00a0ez-Zor")."""
+    return not token.whitespace_ and (_word(token) in NAME_JOINERS or not token.text.strip(NO_BREAK_SPACES))
 
 
 def _is_acronym(span: Span) -> bool:
     """TOW, SANA, SOHR: short all-capital words are organisations and weapons, not places."""
-    return len(span) == 1 and span.text.isupper() and len(span.text) <= 5
+    text = _visible(span.text)
+    return len(span) == 1 and text.isupper() and len(text) <= 5
 
 
 def _name_end(doc, i: int, limit: int) -> int:
@@ -142,7 +173,7 @@ def _name_end(doc, i: int, limit: int) -> int:
     j = i
     while j < limit and j - i < MAX_NAME_TOKENS:
         tok = doc[j]
-        if _is_name_word(tok) or (tok.text in NAME_JOINERS and j > i and not tok.whitespace_):
+        if _is_name_word(tok) or (j > i and _is_joiner(tok)):
             j += 1
             continue
         break
@@ -153,10 +184,10 @@ def _name_end(doc, i: int, limit: int) -> int:
 
 def _cue(doc, span: Span) -> tuple[str | None, int]:
     """The word framing the span as a place, and the precision it implies."""
-    before = doc.text[max(0, span.start_char - 40):span.start_char]
-    after = doc[span.end:span.end + 2]
+    before = _visible(doc.text[max(0, span.start_char - 40):span.start_char])
+    after = [tok for tok in doc[span.end:span.end + 4] if _word(tok)][:2]
     for tok in after:
-        word = tok.lower_
+        word = _lower(tok)
         if word in CUES_AFTER:
             return word, CUES_AFTER[word]
         if not tok.is_punct:
@@ -172,7 +203,7 @@ def _cue(doc, span: Span) -> tuple[str | None, int]:
 
 
 def _role(doc, span: Span) -> str:
-    before = doc.text[max(0, span.start_char - 30):span.start_char]
+    before = _visible(doc.text[max(0, span.start_char - 30):span.start_char])
     if METONYMY.search(before):
         return "metonymy"
     # "ERBIL, Kurdistan Region –" or "BEIRUT (Reuters) -" opening one of the first lines:
@@ -281,10 +312,10 @@ class PlaceMatcher:
         return more
 
     def _match_at(self, doc: Doc, i: int, limit: int, taken: set, listed_after: Span | None) -> Span | None:
-        if i in taken or not _is_name_word(doc[i]) or doc[i].lower_ in STOP_WORDS:
+        if i in taken or not _is_name_word(doc[i]) or _lower(doc[i]) in STOP_WORDS:
             return None
-        previous = next((t for t in reversed(doc[max(0, i - 3):i]) if not t.is_space and t.text != "."), None)
-        if previous is not None and previous.lower_ in PERSON_TITLES:
+        previous = next((t for t in reversed(doc[max(0, i - 3):i]) if _word(t).strip() not in ("", ".")), None)
+        if previous is not None and _lower(previous) in PERSON_TITLES:
             return None
         end = _name_end(doc, i, limit)
         for j in range(end, i, -1):
@@ -298,17 +329,17 @@ class PlaceMatcher:
                 # "the cities of Beiji, Taji and Mosul": the cue covers the list
                 cue, precision = listed_after._.cue, listed_after._.precision
             typed = cue is not None and cue not in LOOSE_CUES
-            words = [t for t in span if t.is_alpha and t.lower_ not in NAME_PARTICLES]
-            if not words or (cue not in NAMING_CUES and all(t.lower_ in NOT_PLACES for t in words)):
+            words = [w for w in map(_lower, span) if w.isalpha() and w not in NAME_PARTICLES]
+            if not words or (cue not in NAMING_CUES and all(w in NOT_PLACES for w in words)):
                 continue
-            info = self.keys.get(name_key(span.text))
+            info = self.keys.get(name_key(_visible(span.text)))
             if info is not None:
                 importance, theatre = info
                 framed = cue is not None
                 if (theatre and (importance >= NOTABLE or framed or len(words) > 1)) or importance >= WORLD_NOTABLE:
                     span._.cue, span._.precision = cue, precision
                     return span
-            elif typed and not any(t.lower_ in NOT_PLACES for t in words):
+            elif typed and not any(w in NOT_PLACES for w in words):
                 # Not in the gazetteer but framed as a place ("the village of X", "X province"):
                 # keep it, resolution will try the fuzzy net or fall back to the province.
                 span._.cue, span._.precision = cue, precision
@@ -318,7 +349,7 @@ class PlaceMatcher:
 
 def _continues_list(doc: Doc, previous: Span, i: int) -> bool:
     """Whether token i follows `previous` as the next item of a list: "X, Y and Z"."""
-    between = [t.lower_ for t in doc[previous.end:i]]
+    between = [w for w in map(_lower, doc[previous.end:i]) if w]
     return 0 < len(between) <= 2 and all(w in (",", "and", "or", ", and") for w in between)
 
 
@@ -332,8 +363,13 @@ def build_pipeline(model: str | None = None, db: str | None = None) -> Language:
     else:
         nlp = spacy.blank("en")
     # Wire copy and scraped exports glue items with ";" or "|" and no space: "Baghdad;Iraq".
-    infixes = list(nlp.Defaults.infixes) + [r"[;|]"]
+    # Invisible characters at a word's edge come off it ("\u200fHajin\u200e" is a clean token
+    # between two marks), and a hyphen they touch still splits "ez\u200b-Zor" like "ez-Zor".
+    infixes = list(nlp.Defaults.infixes) + [
+        r"[;|]", rf"(?<=[{ALPHA}])[{INVISIBLE}]*(?:{HYPHENS})[{INVISIBLE}]*(?=[{ALPHA}])"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.tokenizer.prefix_search = compile_prefix_regex([f"[{INVISIBLE}]", *nlp.Defaults.prefixes]).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex([f"[{INVISIBLE}]", *nlp.Defaults.suffixes]).search
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
     nlp.add_pipe("conflictmap_sentences")
