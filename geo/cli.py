@@ -9,9 +9,10 @@ from __future__ import annotations
 import importlib
 import io
 import json
-import os
+import shutil
 import signal
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -21,6 +22,7 @@ LOOKUP_FIELDS = ("query", "name", "lat", "lon", "place_id", "country", "admin1",
 # importing geopy (~0.3 s) or the gazetteer (tests keep them equal).
 GEOCODER_CHOICES = ("none", "nominatim", "photon")
 RESOLVED_SCORE = 0.78
+MAX_DOCUMENT_CHARS = 1_000_000  # geo.ingest.MAX_DOCUMENT_CHARS, without importing the readers
 
 
 def geocoder_options(default: str):
@@ -195,108 +197,152 @@ def _lookup_names(gaz, names, country, limit, fmt, fallback, fallback_below, geo
 @main.command("run")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for events.geojson, events.gpkg, events.csv, mentions.geojson, report.json.")
+              help="Folder for events.geojson, events.gpkg, events.csv, mentions.geojson, report.json and map.html, "
+                   "replaced as one set (see above).")
 @click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Publication date (YYYY-MM-DD) for inputs that state none. Without it such articles get no absolute dates.")
+@click.option("--max-chars", type=click.IntRange(min=1), default=MAX_DOCUMENT_CHARS, show_default=True,
+              help="Longest article read, in characters; a longer one is reported as a bad input and skipped.")
 @click.option("--offline", is_flag=True, help="No network at all: no geocoder (the default pipeline never uses it).")
 @click.option("--model", default=None, help="A spaCy model to add its GPE/LOC/FAC entities (e.g. en_core_web_sm), when installed.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for spaCy's nlp.pipe.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Gazetteer database to read.")
-@click.option("--no-map", is_flag=True, help="Do not write map.html.")
+@click.option("--no-map", is_flag=True, help="Do not write map.html (an older one in --out goes with the old set).")
 @click.option("--self-contained", is_flag=True,
               help="map.html opens with no network: libraries inlined (fetched once from the npm registry, "
                    "see `python -m maps.assets fetch`), outlines drawn under the tiles.")
 @geocoder_options(default="none")
-def run_command(inputs, out_dir, published, offline, model, workers, db, no_map, self_contained, **geocoder_settings):
+def run_command(inputs, out_dir, published, max_chars, offline, model, workers, db, no_map, self_contained,
+                **geocoder_settings):
     """Extract geocoded events from articles: .txt files, folders, .jsonl or .csv with a text field.
 
     Bad inputs are reported as path:line: reason on stderr and skipped. Exit status 0 when all
-    inputs were used, 1 when some were rejected, 2 for a usage error. Geocoder faults do not
-    change the exit status: the places stay unresolved and report.json counts them.
+    inputs were used, 1 when some were rejected or the disk filled up, 2 for a usage error,
+    which includes an --out that cannot be written (said before any article is read), 130 when
+    interrupted. Geocoder faults do not change the exit status: the places stay unresolved and
+    report.json counts them.
+
+    The outputs are written as one set into a hidden folder beside --out, then swapped in with
+    a single rename: an interruption, a full disk, a crash or a second run into the same folder
+    leaves either the whole previous set or the whole new one. If --out holds other files than
+    conflictmap's (or is the current folder, a mount point or a symbolic link), the outputs are
+    written inside it and replaced one by one instead, the other files left alone.
     """
     if offline and geocoder_settings["geocoder"] != "none":
         raise click.UsageError(f"--offline sends nothing; it cannot be combined with --geocoder {geocoder_settings['geocoder']}")
+    from geo.spill import OutputFolder, OutputFolderError
 
     # SIGTERM ends the run like Ctrl-C: nothing half-written, and a word on how far it got.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    from gazetteer import Gazetteer, GazetteerError
+    previous_handler = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    folder = None
+    try:
+        try:  # before anything is read: an unwritable --out should not cost a whole run
+            folder = OutputFolder(out_dir)
+        except OutputFolderError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--out'") from exc
+        from gazetteer import Gazetteer, GazetteerError
 
-    try:
-        gaz = Gazetteer(db)
-    except GazetteerError as exc:
-        raise click.ClickException(str(exc)) from exc
-    geocoder = open_geocoder(**geocoder_settings)
-    try:
-        _run(inputs, out_dir, published, offline, model, workers, no_map, self_contained, gaz, geocoder)
+        try:
+            gaz = Gazetteer(db)
+        except GazetteerError as exc:
+            raise click.ClickException(str(exc)) from exc
+        geocoder = open_geocoder(**geocoder_settings)
+        try:
+            _run(inputs, out_dir, folder, published, max_chars, offline, model, workers, no_map, self_contained, gaz,
+                 geocoder)
+        finally:
+            if geocoder is not None:
+                geocoder.close()
+    except KeyboardInterrupt:  # while starting; _run says how far it got once reading began
+        click.echo(f"interrupted after 0 articles; {out_dir} {_UNCHANGED}", err=True)
+        sys.exit(130)
     finally:
-        if geocoder is not None:
-            geocoder.close()
+        if folder is not None:
+            folder.discard()
+        signal.signal(signal.SIGTERM, previous_handler)
 
 
-def _run(inputs, out_dir, published, offline, model, workers, no_map, self_contained, gaz, geocoder):
+_UNCHANGED = "was not changed (previous outputs, if any, are intact)"
+
+
+def _run(inputs, out_dir, folder, published, max_chars, offline, model, workers, no_map, self_contained, gaz, geocoder):
     from tqdm import tqdm
 
     from geo.ingest import read_documents
-    from geo.pipeline import process_documents, write_run
+    from geo.pipeline import process_documents, write_results
+    from geo.spill import Spill, is_disk_full
 
-    problems = []
-    documents = read_documents(inputs, published=published.date() if published else None, problems=problems)
     bar = tqdm(desc="articles", unit=" doc", disable=None, file=sys.stderr)
-    events_seen = 0
+    # Counted here, not read from the bar: a bar on a pipe is disabled and counts nothing.
+    counts = Counter()
+
+    def report_problem(problem):  # as the reader meets it, not at the end
+        counts["rejected"] += 1
+        bar.write(str(problem), file=sys.stderr)
 
     def progress(document, n_events):
-        nonlocal events_seen
-        events_seen += n_events
+        counts["articles"] += 1
+        counts["events"] += n_events
         bar.update(1)
-        bar.set_postfix(events=events_seen, refresh=False)
-        while problems:  # report bad inputs as they are met, not at the end
-            bar.write(str(problems.pop(0)), file=sys.stderr)
-            rejected.append(1)
+        bar.set_postfix(events=counts["events"], refresh=False)
 
-    rejected = []
+    documents = read_documents(inputs, published=published.date() if published else None, exclude=[out_dir],
+                               max_chars=max_chars, on_problem=report_problem)
+    spill = None
     try:
+        spill = Spill(folder.path)  # beside the outputs: its bytes count in a full disk's message
         result = process_documents(documents, gaz=gaz, model=model, workers=workers, on_document=progress,
-                                   geocoder=geocoder)
+                                   geocoder=geocoder, spill=spill)
+        bar.close()
+        if geocoder is not None:
+            _echo_geocoder_summary(geocoder)
+        extra = {"rejected_inputs": counts["rejected"], "offline": True if offline else None}
+        names = list(write_results(result, folder.path, {k: v for k, v in extra.items() if v is not None}))
+        if not no_map:  # the slow part, still interruptible: drawn into the new set with the rest
+            from geo.frame import events_frame
+
+            _render_map(events_frame(spill.events()), folder.path / "map.html", self_contained,
+                        f"conflictmap: {result.documents} articles")
+            names.append("map.html")
+        spill.close()
+        folder.commit()
     except KeyboardInterrupt:
         bar.close()
-        click.echo(f"interrupted after {bar.n} articles; {out_dir} was not written (previous outputs, if any, are intact)",
-                   err=True)
+        where = "holds the new outputs" if folder.committed else _UNCHANGED
+        click.echo(f"interrupted after {counts['articles']} articles; {out_dir} {where}", err=True)
         sys.exit(130)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
-    bar.close()
-    if geocoder is not None:
-        _echo_geocoder_summary(geocoder)
-    for problem in problems:
-        click.echo(str(problem), err=True)
-        rejected.append(1)
-    extra = {"rejected_inputs": len(rejected), "offline": True if offline else None}
-    from geo.frame import events_frame
-
-    events_gdf = events_frame(result.events)
-    pending = out_dir / ".map.html.pending"
-    try:
-        if not no_map:  # the slow part, still interruptible: drawn aside, moved in with the rest
-            out_dir.mkdir(parents=True, exist_ok=True)
-            _render_map(events_gdf, pending, self_contained, f"conflictmap: {result.documents} articles")
-        # The set of outputs is replaced together: a signal now waits until every file is in place.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        try:
-            paths = write_run(result, out_dir, {k: v for k, v in extra.items() if v is not None}, events_gdf=events_gdf)
-            if not no_map:
-                os.replace(pending, out_dir / "map.html")
-                paths["map.html"] = out_dir / "map.html"
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    except KeyboardInterrupt:
-        pending.unlink(missing_ok=True)
-        click.echo(f"interrupted after {result.documents} articles; {out_dir} holds either all new outputs "
-                   f"or the previous ones", err=True)
-        sys.exit(130)
-    click.echo(f"{result.documents} articles, {len(result.events)} events -> {out_dir} "
-               f"({', '.join(p.name for p in paths.values())})", err=True)
-    if rejected:
+    except Exception as exc:
+        if is_disk_full(exc):
+            raise click.ClickException(_disk_full_message(out_dir, folder)) from exc
+        raise
+    finally:
+        if spill is not None:
+            spill.close()
+    how = f" (replaced file by file: {folder.file_by_file})" if folder.file_by_file else ""
+    click.echo(f"{result.documents} articles, {spill.event_count} events -> {out_dir} ({', '.join(names)}){how}",
+               err=True)
+    if folder.kept_previous is not None:
+        click.echo(f"{folder.kept_previous}: the previous outputs, kept because files were added beside them "
+                   f"during the run", err=True)
+    if counts["rejected"]:
         sys.exit(1)
+
+
+def _disk_full_message(out_dir: Path, folder) -> str:
+    written = folder.size()
+    free = shutil.disk_usage(folder.path if folder.path.exists() else folder.target.parent).free
+    return (f"no space left on the disk of {out_dir}: the new outputs need more than {_size(written + free)} free "
+            f"there ({_size(written)} written before the disk filled, {_size(free)} free now); "
+            f"{out_dir} was not changed")
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
 
 
 def _render_map(events_gdf, path: Path, self_contained: bool, title: str) -> None:

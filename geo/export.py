@@ -1,18 +1,23 @@
 """Write event and mention frames to files GIS tools open directly, never half-written.
 
-Every output goes through :func:`write_atomic`: the new file is written next to its final
-place and renamed over it only once complete, so a crash, a full disk or Ctrl-C leaves the
-previous file as it was. (Only a hard kill can leave a hidden ``.NAME.*.tmp`` folder.)
+A single file goes through :func:`write_atomic`: written next to its final place and renamed
+over it only once complete. A run's whole set of outputs goes through
+:class:`geo.spill.OutputFolder`: written into a fresh hidden folder and switched in with one
+rename, so a crash, a full disk, a signal or a second run at the same time leaves either the
+previous set or the new one, never a mix. (Only a hard kill can leave a hidden ``.NAME.*``
+folder behind.)
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,7 +28,8 @@ from pandas.api.types import is_numeric_dtype, is_scalar
 from shapely.geometry import mapping
 
 from geo.document import EVENT_COLUMNS
-from geo.frame import mentions_frame
+from geo.frame import NUL_STAND_IN, events_frame, mentions_frame
+from geo.spill import OutputFolder, fsync_dir, pause_for_tests
 
 COORDINATE_DECIMALS = 6  # about 10 cm, the figure RFC 7946 section 11.2 gives
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV Injection"
@@ -55,7 +61,7 @@ def write_atomic(path, writer: Callable[[Path], None]) -> Path:
             raise RuntimeError(f"{path}: the writer did not create a file")
         _fsync(tmp)
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return path
@@ -64,20 +70,6 @@ def write_atomic(path, writer: Callable[[Path], None]) -> Path:
 def _fsync(path: Path) -> None:
     with open(path, "rb") as f:
         os.fsync(f.fileno())
-
-
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open a directory this way.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def write_geojson(gdf: geopandas.GeoDataFrame, path) -> Path:
@@ -94,24 +86,48 @@ def write_geojson(gdf: geopandas.GeoDataFrame, path) -> Path:
     >>> fc["features"][0]["geometry"], "crs" in fc
     ({'type': 'Point', 'coordinates': [40.827, 34.693]}, False)
     """
-    collection = feature_collection(gdf)
-    text = json.dumps(collection, ensure_ascii=False, allow_nan=False)
-    return write_atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8", newline="\n"))
+    return write_atomic(path, lambda tmp: write_geojson_frames([gdf], tmp))
+
+
+def write_geojson_frames(frames: Iterable[geopandas.GeoDataFrame], path) -> Path:
+    """Write the rows of several frames as one FeatureCollection, frame by frame, in place
+    (for a folder that is swapped in whole): the same bytes as :func:`write_geojson` of them
+    all, without holding them all."""
+    with open(path, "w", encoding="utf-8", newline="\n") as fh, _feature_collection(fh) as add:
+        for gdf in frames:
+            add(gdf)
+    return Path(path)
+
+
+@contextmanager
+def _feature_collection(fh):
+    fh.write('{"type": "FeatureCollection", "features": [')
+    separator = ""
+
+    def add(gdf: geopandas.GeoDataFrame) -> None:
+        nonlocal separator
+        for feature in _features(gdf):
+            fh.write(separator + json.dumps(feature, ensure_ascii=False, allow_nan=False))
+            separator = ", "
+
+    yield add
+    fh.write("]}\n")
 
 
 def feature_collection(gdf: geopandas.GeoDataFrame) -> dict:
     """The RFC 7946 FeatureCollection for ``gdf``, as plain JSON-ready Python data."""
+    return {"type": "FeatureCollection", "features": list(_features(gdf))}
+
+
+def _features(gdf: geopandas.GeoDataFrame) -> Iterator[dict]:
     gdf = _to_wgs84(gdf)
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
-    features = [
-        {
+    for values, geom in zip(gdf[columns].itertuples(index=False, name=None), gdf.geometry):
+        yield {
             "type": "Feature",
             "properties": {str(c): _json_value(v) for c, v in zip(columns, values)},
             "geometry": _geometry(geom),
         }
-        for values, geom in zip(gdf[columns].itertuples(index=False, name=None), gdf.geometry)
-    ]
-    return {"type": "FeatureCollection", "features": features}
 
 
 def _to_wgs84(gdf: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
@@ -136,7 +152,7 @@ def _round(coordinates):
 def _json_value(value):
     """A cell or report value as plain JSON: nulls (None, NaN, NA, NaT) become None."""
     if isinstance(value, Mapping):
-        return {str(k): _json_value(v) for k, v in value.items()}
+        return {_json_value(str(k)): _json_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Series)):
         return [_json_value(v) for v in value]
     if value is None or (is_scalar(value) and bool(pd.isna(value))):
@@ -149,9 +165,11 @@ def _json_value(value):
         return value.isoformat()
     if isinstance(value, Path):
         return str(value)
-    if isinstance(value, (str, int, float, bool)):
+    if isinstance(value, str):
+        return value.replace("\0", NUL_STAND_IN)  # as in every other output (geo.frame)
+    if isinstance(value, (int, float, bool)):
         return value
-    return str(value)
+    return _json_value(str(value))
 
 
 def write_gpkg(gdf: geopandas.GeoDataFrame, path, layer: str = "events") -> Path:
@@ -166,13 +184,14 @@ def write_gpkg(gdf: geopandas.GeoDataFrame, path, layer: str = "events") -> Path
     >>> len(geopandas.read_file(out)), geopandas.read_file(out).crs.to_epsg()
     (0, 4326)
     """
+    return write_atomic(path, lambda tmp: _write_gpkg_frame(gdf, tmp, layer))
+
+
+def _write_gpkg_frame(gdf: geopandas.GeoDataFrame, path: Path, layer: str, append: bool = False) -> None:
     options = {}
     if set(gdf.geom_type.dropna()) <= {"Point"}:
         options["geometry_type"] = "Point"
-    return write_atomic(
-        path,
-        lambda tmp: gdf.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio", **options),
-    )
+    gdf.to_file(path, layer=layer, driver="GPKG", engine="pyogrio", mode="a" if append else "w", **options)
 
 
 def write_csv(gdf: geopandas.GeoDataFrame, path) -> Path:
@@ -192,10 +211,11 @@ def write_csv(gdf: geopandas.GeoDataFrame, path) -> Path:
     ('\\'=HYPERLINK("http://x")', '-0.5')
     """
     table = csv_table(gdf)
-    return write_atomic(
-        path,
-        lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n"),
-    )
+    return write_atomic(path, lambda tmp: _write_csv_table(table, tmp))
+
+
+def _write_csv_table(table: pd.DataFrame, path_or_file, header: bool = True) -> None:
+    table.to_csv(path_or_file, index=False, header=header, encoding="utf-8", lineterminator="\r\n")
 
 
 def csv_table(gdf: geopandas.GeoDataFrame) -> pd.DataFrame:
@@ -235,8 +255,12 @@ def write_json(obj, path) -> Path:
     >>> json.loads(out.read_text(encoding="utf-8"))
     {'events': 2, 'when': '2014-12-23', 'score': None}
     """
-    text = json.dumps(_json_value(obj), ensure_ascii=False, indent=2, allow_nan=False)
-    return write_atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8", newline="\n"))
+    text = _json_text(obj)
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
+
+
+def _json_text(obj) -> str:
+    return json.dumps(_json_value(obj), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def write_outputs(
@@ -247,7 +271,7 @@ def write_outputs(
 ) -> dict[str, Path]:
     """Write events.geojson, events.gpkg, events.csv, mentions.geojson and report.json.
 
-    ``out_dir`` is created if missing; each file is written atomically. Returns the paths
+    The set replaces what ``out_dir`` held as one (:class:`OutputFolder`). Returns the paths
     keyed by file name. ``mentions_gdf=None`` writes an empty mentions.geojson.
 
     >>> import tempfile
@@ -256,15 +280,36 @@ def write_outputs(
     >>> sorted(paths) == sorted(OUTPUT_NAMES) and all(p.is_file() for p in paths.values())
     True
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     if mentions_gdf is None:
         mentions_gdf = mentions_frame([])
-    return {
-        "events.geojson": write_geojson(events_gdf, out_dir / "events.geojson"),
-        "events.gpkg": write_gpkg(events_gdf, out_dir / "events.gpkg", layer="events"),
-        "events.csv": write_csv(events_gdf, out_dir / "events.csv"),
-        "mentions.geojson": write_geojson(mentions_gdf, out_dir / "mentions.geojson"),
-        # Last: a report.json is only there once the files it describes are.
-        "report.json": write_json(report, out_dir / "report.json"),
-    }
+    with OutputFolder(out_dir) as folder:
+        names = write_output_files([events_gdf], [mentions_gdf], report, folder.path)
+        folder.commit()
+    return {name: folder.target / name for name in names}
+
+
+def write_output_files(
+    event_frames: Iterable[geopandas.GeoDataFrame],
+    mention_frames: Iterable[geopandas.GeoDataFrame],
+    report: dict,
+    folder,
+) -> dict[str, Path]:
+    """Write the five outputs into ``folder`` in place, frame by frame (a long run's rows
+    never sit in memory together): meant for :attr:`OutputFolder.path`, which is swapped in
+    whole. The event frames are read once, for all three event files."""
+    folder = Path(folder)
+    paths = {name: folder / name for name in OUTPUT_NAMES}
+    frames = iter(event_frames)
+    first = next(frames, None)
+    with open(paths["events.geojson"], "w", encoding="utf-8", newline="\n") as geojson, \
+            _feature_collection(geojson) as add_features, \
+            open(paths["events.csv"], "w", encoding="utf-8", newline="") as table:
+        for i, gdf in enumerate(itertools.chain([events_frame([]) if first is None else first], frames)):
+            add_features(gdf)
+            _write_csv_table(csv_table(gdf), table, header=i == 0)
+            _write_gpkg_frame(gdf, paths["events.gpkg"], "events", append=i > 0)
+            pause_for_tests()
+    write_geojson_frames(mention_frames, paths["mentions.geojson"])
+    pause_for_tests()
+    paths["report.json"].write_text(_json_text(report), encoding="utf-8", newline="\n")
+    return paths

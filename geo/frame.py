@@ -2,7 +2,8 @@
 
 Each frame has a fixed schema: the columns, in order, and one kind per column. Values are
 coerced to that kind once, here, so the exports and the map never have to guess: text is
-``str`` or ``None`` (object dtype, so "missing" is ``None`` rather than a truthy NaN),
+``str`` or ``None`` (object dtype, so "missing" is ``None`` rather than a truthy NaN; a NUL
+character becomes ``NUL_STAND_IN``),
 counts are ``int64``, precisions are nullable ``Int64``, dates are ISO "YYYY-MM-DD" strings.
 """
 
@@ -20,6 +21,9 @@ from shapely.geometry import Point
 from geo.document import EVENT_COLUMNS
 
 CRS = "EPSG:4326"
+# GDAL keeps text as C strings, so a GeoPackage cuts a cell at a NUL character. Every output
+# shows one as this visible stand-in instead (one character, so offsets still hold).
+NUL_STAND_IN = "\u2400"  # SYMBOL FOR NULL
 
 # Column kinds: "text" str|None; "count" int >= 0 (missing is 0, ACLED's "unknown");
 # "precision" 1..3 or null; "float" float|NaN; "coord" float, required for events;
@@ -138,8 +142,8 @@ def _text(value, column: str, label: str) -> str | None:
         return None
     if isinstance(value, (list, tuple)):
         # A merged event keeps every source; ACLED joins several with "; ".
-        return "; ".join(str(v) for v in value if not _is_null(v)) or None
-    return str(value)
+        return "; ".join(str(v) for v in value if not _is_null(v)).replace("\0", NUL_STAND_IN) or None
+    return str(value).replace("\0", NUL_STAND_IN)
 
 
 def _iso_date(value, column: str, label: str) -> str | None:

@@ -1,14 +1,16 @@
 """The main job: articles in, geocoded events out.
 
->>> from geo import extract_events_frame
+>>> from geo.pipeline import extract_events_frame
 >>> gdf = extract_events_frame(["Regime helicopters dropped barrel bombs on the village of "
 ...                             "Sufuhan in Idlib province on Tuesday, killing seven people."],
 ...                            published="2014-12-24")
->>> gdf.loc[0, ["location", "sub_event_type", "actor1", "fatalities", "event_date"]].tolist()
-['Safuhun', 'Air/drone strike', 'Syrian government forces', 7, '2014-12-23']
+>>> e = gdf.iloc[0]
+>>> e.location, e.sub_event_type, e.actor1, int(e.fatalities), e.event_date
+('Safuhun', 'Air/drone strike', 'Syrian government forces', 7, '2014-12-23')
 
-Documents stream through spaCy's ``nlp.pipe`` (``workers`` > 1 uses its n_process); only the
-small per-article results are kept, never the Docs, so memory stays flat over large corpora.
+Documents stream through spaCy's ``nlp.pipe`` (``workers`` > 1 uses its n_process); each
+article's events and place mentions go to a scratch file (:class:`geo.spill.Spill`) as soon as
+it is done, and the Docs are never kept, so memory stays flat over large corpora.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
@@ -24,38 +28,71 @@ from gazetteer import Gazetteer
 
 from .document import Document
 from .events import extract_events
-from .merge import merge_duplicates
 from .nlp import actors_by_sentence, build_pipeline
 from .resolve import PlaceMention, mentions_of, resolve_mentions
+from .spill import Spill
 
 if TYPE_CHECKING:
+    import geopandas
+
     from .geocode import FallbackGeocoder
 
 BATCH_SIZE = 64
+FRAME_ROWS = 5000  # rows per frame when the outputs are written: bounded memory, few GeoPackage appends
 
 
 @dataclass
 class RunResult:
-    events: list[dict] = field(default_factory=list)
-    mentions: list[dict] = field(default_factory=list)
+    """What a run found. Events (merged) and mentions stay in ``spill`` on disk: ``events`` and
+    ``mentions`` read them into lists once (fine for thousands of articles), ``event_frames``
+    and ``mention_frames`` stream them. ``close()`` (or a ``with`` block) removes the file."""
+
+    spill: Spill = field(default_factory=Spill, repr=False)
     documents: int = 0
+    resolved: int = 0
     unresolved: Counter = field(default_factory=Counter)
     fallbacks: int = 0
     timings: dict = field(default_factory=dict)
     geocoder: dict | None = None  # FallbackGeocoder.report(); None when no geocoder was asked
 
+    @cached_property
+    def events(self) -> list[dict]:
+        return list(self.spill.events())
+
+    @cached_property
+    def mentions(self) -> list[dict]:
+        return list(self.spill.mentions())
+
+    def event_frames(self, rows: int = FRAME_ROWS) -> Iterator[geopandas.GeoDataFrame]:
+        from .frame import events_frame
+
+        return map(events_frame, _chunks(self.spill.events(), rows))
+
+    def mention_frames(self, rows: int = FRAME_ROWS) -> Iterator[geopandas.GeoDataFrame]:
+        from .frame import mentions_frame
+
+        return map(mentions_frame, _chunks(self.spill.mentions(), rows))
+
     def report(self) -> dict:
-        resolved = sum(1 for m in self.mentions if m["place_id"] is not None)
         return {
             "documents": self.documents,
-            "mentions": len(self.mentions),
-            "resolved": resolved,
+            "mentions": self.spill.mention_count,
+            "resolved": self.resolved,
             "province_fallbacks": self.fallbacks,
             "unresolved_names": dict(self.unresolved.most_common()),
-            "events": len(self.events),
+            "events": self.spill.event_count,
             "geocoder": self.geocoder or {"service": "none"},
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
         }
+
+    def close(self) -> None:
+        self.spill.close()
+
+    def __enter__(self) -> RunResult:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
 def process_documents(
@@ -65,42 +102,57 @@ def process_documents(
     workers: int = 1,
     on_document: Callable[[Document, int], None] | None = None,
     geocoder: FallbackGeocoder | None = None,
+    spill: Spill | None = None,
 ) -> RunResult:
-    """Run the flow nlp -> resolve -> events over documents; merge duplicate events at the end.
+    """Run the flow nlp -> resolve -> events over documents; duplicate events are merged as
+    they are read back (:func:`geo.merge.merge_duplicates`'s rule).
 
     ``geocoder`` (:class:`geo.geocode.FallbackGeocoder`) places the event mentions the
     gazetteer cannot; its requests, cache hits, rejections and failures go to the report.
+    The rows wait in ``spill``, else in a new :class:`~geo.spill.Spill` in the system's
+    temporary folder (the CLI makes its own beside the outputs, so a RAM-backed /tmp does
+    not hold a long run); a spill passed in is the caller's to close, even on failure.
     """
     started = time.perf_counter()
     gaz = gaz or Gazetteer()
     nlp = build_pipeline(model=model, db=gaz.path)
-    result = RunResult()
+    result = RunResult(spill=spill if spill is not None else Spill())
     result.timings["load"] = time.perf_counter() - started
     stream = ((d.text, d) for d in documents)
-    raw_events: list[dict] = []
-    for doc, document in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE, n_process=max(1, workers)):
-        mentions = resolve_mentions(mentions_of(doc, document.doc_id), gaz, geocoder=geocoder)
-        sentences = [s.text for s in doc.sents]
-        events = extract_events(document, sentences, mentions, actors_by_sentence(doc))
-        raw_events.extend(events)
-        _account(result, mentions)
-        result.documents += 1
-        if on_document:
-            on_document(document, len(events))
+    try:
+        for doc, document in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE, n_process=max(1, workers)):
+            mentions = resolve_mentions(mentions_of(doc, document.doc_id), gaz, geocoder=geocoder)
+            sentences = [s.text for s in doc.sents]
+            events = extract_events(document, sentences, mentions, actors_by_sentence(doc))
+            _account(result, events, mentions)
+            result.documents += 1
+            if on_document:
+                on_document(document, len(events))
+    except BaseException:
+        if spill is None:
+            result.close()
+        raise
     result.timings["extract"] = time.perf_counter() - started - result.timings["load"]
-    result.events = merge_duplicates(raw_events)
     result.geocoder = geocoder.report() if geocoder is not None else None
     result.timings["total"] = time.perf_counter() - started
     return result
 
 
-def _account(result: RunResult, mentions: list[PlaceMention]) -> None:
+def _account(result: RunResult, events: list[dict], mentions: list[PlaceMention]) -> None:
+    rows = [m.as_row() for m in mentions]
+    result.spill.add(events, rows)
+    result.resolved += sum(row["place_id"] is not None for row in rows)
     for m in mentions:
-        result.mentions.append(m.as_row())
         if m.fallback:
             result.fallbacks += 1
         if m.place is None or m.fallback:
             result.unresolved[m.text] += 1
+
+
+def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
 
 
 def _as_documents(items: Iterable[str | Document], published: date | None) -> Iterator[Document]:
@@ -117,14 +169,25 @@ def extract_events_frame(texts: Iterable[str | Document], published: str | date 
 
     if isinstance(published, str):
         published = date.fromisoformat(published)
-    return events_frame(process_documents(_as_documents(texts, published), **kwargs).events)
+    with process_documents(_as_documents(texts, published), **kwargs) as result:
+        return events_frame(result.spill.events())
 
 
-def write_run(result: RunResult, out_dir: Path, extra_report: dict | None = None, events_gdf=None) -> dict[str, Path]:
-    """Write events.geojson, events.gpkg, events.csv, mentions.geojson and report.json atomically."""
-    from .export import write_outputs
-    from .frame import events_frame, mentions_frame
+def write_run(result: RunResult, out_dir: Path, extra_report: dict | None = None) -> dict[str, Path]:
+    """Write events.geojson, events.gpkg, events.csv, mentions.geojson and report.json into
+    ``out_dir``, replacing its previous set as one (:class:`geo.spill.OutputFolder`)."""
+    from .spill import OutputFolder
+
+    with OutputFolder(out_dir) as folder:
+        names = write_results(result, folder.path, extra_report)
+        folder.commit()
+    return {name: folder.target / name for name in names}
+
+
+def write_results(result: RunResult, folder: Path, extra_report: dict | None = None) -> dict[str, Path]:
+    """Write the five outputs into ``folder`` in place, streamed from the spill (for
+    :attr:`geo.spill.OutputFolder.path`)."""
+    from .export import write_output_files
 
     report = {**result.report(), **(extra_report or {})}
-    events_gdf = events_frame(result.events) if events_gdf is None else events_gdf
-    return write_outputs(events_gdf, mentions_frame(result.mentions), report, out_dir)
+    return write_output_files(result.event_frames(), result.mention_frames(), report, folder)
