@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-from gazetteer import Gazetteer, default_db_path
+from conflictmap.gazetteer import Gazetteer, default_db_path
 
 
 def wall(cmd: list[str], repeat: int) -> float:

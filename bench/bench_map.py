@@ -30,10 +30,12 @@ from shapely.geometry import Point
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import maps  # noqa: E402
-from geo.frame import events_frame  # noqa: E402
+import conflictmap.maps
 
-render_module = importlib.import_module("maps.render")
+from conflictmap import maps
+from conflictmap.geo.frame import events_frame  # noqa: E402
+
+render_module = importlib.import_module("conflictmap.maps.render")
 
 TYPES = [
     ("Explosions/Remote violence", "Air/drone strike", 0.35),

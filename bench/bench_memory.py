@@ -53,7 +53,7 @@ def write_corpus(path: Path, n: int, seed: int = 7) -> None:
 
 def measure(corpus: Path, out: Path, with_map: bool) -> tuple[float, float, dict]:
     """(peak RSS in MB, wall seconds, report.json) of one run in a fresh process."""
-    cmd = [sys.executable, "-m", "geo.cli", "run", str(corpus), "--out", str(out), "--offline"]
+    cmd = [sys.executable, "-m", "conflictmap", "run", str(corpus), "--out", str(out), "--offline"]
     if not with_map:
         cmd.append("--no-map")
     started = time.perf_counter()

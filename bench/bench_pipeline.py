@@ -21,8 +21,8 @@ from pathlib import Path
 
 import spacy
 
-from geo.document import Document
-from geo.pipeline import process_documents
+from conflictmap.geo.document import Document
+from conflictmap.geo.pipeline import process_documents
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -21,8 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from gazetteer import Gazetteer, default_db_path
-from gazetteer.distance import haversine_km
+from conflictmap.gazetteer import Gazetteer, default_db_path
+from conflictmap.gazetteer.distance import haversine_km
 
 FEATURE_WORDS = re.compile(r"\s+(town|city|village|district|area|base|air base|province|governorate|camp)$", re.I)
 DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -18,7 +18,7 @@ import json
 import sys
 from pathlib import Path
 
-from gazetteer.distance import haversine_km
+from conflictmap.gazetteer.distance import haversine_km
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -87,8 +87,8 @@ def score(events: list[dict], gold: dict) -> dict:
 
 
 def run_seeds(shared: Path):
-    from geo.ingest import read_documents
-    from geo.pipeline import process_documents
+    from conflictmap.geo.ingest import read_documents
+    from conflictmap.geo.pipeline import process_documents
 
     seeds = sorted((shared / "seeds").glob("*.txt"))
     return process_documents(read_documents(seeds))

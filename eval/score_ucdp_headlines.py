@@ -21,10 +21,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from gazetteer import default_db_path
-from gazetteer.distance import haversine_km
-from geo.document import Document
-from geo.pipeline import process_documents
+from conflictmap.gazetteer import default_db_path
+from conflictmap.gazetteer.distance import haversine_km
+from conflictmap.geo.document import Document
+from conflictmap.geo.pipeline import process_documents
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 TOL_KM = 25.0

@@ -22,7 +22,7 @@ from .casualties import find_casualties
 from .dates import EventDate, resolve_event_date
 from .document import Document
 from .resolve import PlaceMention
-from gazetteer.theatre import THEATRE
+from conflictmap.gazetteer.theatre import THEATRE
 
 TRIGGERS = Path(__file__).with_name("data") / "triggers.json"
 # Who flies: the actors an air strike can be attributed to (the lexicon's state kinds, less

@@ -27,9 +27,9 @@ import pandas as pd
 from pandas.api.types import is_numeric_dtype, is_scalar
 from shapely.geometry import mapping
 
-from geo.document import EVENT_COLUMNS
-from geo.frame import NUL_STAND_IN, events_frame, mentions_frame
-from geo.spill import OutputFolder, fsync_dir, pause_for_tests
+from conflictmap.geo.document import EVENT_COLUMNS
+from conflictmap.geo.frame import NUL_STAND_IN, events_frame, mentions_frame
+from conflictmap.geo.spill import OutputFolder, fsync_dir, pause_for_tests
 
 COORDINATE_DECIMALS = 6  # about 10 cm, the figure RFC 7946 section 11.2 gives
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV Injection"

@@ -18,7 +18,7 @@ import pandas as pd
 from pandas.api.types import is_scalar
 from shapely.geometry import Point
 
-from geo.document import EVENT_COLUMNS
+from conflictmap.geo.document import EVENT_COLUMNS
 
 CRS = "EPSG:4326"
 # GDAL keeps text as C strings, so a GeoPackage cuts a cell at a NUL character. Every output

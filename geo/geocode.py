@@ -37,10 +37,10 @@ from geopy.adapters import AdapterHTTPError, URLLibAdapter
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim, Photon
 
-from gazetteer import Candidate
-from gazetteer.distance import haversine_km
-from gazetteer.names import name_key
-from gazetteer.theatre import NEIGHBOURS, THEATRE
+from conflictmap.gazetteer import Candidate
+from conflictmap.gazetteer.distance import haversine_km
+from conflictmap.gazetteer.names import name_key
+from conflictmap.gazetteer.theatre import NEIGHBOURS, THEATRE
 
 from .geocache import GeocodeCache, GeocodeCacheError
 

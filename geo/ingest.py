@@ -35,7 +35,7 @@ from typing import Callable, Iterable, Iterator, TextIO
 import charset_normalizer
 from dateutil import parser as dateutil_parser
 
-from geo.document import Document
+from conflictmap.geo.document import Document
 
 log = logging.getLogger(__name__)
 

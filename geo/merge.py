@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from gazetteer.distance import haversine_km
+from conflictmap.gazetteer.distance import haversine_km
 
 MERGE_KM = 5.0
 MERGE_DAYS = 1

@@ -27,11 +27,11 @@ from spacy.lang.char_classes import ALPHA, HYPHENS
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
-from gazetteer.names import ARTICLES, name_key
-from gazetteer.store import connect
+from conflictmap.gazetteer.names import ARTICLES, name_key
+from conflictmap.gazetteer.store import connect
 
 from .actors import ActorMention, find_actors
-from gazetteer.theatre import THEATRE
+from conflictmap.gazetteer.theatre import THEATRE
 
 MAX_NAME_TOKENS = 7
 # Lower-case words that may start or sit inside a place name ("al-Dshaisha", "tel Shayer").

@@ -1,12 +1,5 @@
-"""The main job: articles in, geocoded events out.
-
->>> from geo.pipeline import extract_events_frame
->>> gdf = extract_events_frame(["Regime helicopters dropped barrel bombs on the village of "
-...                             "Sufuhan in Idlib province on Tuesday, killing seven people."],
-...                            published="2014-12-24")
->>> e = gdf.iloc[0]
->>> e.location, e.sub_event_type, e.actor1, int(e.fatalities), e.event_date
-('Safuhun', 'Air/drone strike', 'Syrian government forces', 7, '2014-12-23')
+"""The main job: articles in, geocoded events out (:func:`conflictmap.extract` is the public
+entry point).
 
 Documents stream through spaCy's ``nlp.pipe`` (``workers`` > 1 uses its n_process); each
 article's events and place mentions go to a scratch file (:class:`geo.spill.Spill`) as soon as
@@ -17,14 +10,14 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from gazetteer import Gazetteer
+from conflictmap.gazetteer import Gazetteer
 
 from .document import Document
 from .events import extract_events
@@ -155,22 +148,14 @@ def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield chunk
 
 
-def _as_documents(items: Iterable[str | Document], published: date | None) -> Iterator[Document]:
+def as_documents(items: Iterable[str | Document], published: date | None = None) -> Iterator[Document]:
+    """Plain texts become Documents (``text-1``, ``text-2``, ...); Documents pass through, and
+    ``published`` dates those that state no date."""
     for i, item in enumerate(items):
         if isinstance(item, Document):
-            yield item
+            yield item if item.published is not None or published is None else replace(item, published=published)
         else:
             yield Document(doc_id=f"text-{i + 1}", text=item, published=published)
-
-
-def extract_events_frame(texts: Iterable[str | Document], published: str | date | None = None, **kwargs):
-    """Texts (or Documents) -> the event GeoDataFrame (EPSG:4326), DESIGN.md's columns."""
-    from .frame import events_frame
-
-    if isinstance(published, str):
-        published = date.fromisoformat(published)
-    with process_documents(_as_documents(texts, published), **kwargs) as result:
-        return events_frame(result.spill.events())
 
 
 def write_run(result: RunResult, out_dir: Path, extra_report: dict | None = None) -> dict[str, Path]:

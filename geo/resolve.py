@@ -15,9 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from gazetteer import Candidate, Gazetteer
-from gazetteer.distance import haversine_km
-from gazetteer.theatre import THEATRE
+from conflictmap.gazetteer import Candidate, Gazetteer
+from conflictmap.gazetteer.distance import haversine_km
+from conflictmap.gazetteer.theatre import THEATRE
 
 if TYPE_CHECKING:  # geo.geocode imports geopy; a run without a geocoder need not
     from .geocode import FallbackGeocoder

@@ -8,14 +8,14 @@ how the events were found.
 ('#e6b800', '#8a8a8a')
 """
 
-from maps.assets import AssetError, inline_assets
-from maps.assets import fetch as fetch_assets
-from maps.boundaries import BoundariesError, count_events, load_boundaries
-from maps.cli import cli_main, map_command
-from maps.colors import KNOWN_ACTOR_COLORS, actor_color
-from maps.io import EventsFileError, read_events
-from maps.popup import escape, popup_html
-from maps.render import FAST_THRESHOLD, build_map, render
+from conflictmap.maps.assets import AssetError, inline_assets
+from conflictmap.maps.assets import fetch as fetch_assets
+from conflictmap.maps.boundaries import BoundariesError, count_events, load_boundaries
+from conflictmap.maps.cli import cli_main, map_command
+from conflictmap.maps.colors import KNOWN_ACTOR_COLORS, actor_color
+from conflictmap.maps.io import EventsFileError, read_events
+from conflictmap.maps.popup import escape, popup_html
+from conflictmap.maps.render import FAST_THRESHOLD, build_map, render
 
 __all__ = [
     "AssetError", "BoundariesError", "EventsFileError", "FAST_THRESHOLD", "KNOWN_ACTOR_COLORS",

@@ -1,7 +1,7 @@
-"""``python -m maps events.geojson -o map.html``: the same as ``conflictmap map``."""
+"""``python -m conflictmap.maps events.geojson -o map.html``: the same as ``conflictmap map``."""
 
 import sys
 
-from maps.cli import cli_main
+from conflictmap.maps.cli import cli_main
 
 sys.exit(cli_main())

@@ -12,8 +12,8 @@ the installed folium package.
 
 Fetch ahead of time (CI, or before going offline)::
 
-    python -m maps.assets fetch            # the libraries conflictmap's maps use
-    python -m maps.assets status           # what is cached where
+    python -m conflictmap.maps.assets fetch            # the libraries conflictmap's maps use
+    python -m conflictmap.maps.assets status           # what is cached where
 
 :func:`inline_assets` turns a folium map's links into inline ``<script>``/``<style>``
 elements (CSS images become ``data:`` URIs); it fetches what the cache lacks, or raises
@@ -47,10 +47,10 @@ from pathlib import Path, PurePosixPath
 
 from branca.element import Figure
 
-from maps.elements import Markup
+from conflictmap.maps.elements import Markup
 
 DEFAULT_REGISTRY = "https://registry.npmjs.org"
-FETCH_COMMAND = "python -m maps.assets fetch"
+FETCH_COMMAND = "python -m conflictmap.maps.assets fetch"
 MAX_TARBALL_BYTES = 50 * 1024 * 1024
 TIMEOUT_SECONDS = 60
 
@@ -358,7 +358,7 @@ def fetch(packages=MAP_PACKAGES, root: Path | None = None) -> list[Path]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m maps.assets", description="Cache the JavaScript/CSS "
+    parser = argparse.ArgumentParser(prog="python -m conflictmap.maps.assets", description="Cache the JavaScript/CSS "
                                      "libraries self-contained maps inline (from the npm registry).")
     sub = parser.add_subparsers(dest="command", required=True)
     f = sub.add_parser("fetch", help="download and check the libraries (no-op when cached)")

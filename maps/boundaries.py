@@ -3,7 +3,7 @@
 The map ships a small derived file, ``maps/data/admin1_sy_iq.geojson``: the Who's On First
 region polygons of Syria and Iraq (current, not deprecated, with a governorate HASC code),
 simplified as one coverage so neighbours still share their borders, and named as GeoNames
-names them (the names geo/ writes in ``admin1``). ``python -m maps.boundaries build``
+names them (the names geo/ writes in ``admin1``). ``python -m conflictmap.maps.boundaries build``
 rebuilds it from the project's ``../shared/data/boundaries``.
 
 >>> regions = load_boundaries()
@@ -132,7 +132,7 @@ def build(source: Path | None = None, out: Path = ADMIN1_FILE, codes_file: Path 
 @functools.lru_cache(maxsize=1)
 def _packaged() -> geopandas.GeoDataFrame:
     if not ADMIN1_FILE.is_file():
-        raise BoundariesError(f"{ADMIN1_FILE} is missing; rebuild it with `python -m maps.boundaries build`")
+        raise BoundariesError(f"{ADMIN1_FILE} is missing; rebuild it with `python -m conflictmap.maps.boundaries build`")
     return read_polygons(ADMIN1_FILE)
 
 
@@ -211,7 +211,7 @@ def country_outlines(regions: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m maps.boundaries", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m conflictmap.maps.boundaries", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help=f"rebuild {ADMIN1_FILE.relative_to(DATA_DIR.parent.parent)}")
     b.add_argument("--source", type=Path, help="wof_sy_iq_admin_polygons.geojson [default: ../shared/data/boundaries]")

@@ -23,7 +23,7 @@ import click
               help="HTML file to write (replaced atomically).")
 @click.option("--self-contained", is_flag=True,
               help="Inline every script and stylesheet and draw outlines under the tiles: the file opens "
-                   "with no network. Libraries come from the npm registry once (python -m maps.assets fetch).")
+                   "with no network. Libraries come from the npm registry once (python -m conflictmap.maps.assets fetch).")
 @click.option("--title", default=None, help="Title shown on the map and as the page title.")
 @click.option("--boundaries", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Polygons for the per-governorate layer [default: the packaged Syria/Iraq governorates].")
@@ -32,10 +32,10 @@ import click
               help="How markers are built: folium elements, in the browser (fast), or by size.")
 def map_command(events, out, self_contained, title, boundaries, no_boundaries, strategy):
     """Draw EVENTS (a GeoJSON file from `conflictmap run`) as an interactive HTML map."""
-    from maps.assets import AssetError
-    from maps.boundaries import BoundariesError
-    from maps.io import EventsFileError, read_events
-    from maps.render import render
+    from conflictmap.maps.assets import AssetError
+    from conflictmap.maps.boundaries import BoundariesError
+    from conflictmap.maps.io import EventsFileError, read_events
+    from conflictmap.maps.render import render
 
     try:
         gdf = read_events(events)

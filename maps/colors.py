@@ -18,7 +18,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from maps.values import UNKNOWN_ACTOR
+from conflictmap.maps.values import UNKNOWN_ACTOR
 
 # The actors geo/ names most often, each in a colour that reads on OpenStreetMap tiles and
 # stays apart from its likely opponents (coalition blue vs IS black, SDF yellow vs

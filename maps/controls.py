@@ -17,10 +17,10 @@ from collections.abc import Sequence
 
 from folium.template import Template
 
-from maps.elements import Markup, RenderedOnce
+from conflictmap.maps.elements import Markup, RenderedOnce
 
-from maps.popup import escape
-from maps.style import EVENT_TYPE_STYLES, LEGEND_TYPES, OTHER_STYLE, UNDATED_DASH, marker_radius
+from conflictmap.maps.popup import escape
+from conflictmap.maps.style import EVENT_TYPE_STYLES, LEGEND_TYPES, OTHER_STYLE, UNDATED_DASH, marker_radius
 
 LEGEND_DEATHS = (0, 5, 20)
 

@@ -29,11 +29,11 @@ import folium
 import folium.plugins
 from folium.template import Template
 
-from maps.boundaries import COUNTRY_NAMES, count_events, country_outlines
-from maps.colors import is_hex_color
-from maps.elements import DataGeoJson, RenderedOnce
-from maps.popup import POPUP_LABELS, escape, wrap_cells
-from maps.style import leaflet_options
+from conflictmap.maps.boundaries import COUNTRY_NAMES, count_events, country_outlines
+from conflictmap.maps.colors import is_hex_color
+from conflictmap.maps.elements import DataGeoJson, RenderedOnce
+from conflictmap.maps.popup import POPUP_LABELS, escape, wrap_cells
+from conflictmap.maps.style import leaflet_options
 
 POPUP_MAX_WIDTH = 380
 CLUSTER_OPTIONS = {

@@ -21,8 +21,8 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from maps import values as v
-from maps.colors import actor_color
+from conflictmap.maps import values as v
+from conflictmap.maps.colors import actor_color
 
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})

@@ -25,16 +25,16 @@ from pathlib import Path
 import folium
 import geopandas
 
-from maps import values as v
-from maps.assets import AssetError, external_resources, inline_assets
-from maps.boundaries import load_boundaries
-from maps.colors import actor_color, actor_order
-from maps.controls import OSM_ATTRIBUTION, Attribution, EventFilter, Footer, Header, MapStyle, legend
-from maps.elements import EventLayerControl
-from maps.layers import (BASE_PANE, CHOROPLETH_PANE, EventRecord, actor_layer, choropleth_layer, event_cluster,
+from conflictmap.maps import values as v
+from conflictmap.maps.assets import AssetError, external_resources, inline_assets
+from conflictmap.maps.boundaries import load_boundaries
+from conflictmap.maps.colors import actor_color, actor_order
+from conflictmap.maps.controls import OSM_ATTRIBUTION, Attribution, EventFilter, Footer, Header, MapStyle, legend
+from conflictmap.maps.elements import EventLayerControl
+from conflictmap.maps.layers import (BASE_PANE, CHOROPLETH_PANE, EventRecord, actor_layer, choropleth_layer, event_cluster,
                          heat_layer, outline_layers)
-from maps.popup import escape, popup_cells
-from maps.style import marker_radius, marker_style
+from conflictmap.maps.popup import escape, popup_cells
+from conflictmap.maps.style import marker_radius, marker_style
 
 FAST_THRESHOLD = 2000  # from this many events up, actor layers are built in the browser
 STRATEGIES = ("auto", "markers", "fast")

@@ -21,7 +21,7 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def gaz():
     """The gazetteer the package would use; built by .ci/run (or the README's first command)."""
-    from gazetteer import Gazetteer, GazetteerError
+    from conflictmap.gazetteer import Gazetteer, GazetteerError
 
     try:
         return Gazetteer()
@@ -32,8 +32,9 @@ def gaz():
 @pytest.fixture(scope="session")
 def assets():
     """The libraries a self-contained map inlines; fetched from the npm registry when missing."""
-    import maps
-    from maps.assets import AssetError
+    import conflictmap.maps
+    from conflictmap import maps
+    from conflictmap.maps.assets import AssetError
 
     try:
         return maps.fetch_assets()

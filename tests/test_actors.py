@@ -5,8 +5,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import geo.actors
-from geo.actors import (
+import conflictmap.geo.actors
+
+from conflictmap import geo
+from conflictmap.geo.actors import (
     ActorMention, assign_roles, canonical_actor, find_actors, load_lexicon,
 )
 

@@ -4,8 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import geo.casualties
-from geo.casualties import Casualties, find_casualties, parse_count
+import conflictmap.geo.casualties
+
+from conflictmap import geo
+from conflictmap.geo.casualties import Casualties, find_casualties, parse_count
 
 
 def test_docstring_examples():

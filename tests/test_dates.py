@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import geo.dates
-from geo.dates import EventDate, resolve_event_date
+import conflictmap.geo.dates
+
+from conflictmap import geo
+from conflictmap.geo.dates import EventDate, resolve_event_date
 
 WED = date(2014, 12, 24)  # a Wednesday
 

@@ -18,10 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import geo.export
-import geo.frame
-from geo.document import ACLED_COLUMNS, EVENT_COLUMNS
-from geo.export import (
+import conflictmap.geo.export
+
+from conflictmap import geo
+import conflictmap.geo.frame
+from conflictmap.geo.document import ACLED_COLUMNS, EVENT_COLUMNS
+from conflictmap.geo.export import (
     OUTPUT_NAMES,
     write_atomic,
     write_csv,
@@ -30,7 +32,7 @@ from geo.export import (
     write_json,
     write_outputs,
 )
-from geo.frame import MENTION_COLUMNS, events_frame, mentions_frame
+from conflictmap.geo.frame import MENTION_COLUMNS, events_frame, mentions_frame
 
 NOTE_HAJIN = 'Coalition jets struck "an ISIS headquarters" near Hajin (هجين) <script>alert(1)</script>'
 FORMULA_NOTE = '=HYPERLINK("http://example.invalid/x","click")'

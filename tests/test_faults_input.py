@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gazetteer.distance import haversine_km
-from gazetteer.store import REBUILD_HINT, GazetteerError, default_db_path
-from geo.cli import main
-from geo.document import Document
-from geo.ingest import MAX_DOCUMENT_CHARS, OUTPUT_FILE_NAMES, InputProblem, read_documents
+from conflictmap.gazetteer.distance import haversine_km
+from conflictmap.gazetteer.store import REBUILD_HINT, GazetteerError, default_db_path
+from conflictmap.cli import main
+from conflictmap.geo.document import Document
+from conflictmap.geo.ingest import MAX_DOCUMENT_CHARS, OUTPUT_FILE_NAMES, InputProblem, read_documents
 
 REPO = Path(__file__).resolve().parents[1]
 RAID = "Coalition aircraft struck an invented depot near Hajin on Tuesday, a made-up monitor said.\n"
@@ -52,7 +52,7 @@ def read_in_child(*paths, timeout=60):
     script = textwrap.dedent("""
         import json, resource, sys
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-        from geo.ingest import read_documents
+        from conflictmap.geo.ingest import read_documents
         problems = []
         docs = [d.doc_id for d in read_documents(sys.argv[1:], problems=problems)]
         print(json.dumps({"docs": docs, "problems": [str(p) for p in problems]}))
@@ -163,7 +163,7 @@ def test_run_does_not_hang_on_a_fifo_that_is_being_fed(tmp_path, gaz):
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
     try:
-        proc = subprocess.run([sys.executable, "-m", "geo.cli", "run", fifo, good, "--out", tmp_path / "out",
+        proc = subprocess.run([sys.executable, "-m", "conflictmap", "run", fifo, good, "--out", tmp_path / "out",
                                "--offline", "--no-map"], capture_output=True, text=True, timeout=120)
     finally:
         stop.set()
@@ -229,7 +229,7 @@ def corrupt_db(tmp_path_factory):
 
 
 def test_a_damaged_gazetteer_is_refused_when_opened(corrupt_db):
-    from gazetteer import Gazetteer
+    from conflictmap.gazetteer import Gazetteer
 
     with pytest.raises(GazetteerError, match=REBUILD_HINT):
         Gazetteer(corrupt_db)
@@ -400,7 +400,7 @@ def test_every_empty_row_is_reported_as_empty_text(tmp_path):
      DEIR_EZ_ZOR),
 ])
 def test_invisible_characters_inside_a_place_name_do_not_lose_the_place(text, spelling, where, gaz):
-    from geo.pipeline import process_documents
+    from conflictmap.geo.pipeline import process_documents
 
     result = process_documents([Document(doc_id="a", text=text)], gaz=gaz)
 

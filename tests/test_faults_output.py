@@ -29,9 +29,9 @@ import geopandas
 import pytest
 from click.testing import CliRunner
 
-from geo.cli import main
-from geo.document import Document
-from geo.merge import merge_duplicates
+from conflictmap.cli import main
+from conflictmap.geo.document import Document
+from conflictmap.geo.merge import merge_duplicates
 
 RAID = "Coalition jets bombed an arms depot near Mayadin on Wednesday, killing five fighters."
 SHELLING = "Government artillery pounded the outskirts of Tabqa on Friday, wounding three farmers."
@@ -47,7 +47,7 @@ def write_articles(path: Path, prefix: str, texts, published: str = "2017-05-03"
 
 
 def run_command(*args, env=None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "geo.cli", "run", *map(str, args)], stdout=subprocess.DEVNULL,
+    return subprocess.Popen([sys.executable, "-m", "conflictmap", "run", *map(str, args)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env=env)
 
 
@@ -155,8 +155,9 @@ def test_out_holding_other_files_keeps_them_and_replaces_outputs_file_by_file(tm
 
 
 def test_without_renameat2_the_folder_is_swapped_in_two_renames(tmp_path, monkeypatch):
-    import geo.spill
-    from geo.spill import OutputFolder
+    import conflictmap.geo.spill
+    from conflictmap import geo
+    from conflictmap.geo.spill import OutputFolder
 
     def unsupported(a, b):
         raise NotImplementedError
@@ -248,10 +249,10 @@ def test_read_only_out_is_refused_before_reading(tmp_path, where):
 
 
 def test_inputs_inside_out_are_not_read_and_long_articles_are_reported(tmp_path, gaz):
-    import geo.cli
-    import geo.ingest
+    import conflictmap.cli
+    import conflictmap.geo.ingest
 
-    assert geo.cli.MAX_DOCUMENT_CHARS == geo.ingest.MAX_DOCUMENT_CHARS
+    assert conflictmap.cli.MAX_DOCUMENT_CHARS == conflictmap.geo.ingest.MAX_DOCUMENT_CHARS
     folder = tmp_path / "articles"
     folder.mkdir()
     write_articles(folder / "a.jsonl", "a", [RAID, SHELLING + " " + CLASH * 3])
@@ -296,7 +297,7 @@ def test_nul_in_text_is_one_visible_mark_in_every_output(tmp_path, gaz):
 
 
 def test_finished_documents_leave_nothing_behind_in_memory(gaz):
-    from geo.pipeline import process_documents
+    from conflictmap.geo.pipeline import process_documents
 
     documents = (Document(doc_id=f"m{i}", text=RAID, published=date(2017, 5, 3)) for i in range(400))
     done, marks = [0], {}
@@ -340,7 +341,7 @@ def random_events(n: int, seed: int) -> list[dict]:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_spilled_events_merge_exactly_as_in_memory(tmp_path, seed):
-    from geo.spill import Spill
+    from conflictmap.geo.spill import Spill
 
     events = random_events(600, seed)
     with Spill(tmp_path) as spill:
@@ -353,8 +354,8 @@ def test_spilled_events_merge_exactly_as_in_memory(tmp_path, seed):
 
 
 def test_outputs_streamed_frame_by_frame_equal_those_of_one_frame(tmp_path):
-    from geo.export import write_output_files
-    from geo.frame import events_frame, mentions_frame
+    from conflictmap.geo.export import write_output_files
+    from conflictmap.geo.frame import events_frame, mentions_frame
 
     events = merge_duplicates(random_events(120, 5))
     mentions = [{"doc_id": e["doc_id"], "text": "Hajin", "start_char": 3, "end_char": 8,

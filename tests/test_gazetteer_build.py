@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from gazetteer import Gazetteer
-from gazetteer.build import BuildError, build
+from conflictmap.gazetteer import Gazetteer
+from conflictmap.gazetteer.build import BuildError, build
 
 # Two made-up rows in the GeoNames dump format (19 tab-separated columns).
 DUMP_ROWS = [

@@ -4,7 +4,7 @@ import sys
 
 from click.testing import CliRunner
 
-from geo.cli import LOOKUP_FIELDS, main
+from conflictmap.cli import LOOKUP_FIELDS, main
 
 
 def run(args, stdin=None):
@@ -47,7 +47,7 @@ def test_missing_database_is_a_clear_error(tmp_path):
 
 def test_tens_of_thousands_of_names_in_one_call(gaz):
     names = ["Hajin", "Tal Afar", "Kobane", "Beiji", "Qwzxv Plkjh"] * 4000
-    proc = subprocess.run([sys.executable, "-m", "geo.cli", "gazetteer", "lookup", "--format", "jsonl"],
+    proc = subprocess.run([sys.executable, "-m", "conflictmap", "gazetteer", "lookup", "--format", "jsonl"],
                           input="\n".join(names) + "\n", capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout.splitlines()
@@ -56,7 +56,7 @@ def test_tens_of_thousands_of_names_in_one_call(gaz):
 
 
 def test_undecodable_stdin_bytes_do_not_crash(gaz):
-    proc = subprocess.run([sys.executable, "-m", "geo.cli", "gazetteer", "lookup", "--format", "jsonl"],
+    proc = subprocess.run([sys.executable, "-m", "conflictmap", "gazetteer", "lookup", "--format", "jsonl"],
                           input=b"Hajin\n\xff\xfe\xfa bad\n", capture_output=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.splitlines()) == 2

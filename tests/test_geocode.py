@@ -14,13 +14,15 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-import geo.geocache
-import geo.geocode
-from gazetteer.distance import haversine_km
-from geo.cli import GEOCODER_CHOICES, RESOLVED_SCORE, main
-from geo.document import Document
-from geo.geocache import GeocodeCache
-from geo.geocode import (
+import conflictmap.geo.geocache
+
+from conflictmap import geo
+import conflictmap.geo.geocode
+from conflictmap.gazetteer.distance import haversine_km
+from conflictmap.cli import GEOCODER_CHOICES, RESOLVED_SCORE, main
+from conflictmap.geo.document import Document
+from conflictmap.geo.geocache import GeocodeCache
+from conflictmap.geo.geocode import (
     GEOCODER_CHOICES as SERVICES_IN_GEOCODE,
     ArticleContext,
     FallbackGeocoder,
@@ -28,8 +30,8 @@ from geo.geocode import (
     GeocoderConfigError,
     GeocoderSettings,
 )
-from geo.pipeline import process_documents
-from geo.resolve import MIN_SCORE
+from conflictmap.geo.pipeline import process_documents
+from conflictmap.geo.resolve import MIN_SCORE
 
 import nominatim_server  # tests/ is on sys.path under pytest's default import mode
 from nominatim_server import NominatimServer, nominatim_place, refused_url
@@ -82,7 +84,8 @@ def cli(gaz, monkeypatch):
 
     Commands get the session's gazetteer, already warm: a fresh one spends a second building
     its fuzzy index at the first unknown name, which is not what these tests are about."""
-    import gazetteer
+    import conflictmap.gazetteer
+    from conflictmap import gazetteer
 
     monkeypatch.setattr(gazetteer, "Gazetteer", lambda path=None: gaz)
     previous = signal.getsignal(signal.SIGTERM)
@@ -282,7 +285,7 @@ def test_cli_run_with_geocoder_writes_the_report_and_survives_a_fault(server, tm
 
 WRITER = textwrap.dedent("""
     import sys
-    from geo.geocache import GeocodeCache
+    from conflictmap.geo.geocache import GeocodeCache
     cache = GeocodeCache(sys.argv[1])
     i = 0
     while True:
@@ -353,7 +356,7 @@ def test_the_socket_guard_would_catch_a_geocoder(tmp_path, gaz, cli, no_network)
 
 
 def test_run_asks_no_geocoder_unless_told_and_offline_forbids_one(tmp_path, cli):
-    from geo.cli import run_command
+    from conflictmap.cli import run_command
 
     assert next(p.default for p in run_command.params if p.name == "geocoder") == "none"
     result = cli("run", tmp_path, "--out", tmp_path / "out", "--offline", "--geocoder", "nominatim")

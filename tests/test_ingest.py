@@ -17,8 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import geo.ingest
-from geo.ingest import InputProblem, parse_article_header, parse_date, read_documents
+import conflictmap.geo.ingest
+
+from conflictmap import geo
+from conflictmap.geo.ingest import InputProblem, parse_article_header, parse_date, read_documents
 
 STRIKE_ARTICLE = (
     "Drones strike a fuel depot near Tell Sabur\n"
@@ -264,7 +266,7 @@ CURLY = "“We heard jets,” a made-up witness said. It’s the third raid — 
 def test_cp1252_with_curly_quotes_is_decoded_and_the_guess_is_logged(tmp_path, caplog):
     article = write(tmp_path / "legacy.txt", CURLY, encoding="cp1252")
 
-    with caplog.at_level(logging.INFO, logger="geo.ingest"):
+    with caplog.at_level(logging.INFO, logger="conflictmap.geo.ingest"):
         (doc,), problems = read_all([article])
 
     assert doc.text == CURLY and problems == []

@@ -2,8 +2,8 @@ import csv
 
 import pytest
 
-from gazetteer import Gazetteer
-from gazetteer.distance import haversine_km
+from conflictmap.gazetteer import Gazetteer
+from conflictmap.gazetteer.distance import haversine_km
 
 
 def read_variants(shared):
@@ -65,7 +65,7 @@ def test_nonsense_finds_nothing(gaz):
 
 
 def test_missing_database_says_how_to_rebuild(tmp_path):
-    from gazetteer import GazetteerError
+    from conflictmap.gazetteer import GazetteerError
 
     with pytest.raises(GazetteerError, match="conflictmap gazetteer build"):
         Gazetteer(tmp_path / "nope.sqlite")

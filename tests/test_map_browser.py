@@ -6,7 +6,7 @@ needed. The proxy points at a closed port and every host name resolves to nothin
 also records every request the page makes and fails on any but the (failing) tile requests.
 
 Needs /usr/bin/chromium (Debian: ``apt-get install -y chromium``; or set $CHROMIUM) and the
-npm registry once, to fill the asset cache (``python -m maps.assets fetch``).
+npm registry once, to fill the asset cache (``python -m conflictmap.maps.assets fetch``).
 A screenshot is written to tests/artifacts/map.png (and map-fast.png).
 """
 
@@ -24,8 +24,10 @@ from pathlib import Path
 
 import pytest
 
-import maps
-from geo.frame import events_frame
+import conflictmap.maps
+
+from conflictmap import maps
+from conflictmap.geo.frame import events_frame
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_INSTALL = "apt-get install -y chromium"
@@ -386,7 +388,7 @@ def test_template_payloads_show_as_literal_text(assets, chromium, tmp_path, stra
     events = tmp_path / "events.geojson"
     events.write_text(events_frame([payload_event()]).to_json(), encoding="utf-8")
     html = tmp_path / "map.html"
-    proc = subprocess.run([sys.executable, "-m", "geo.cli", "map", str(events), "-o", str(html), "--title", ARITHMETIC,
+    proc = subprocess.run([sys.executable, "-m", "conflictmap", "map", str(events), "-o", str(html), "--title", ARITHMETIC,
                            "--strategy", strategy, "--self-contained"], capture_output=True, text=True, cwd=work,
                           timeout=300)
     assert proc.returncode == 0, proc.stderr

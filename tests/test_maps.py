@@ -23,17 +23,19 @@ import pytest
 from click.testing import CliRunner
 from shapely.geometry import Point
 
-import maps
-import maps.assets
-from geo.export import write_geojson
-from geo.frame import events_frame
-from maps.assets import AssetError, resolve
-from maps.colors import KNOWN_ACTOR_COLORS, UNKNOWN_ACTOR_COLOR, actor_color
-from maps.layers import EventIndex, EventPoints
-from maps.popup import escape, popup_html
+import conflictmap.maps
+
+from conflictmap import maps
+import conflictmap.maps.assets
+from conflictmap.geo.export import write_geojson
+from conflictmap.geo.frame import events_frame
+from conflictmap.maps.assets import AssetError, resolve
+from conflictmap.maps.colors import KNOWN_ACTOR_COLORS, UNKNOWN_ACTOR_COLOR, actor_color
+from conflictmap.maps.layers import EventIndex, EventPoints
+from conflictmap.maps.popup import escape, popup_html
 
 # The package's `render` is the function; its module is reached by name.
-render_module = importlib.import_module("maps.render")
+render_module = importlib.import_module("conflictmap.maps.render")
 
 MODULES = ["maps", "maps.values", "maps.colors", "maps.style", "maps.popup", "maps.assets", "maps.boundaries",
            "maps.layers", "maps.controls", "maps.io", "maps.cli", "maps.render"]
@@ -391,7 +393,7 @@ def test_missing_asset_offline_names_it_and_the_fetch_command(events, tmp_path, 
     with pytest.raises(AssetError) as info:
         maps.render(events, tmp_path / "map.html", self_contained=True)
     message = str(info.value)
-    assert "leaflet@1.9.3" in message and "python -m maps.assets fetch" in message
+    assert "leaflet@1.9.3" in message and "python -m conflictmap.maps.assets fetch" in message
     assert not (tmp_path / "map.html").exists()
 
 

@@ -3,7 +3,7 @@ import re
 import pytest
 from hypothesis import given, strategies as st
 
-from gazetteer.names import MAX_NAME_CHARS, name_key, plain, skeleton
+from conflictmap.gazetteer.names import MAX_NAME_CHARS, name_key, plain, skeleton
 
 # The DESIGN.md's hard cases: each group is one place spelled as news, coders and GeoNames do.
 SAME_PLACE = [

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from gazetteer.distance import haversine_km
-from geo.document import EVENT_COLUMNS, Document
-from geo.pipeline import extract_events_frame, process_documents
+from conflictmap.gazetteer.distance import haversine_km
+from conflictmap.geo.document import EVENT_COLUMNS, Document
+import conflictmap as cm
+from conflictmap.geo.pipeline import process_documents
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -20,7 +21,7 @@ def events_of(*texts, published=None):
 
 
 def test_barrel_bomb_event_has_place_actor_count_and_date(gaz):
-    gdf = extract_events_frame(
+    gdf = cm.extract(
         ["Regime helicopters dropped barrel bombs on the village of Sufuhan in Idlib province on Tuesday, "
          "killing seven people."], published=date(2014, 12, 24))
     assert list(gdf.columns) == [*EVENT_COLUMNS, "geometry"] and gdf.crs.to_epsg() == 4326
@@ -30,7 +31,7 @@ def test_barrel_bomb_event_has_place_actor_count_and_date(gaz):
     assert (e.event_type, e.sub_event_type) == ("Explosions/Remote violence", "Air/drone strike")
     assert e.actor1 == "Syrian government forces"
     assert e.fatalities == 7
-    assert (e.event_date, e.time_precision, e.geo_precision) == ("2014-12-23", 1, 1)
+    assert (e.event_date.date(), e.time_precision, e.geo_precision) == (date(2014, 12, 23), 1, 1)
     assert (e.country, e.iso3, e.admin1) == ("Syria", "SYR", "Idlib")
     assert "Sufuhan" in e.notes
 

@@ -8,14 +8,14 @@ import sys
 import geopandas
 import pytest
 
-from geo.document import ACLED_COLUMNS, EVENT_COLUMNS
+from conflictmap.geo.document import ACLED_COLUMNS, EVENT_COLUMNS
 
 STRIKE = "Coalition warplanes struck Islamic State positions near the town of Hajin on Tuesday, killing four fighters.\n"
 SHELLING = "Regime artillery shelled the village of Sufuhan in Idlib province on Monday.\n"
 
 
 def conflictmap(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "geo.cli", *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "conflictmap", *map(str, args)], capture_output=True, text=True,
                           timeout=timeout)
 
 
@@ -98,7 +98,7 @@ def test_sigterm_mid_run_keeps_previous_outputs(tmp_path, gaz):
     out = tmp_path / "out"
     out.mkdir()
     (out / "events.geojson").write_text("previous", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "geo.cli", "run", big, "--out", out],
+    proc = subprocess.Popen([sys.executable, "-m", "conflictmap", "run", big, "--out", out],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(6)
     proc.send_signal(signal.SIGTERM)

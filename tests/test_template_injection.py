@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-import maps
-from geo.frame import events_frame
-from maps.render import FAST_THRESHOLD
+import conflictmap.maps
+
+from conflictmap import maps
+from conflictmap.geo.frame import events_frame
+from conflictmap.maps.render import FAST_THRESHOLD
 
 # Each would leave a trace if Jinja2 ran it: a file in the working directory, "looplooploop"
 # in the page instead of the literal text, or a TemplateSyntaxError.
@@ -90,7 +92,7 @@ def test_auto_build_above_the_threshold_keeps_payloads_inert(tmp_path, monkeypat
 
 
 def conflictmap(*args, cwd: Path, timeout=300):
-    return subprocess.run([sys.executable, "-m", "geo.cli", *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "conflictmap", *map(str, args)], capture_output=True, text=True,
                           timeout=timeout, cwd=cwd)
 
 

@@ -55,8 +55,8 @@ def open_geocoder(geocoder, geocoder_url, user_agent, geocode_cache, geocoder_ti
     """The FallbackGeocoder the options ask for, or None for --geocoder none (nothing opened)."""
     if geocoder == "none":
         return None
-    from geo.geocache import GeocodeCacheError
-    from geo.geocode import GeocoderConfigError, open_geocoder as _open
+    from conflictmap.geo.geocache import GeocodeCacheError
+    from conflictmap.geo.geocode import GeocoderConfigError, open_geocoder as _open
 
     try:
         return _open(geocoder, url=geocoder_url, user_agent=user_agent, cache_path=geocode_cache,
@@ -71,7 +71,7 @@ class LazyGroup(click.Group):
     """Commands from other packages, imported only when used: `gazetteer lookup` must start
     without loading folium and geopandas."""
 
-    lazy = {"map": "maps.cli:map_command"}
+    lazy = {"map": "conflictmap.maps.cli:map_command"}
 
     def list_commands(self, ctx):
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -106,8 +106,8 @@ def gazetteer():
               help="Towns outside Syria, Iraq and their neighbours are kept from this population up.")
 def gazetteer_build(out, sources, dumps, world_min_population):
     """Rebuild the gazetteer database from its sources (atomic: the old file stays until done)."""
-    from gazetteer.build import BuildError, build
-    from gazetteer.store import default_db_path
+    from conflictmap.gazetteer.build import BuildError, build
+    from conflictmap.gazetteer.store import default_db_path
 
     out = out or default_db_path()
     try:
@@ -136,7 +136,7 @@ def gazetteer_lookup(names, country, limit, fmt, db, fallback, fallback_below, *
     to the geocoder (within --country, else Syria and Iraq) and a last field "source" says
     where the answer came from: gazetteer, geocoder or cache (null when nothing matched).
     """
-    from gazetteer import Gazetteer, GazetteerError
+    from conflictmap.gazetteer import Gazetteer, GazetteerError
 
     try:
         gaz = Gazetteer(db)
@@ -154,8 +154,8 @@ def gazetteer_lookup(names, country, limit, fmt, db, fallback, fallback_below, *
 def _lookup_names(gaz, names, country, limit, fmt, fallback, fallback_below, geocoder):
     context = None
     if geocoder is not None:
-        from geo.geocode import ArticleContext
-        from geo.resolve import in_gazetteer_terms
+        from conflictmap.geo.geocode import ArticleContext
+        from conflictmap.geo.resolve import in_gazetteer_terms
 
         context = ArticleContext.of([], countries=[country] if country else ())
     fields = LOOKUP_FIELDS + (("source",) if fallback else ())
@@ -210,7 +210,7 @@ def _lookup_names(gaz, names, country, limit, fmt, fallback, fallback_below, geo
 @click.option("--no-map", is_flag=True, help="Do not write map.html (an older one in --out goes with the old set).")
 @click.option("--self-contained", is_flag=True,
               help="map.html opens with no network: libraries inlined (fetched once from the npm registry, "
-                   "see `python -m maps.assets fetch`), outlines drawn under the tiles.")
+                   "see `python -m conflictmap.maps.assets fetch`), outlines drawn under the tiles.")
 @geocoder_options(default="none")
 def run_command(inputs, out_dir, published, max_chars, offline, model, workers, db, no_map, self_contained,
                 **geocoder_settings):
@@ -230,7 +230,7 @@ def run_command(inputs, out_dir, published, max_chars, offline, model, workers, 
     """
     if offline and geocoder_settings["geocoder"] != "none":
         raise click.UsageError(f"--offline sends nothing; it cannot be combined with --geocoder {geocoder_settings['geocoder']}")
-    from geo.spill import OutputFolder, OutputFolderError
+    from conflictmap.geo.spill import OutputFolder, OutputFolderError
 
     # SIGTERM ends the run like Ctrl-C: nothing half-written, and a word on how far it got.
     previous_handler = signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -240,7 +240,7 @@ def run_command(inputs, out_dir, published, max_chars, offline, model, workers, 
             folder = OutputFolder(out_dir)
         except OutputFolderError as exc:
             raise click.BadParameter(str(exc), param_hint="'--out'") from exc
-        from gazetteer import Gazetteer, GazetteerError
+        from conflictmap.gazetteer import Gazetteer, GazetteerError
 
         try:
             gaz = Gazetteer(db)
@@ -268,9 +268,9 @@ _UNCHANGED = "was not changed (previous outputs, if any, are intact)"
 def _run(inputs, out_dir, folder, published, max_chars, offline, model, workers, no_map, self_contained, gaz, geocoder):
     from tqdm import tqdm
 
-    from geo.ingest import read_documents
-    from geo.pipeline import process_documents, write_results
-    from geo.spill import Spill, is_disk_full
+    from conflictmap.geo.ingest import read_documents
+    from conflictmap.geo.pipeline import process_documents, write_results
+    from conflictmap.geo.spill import Spill, is_disk_full
 
     bar = tqdm(desc="articles", unit=" doc", disable=None, file=sys.stderr)
     # Counted here, not read from the bar: a bar on a pipe is disabled and counts nothing.
@@ -299,7 +299,7 @@ def _run(inputs, out_dir, folder, published, max_chars, offline, model, workers,
         extra = {"rejected_inputs": counts["rejected"], "offline": True if offline else None}
         names = list(write_results(result, folder.path, {k: v for k, v in extra.items() if v is not None}))
         if not no_map:  # the slow part, still interruptible: drawn into the new set with the rest
-            from geo.frame import events_frame
+            from conflictmap.geo.frame import events_frame
 
             _render_map(events_frame(spill.events()), folder.path / "map.html", self_contained,
                         f"conflictmap: {result.documents} articles")
@@ -346,8 +346,8 @@ def _size(n: int) -> str:
 
 
 def _render_map(events_gdf, path: Path, self_contained: bool, title: str) -> None:
-    from maps.assets import AssetError
-    from maps.render import render
+    from conflictmap.maps.assets import AssetError
+    from conflictmap.maps.render import render
 
     try:
         render(events_gdf, path, self_contained=self_contained, title=title)
