@@ -30,8 +30,6 @@ from shapely.geometry import Point
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import conflictmap.maps
-
 from conflictmap import maps
 from conflictmap.geo.frame import events_frame  # noqa: E402
 

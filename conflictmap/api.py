@@ -142,16 +142,12 @@ def _records(gdf: geopandas.GeoDataFrame) -> list[dict]:
     """Rows of a frame as dicts the row coercion reads (NaT and NaN as None, Timestamps as dates)."""
     import pandas as pd
 
+    from conflictmap.values import is_null
+
     table = pd.DataFrame(gdf.drop(columns=gdf.geometry.name, errors="ignore"))
     if "event_date" in table and pd.api.types.is_datetime64_any_dtype(table["event_date"]):
         table["event_date"] = table["event_date"].dt.date
-    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in table.to_dict("records")]
-
-
-def _missing(value) -> bool:
-    import pandas as pd
-
-    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+    return [{k: (None if is_null(v) else v) for k, v in row.items()} for row in table.to_dict("records")]
 
 
 def _as_date(value: str | date | None) -> date | None:

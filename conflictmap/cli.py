@@ -17,12 +17,13 @@ from pathlib import Path
 
 import click
 
+# Light modules only (no spaCy, geopandas, folium or geopy): they give the options' choices and
+# defaults; the commands import the heavy ones when they run.
+from conflictmap.geo.document import MAX_DOCUMENT_CHARS
+from conflictmap.geo.geocode import GEOCODER_CHOICES
+from conflictmap.geo.resolve import MIN_SCORE
+
 LOOKUP_FIELDS = ("query", "name", "lat", "lon", "place_id", "country", "admin1", "kind", "score")
-# geo.geocode.GEOCODER_CHOICES and geo.resolve.MIN_SCORE, spelled out so the CLI starts without
-# importing geopy (~0.3 s) or the gazetteer (tests keep them equal).
-GEOCODER_CHOICES = ("none", "nominatim", "photon")
-RESOLVED_SCORE = 0.78
-MAX_DOCUMENT_CHARS = 1_000_000  # geo.ingest.MAX_DOCUMENT_CHARS, without importing the readers
 
 
 def geocoder_options(default: str):
@@ -99,7 +100,8 @@ def gazetteer():
               help="Database to write [default: the package's gazetteer.sqlite, or $CONFLICTMAP_GAZETTEER].")
 @click.option("--sources", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder with wof_sy_iq_places.jsonl.gz and the GeoNames admin code files "
-                   "[default: $CONFLICTMAP_SOURCES or ../shared/data/gazetteer-sources].")
+                   "[default: $CONFLICTMAP_SOURCES; from a source checkout with the project's shared/ folder "
+                   "beside it, ../shared/data/gazetteer-sources; an installed package needs one of the first two].")
 @click.option("--geonames-dump", "dumps", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A GeoNames country dump (19-column format, e.g. YE.txt) to add; repeatable.")
 @click.option("--world-min-population", type=click.IntRange(min=0), default=15000, show_default=True,
@@ -125,7 +127,7 @@ def gazetteer_build(out, sources, dumps, world_min_population):
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Gazetteer database to read.")
 @click.option("--fallback", is_flag=True,
               help="Ask the online geocoder (--geocoder) for names the gazetteer cannot resolve; adds a source field.")
-@click.option("--fallback-below", type=click.FloatRange(0, 1), default=RESOLVED_SCORE, show_default=True,
+@click.option("--fallback-below", type=click.FloatRange(0, 1), default=MIN_SCORE, show_default=True,
               help="With --fallback: a best gazetteer score below this counts as not resolved.")
 @geocoder_options(default="nominatim")
 def gazetteer_lookup(names, country, limit, fmt, db, fallback, fallback_below, **geocoder_settings):

@@ -1,7 +1,7 @@
 """Local gazetteer for conflictmap: GeoNames / Who's On First places in an embedded SQLite file,
 looked up by transliteration-aware name keys. Knows nothing about news text.
 
->>> from gazetteer import lookup
+>>> from conflictmap.gazetteer import lookup
 >>> lookup("Kobani")[0].name
 "'Ayn al 'Arab"
 """

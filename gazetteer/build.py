@@ -24,11 +24,14 @@ import math
 import os
 import sqlite3
 import sys
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from tqdm import tqdm
+
+from conflictmap.files import replacing
 
 from .names import is_arabic_script, name_key, skeleton
 from .store import INDEXES, PACKAGE_DB, SCHEMA, SCHEMA_VERSION
@@ -91,10 +94,22 @@ def importance(population: int, languages: int, wikidata: bool = False) -> float
 
 
 def default_sources_dir() -> Path:
+    """Where ``build`` reads its sources when not told: ``$CONFLICTMAP_SOURCES``, else, when
+    running from a source tree (a clone with ``pyproject.toml``) that has the project's
+    ``shared/`` folder beside it, ``../shared/data/gazetteer-sources``. An installed package
+    has no such default: BuildError names both ways to give the folder.
+    """
     env = os.environ.get(SOURCES_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[1].parent / "shared" / "data" / "gazetteer-sources"
+    tree = Path(__file__).resolve().parents[1]  # the clone, when this file is gazetteer/build.py in one
+    beside = tree.parent / "shared" / "data" / "gazetteer-sources"
+    if (tree / "pyproject.toml").is_file() and beside.is_dir():
+        return beside
+    raise BuildError(
+        "no gazetteer sources given: pass --sources DIR (Python: build(sources=DIR)) or set "
+        f"${SOURCES_ENV} to the folder holding wof_sy_iq_places.jsonl.gz, geonames_admin1CodesASCII.txt "
+        f"and geonames_admin2Codes.txt (the default {beside} exists only beside a source checkout)")
 
 
 def _indexable(name: str) -> bool:
@@ -327,12 +342,7 @@ def build(
         ordered.extend(read_geonames_dump(Path(dump), admin1, admin2))
     places = merge(ordered)
 
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    con = sqlite3.connect(tmp)
-    try:
+    with replacing(out) as tmp, closing(sqlite3.connect(tmp)) as con:
         con.executescript(SCHEMA)
         name_rows = {}
         place_rows = []
@@ -366,10 +376,4 @@ def build(
         con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         con.commit()
         con.execute("VACUUM")
-    except BaseException:
-        con.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    con.close()
-    os.replace(tmp, out)
     return counts

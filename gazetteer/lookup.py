@@ -1,9 +1,9 @@
 """Candidate lookup: name -> ranked places from the embedded gazetteer.
 
->>> from gazetteer import Gazetteer
+>>> from conflictmap.gazetteer import Gazetteer
 >>> best = Gazetteer().lookup("Deir al-Zor")
 >>> best.name, round(best.lat, 1), round(best.lon, 1)
-('دير الزور', 35.3, 40.1)
+('Deir ez-Zor', 35.3, 40.1)
 
 Candidates come from three nets, widest last: the transliteration key
 (:func:`gazetteer.names.name_key`), its consonant skeleton, and a fuzzy search over all keys
@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -73,6 +74,13 @@ class Candidate:
         return asdict(self)
 
 
+class NameEntry(NamedTuple):
+    """What :meth:`Gazetteer.name_index` knows of one name key."""
+
+    importance: float  # of its most notable place (0..1, gazetteer.build.importance)
+    in_theatre: bool  # whether any place of that name lies in the theatre (gazetteer.theatre)
+
+
 THEATRE_PRIOR = {"SY": 1.0, "IQ": 1.0, "TR": 0.75, "JO": 0.75, "LB": 0.75, "IL": 0.7, "PS": 0.7, "SA": 0.7, "KW": 0.7, "IR": 0.7}
 WORLD_PRIOR = 0.5
 
@@ -96,6 +104,7 @@ class Gazetteer:
         self._con = connect(path)
         self._lock = threading.Lock()
         self._fuzzy_index: dict[tuple[str, str, int], list[str]] | None = None  # (region, prefix, length)
+        self._name_index: dict[str, NameEntry] | None = None
         self._cached = lru_cache(maxsize=100_000)(self._candidates)
 
     def close(self) -> None:
@@ -133,6 +142,26 @@ class Gazetteer:
         """The best candidate, or None."""
         found = self.candidates(name, country, 1)
         return found[0] if found else None
+
+    def name_index(self) -> dict[str, NameEntry]:
+        """Every name key -> how notable its places are: what a text scanner needs to tell a
+        place name from a capitalised word, without a lookup per word. Built once per instance.
+
+        >>> entry = Gazetteer().name_index()[name_key("Hajin")]
+        >>> entry.in_theatre, entry.importance > 0
+        (True, True)
+        """
+        with self._lock:
+            if self._name_index is None:
+                marks = ",".join("?" * len(THEATRE))
+                rows = self._con.execute(
+                    # Outside the theatre only a place's own name or a curated alias counts: "Car"
+                    # is one of Kerman's many alternate names, but no reader means Kerman by it.
+                    f"SELECT n.key, max(CASE WHEN p.country IN ({marks}) OR n.alias = 1 OR n.name = p.name "
+                    f"THEN p.importance ELSE 0 END), max(p.country IN ({marks})) "
+                    "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key", THEATRE + THEATRE).fetchall()
+                self._name_index = {k: NameEntry(importance, bool(theatre)) for k, importance, theatre in rows}
+            return self._name_index
 
     # -- internals ---------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Who did what to whom: actor mentions in a sentence, from a lexicon kept as data.
 
-The lexicon (``geo/data/actors.json``) lists each actor once under its canonical name with
-the aliases reporters use for it. Matching is on word boundaries and case-aware: an alias
+The lexicon (``conflictmap/data/actors.json``, see :mod:`conflictmap.lexicon`) lists each
+actor once under its canonical name with the aliases reporters use for it. Matching is on word boundaries and case-aware: an alias
 token written in capitals (``IS``, ``SDF``, ``NDF``) matches only in capitals, so the verb
 "is" is never the Islamic State; other tokens match in any case. At each place the longest
 alias wins ("ISIS" is one mention, not "ISIS" and "IS"). Hyphenated compounds are not
@@ -15,13 +15,13 @@ mentions: "anti-regime activists" and "ISIS-held territory" name no actor.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DEFAULT_LEXICON = Path(__file__).with_name("data") / "actors.json"
+from conflictmap.lexicon import read_actors
+
 CIVILIANS = "Civilians"
 
 
@@ -34,6 +34,7 @@ class Actor:
     country: str | None  # ISO 3166 alpha-2, None for multinational or stateless actors
     aliases: tuple[str, ...]
     associated: tuple[str, ...] = ()  # names of groups coded as assoc_actor of this actor
+    aircraft: bool = False  # an air strike can be attributed to it
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,13 @@ class ActorMention:
 @lru_cache(maxsize=8)
 def load_lexicon(path: str | Path | None = None) -> tuple[Actor, ...]:
     """Read the actor lexicon (the packaged one when ``path`` is None); cached per path."""
-    with open(path or DEFAULT_LEXICON, encoding="utf-8") as fh:
-        raw = json.load(fh)
     return tuple(
         Actor(
             name=e["name"], kind=e["kind"], country=e.get("country"),
             aliases=tuple(e.get("aliases", ())), associated=tuple(e.get("associated", ())),
+            aircraft=bool(e.get("aircraft", False)),
         )
-        for e in raw
+        for e in read_actors(path)
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+MAX_DOCUMENT_CHARS = 1_000_000  # the longest article read: spaCy's default nlp.max_length
+
 
 @dataclass
 class Document:
@@ -16,7 +18,9 @@ class Document:
     source: str | None = None  # outlet, e.g. "Reuters", from a field or "(Reuters)" in the text
     url: str | None = None
     title: str | None = None
-    dateline: str | None = None  # "ERBIL, Kurdistan Region": the place the report was filed from
+    # "ERBIL, Kurdistan Region": where the report was filed from (geo.ingest.find_dateline, the
+    # one detector; geo.nlp runs it on the text too, so plain texts get their datelines marked)
+    dateline: str | None = None
     path: str | None = None  # the file it came from
     line: int | None = None  # 1-based line (jsonl) or row (csv) in that file
 

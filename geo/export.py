@@ -1,7 +1,7 @@
 """Write event and mention frames to files GIS tools open directly, never half-written.
 
-A single file goes through :func:`write_atomic`: written next to its final place and renamed
-over it only once complete. A run's whole set of outputs goes through
+A single file goes through :func:`conflictmap.files.write_atomic`: written next to its final
+place and renamed over it only once complete. A run's whole set of outputs goes through
 :class:`geo.spill.OutputFolder`: written into a fresh hidden folder and switched in with one
 rename, so a crash, a full disk, a signal or a second run at the same time leaves either the
 previous set or the new one, never a mix. (Only a hard kill can leave a hidden ``.NAME.*``
@@ -13,10 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -24,52 +21,18 @@ from pathlib import Path
 import geopandas
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_numeric_dtype, is_scalar
+from pandas.api.types import is_numeric_dtype
 from shapely.geometry import mapping
 
+from conflictmap.files import write_atomic
 from conflictmap.geo.document import EVENT_COLUMNS
 from conflictmap.geo.frame import NUL_STAND_IN, events_frame, mentions_frame
-from conflictmap.geo.spill import OutputFolder, fsync_dir, pause_for_tests
+from conflictmap.geo.spill import OutputFolder, pause_for_tests
+from conflictmap.values import is_null
 
 COORDINATE_DECIMALS = 6  # about 10 cm, the figure RFC 7946 section 11.2 gives
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV Injection"
 OUTPUT_NAMES = ("events.geojson", "events.gpkg", "events.csv", "mentions.geojson", "report.json")
-
-
-def write_atomic(path, writer: Callable[[Path], None]) -> Path:
-    """Call ``writer(tmp)`` to write a temporary file, then move it onto ``path`` atomically.
-
-    The temporary file sits in a private hidden folder in ``path``'s directory (same
-    filesystem, so ``os.replace`` is atomic) and has ``path``'s own name, so writers that
-    care about the extension (GDAL's GPKG driver warns otherwise) and their side files
-    (SQLite journals) work unchanged; the file also gets the usual umask permissions,
-    not mkstemp's 0600. If ``writer`` raises anything, KeyboardInterrupt included, the
-    folder is removed, the exception propagates and the old file at ``path`` is untouched.
-
-    >>> import tempfile
-    >>> out = Path(tempfile.mkdtemp()) / "note.txt"
-    >>> write_atomic(out, lambda tmp: tmp.write_text("hello", encoding="utf-8")).read_text()
-    'hello'
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    try:
-        tmp = workdir / path.name
-        writer(tmp)
-        if not tmp.is_file():
-            raise RuntimeError(f"{path}: the writer did not create a file")
-        _fsync(tmp)
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return path
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as f:
-        os.fsync(f.fileno())
 
 
 def write_geojson(gdf: geopandas.GeoDataFrame, path) -> Path:
@@ -79,7 +42,7 @@ def write_geojson(gdf: geopandas.GeoDataFrame, path) -> Path:
     are rounded to 6 decimals. A frame in another CRS is reprojected to EPSG:4326.
 
     >>> import tempfile
-    >>> from geo.frame import events_frame
+    >>> from conflictmap.geo.frame import events_frame
     >>> gdf = events_frame([{"event_id": "SYR-1", "latitude": 34.693, "longitude": 40.827}])
     >>> out = write_geojson(gdf, Path(tempfile.mkdtemp()) / "events.geojson")
     >>> fc = json.loads(out.read_text(encoding="utf-8"))
@@ -155,7 +118,7 @@ def _json_value(value):
         return {_json_value(str(k)): _json_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Series)):
         return [_json_value(v) for v in value]
-    if value is None or (is_scalar(value) and bool(pd.isna(value))):
+    if is_null(value):
         return None
     if isinstance(value, np.generic):
         value = value.item()
@@ -179,7 +142,7 @@ def write_gpkg(gdf: geopandas.GeoDataFrame, path, layer: str = "events") -> Path
     when it holds no rows.
 
     >>> import tempfile
-    >>> from geo.frame import events_frame
+    >>> from conflictmap.geo.frame import events_frame
     >>> out = write_gpkg(events_frame([]), Path(tempfile.mkdtemp()) / "events.gpkg")
     >>> len(geopandas.read_file(out)), geopandas.read_file(out).crs.to_epsg()
     (0, 4326)
@@ -202,7 +165,7 @@ def write_csv(gdf: geopandas.GeoDataFrame, path) -> Path:
     CR) get a leading apostrophe, as OWASP advises; numeric columns are left alone.
 
     >>> import csv, tempfile
-    >>> from geo.frame import events_frame
+    >>> from conflictmap.geo.frame import events_frame
     >>> gdf = events_frame([{"event_id": "SYR-1", "latitude": 34.693, "longitude": -0.5,
     ...                      "notes": "=HYPERLINK(\\"http://x\\")"}])
     >>> out = write_csv(gdf, Path(tempfile.mkdtemp()) / "events.csv")
@@ -255,8 +218,7 @@ def write_json(obj, path) -> Path:
     >>> json.loads(out.read_text(encoding="utf-8"))
     {'events': 2, 'when': '2014-12-23', 'score': None}
     """
-    text = _json_text(obj)
-    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
+    return write_atomic(path, _json_text(obj))
 
 
 def _json_text(obj) -> str:
@@ -275,7 +237,7 @@ def write_outputs(
     keyed by file name. ``mentions_gdf=None`` writes an empty mentions.geojson.
 
     >>> import tempfile
-    >>> from geo.frame import events_frame
+    >>> from conflictmap.geo.frame import events_frame
     >>> paths = write_outputs(events_frame([]), None, {"events": 0}, Path(tempfile.mkdtemp()) / "out")
     >>> sorted(paths) == sorted(OUTPUT_NAMES) and all(p.is_file() for p in paths.values())
     True

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
 
 import geopandas
 import pandas as pd
-from pandas.api.types import is_scalar
 from shapely.geometry import Point
 
 from conflictmap.geo.document import EVENT_COLUMNS
+from conflictmap.values import PRECISIONS, is_null, iso_date, whole_number
 
 CRS = "EPSG:4326"
 # GDAL keeps text as C strings, so a GeoPackage cuts a cell at a NUL character. Every output
@@ -73,6 +72,7 @@ def events_frame(events: Iterable[Mapping]) -> geopandas.GeoDataFrame:
     ``EVENT_COLUMNS`` are dropped. Every event needs coordinates: a ValueError names the
     event that has none, or has an impossible value.
 
+    >>> from datetime import date
     >>> gdf = events_frame([{"event_id": "SYR-1", "event_date": date(2014, 12, 23),
     ...                      "latitude": 34.693, "longitude": 40.827, "fatalities": 3}])
     >>> gdf.loc[0, "event_date"], int(gdf.loc[0, "injuries"]), str(gdf["fatalities"].dtype)
@@ -117,7 +117,7 @@ def _frame(records: Iterable[Mapping], schema: dict[str, str], kind: str) -> geo
 
 def _label(record: Mapping, index: int, kind: str) -> str:
     """How error messages name a record: its event_id, else its position."""
-    if kind == "event" and not _is_null(record.get("event_id")):
+    if kind == "event" and not is_null(record.get("event_id")):
         return f"event {str(record['event_id'])!r}"
     return f"{kind} #{index}"
 
@@ -133,70 +133,50 @@ def _point(lon: float, lat: float) -> Point | None:
     return None if math.isnan(lon) or math.isnan(lat) else Point(lon, lat)
 
 
-def _is_null(value) -> bool:
-    return value is None or (is_scalar(value) and bool(pd.isna(value)))
-
-
 def _text(value, column: str, label: str) -> str | None:
-    if _is_null(value):
+    if is_null(value):
         return None
     if isinstance(value, (list, tuple)):
         # A merged event keeps every source; ACLED joins several with "; ".
-        return "; ".join(str(v) for v in value if not _is_null(v)).replace("\0", NUL_STAND_IN) or None
+        return "; ".join(str(v) for v in value if not is_null(v)).replace("\0", NUL_STAND_IN) or None
     return str(value).replace("\0", NUL_STAND_IN)
 
 
 def _iso_date(value, column: str, label: str) -> str | None:
-    if _is_null(value):
+    if is_null(value):
         return None
-    try:
-        if isinstance(value, datetime):  # before date: datetime is a date subclass
-            return value.date().isoformat()
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, str):
-            return _parse_date(value.strip()).isoformat()
-        return pd.Timestamp(value).date().isoformat()  # numpy datetime64 and the like
-    except (TypeError, ValueError):
-        raise ValueError(f"{label}: {column} {value!r} is not a date") from None
-
-
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return datetime.fromisoformat(text).date()  # "2014-12-23T08:00:00"
+    text = iso_date(value)
+    if text is None:
+        raise ValueError(f"{label}: {column} {value!r} is not a date")
+    return text
 
 
 def _whole_number(value, column: str, label: str) -> int:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if isinstance(value, bool) or not number.is_integer() or number < 0:
+    number = whole_number(value)
+    if number is None:
         raise ValueError(f"{label}: {column} must be a whole number >= 0, got {value!r}")
-    return int(number)
+    return number
 
 
 def _count(value, column: str, label: str) -> int:
-    return 0 if _is_null(value) else _whole_number(value, column, label)
+    return 0 if is_null(value) else _whole_number(value, column, label)
 
 
 def _offset(value, column: str, label: str):
-    return pd.NA if _is_null(value) else _whole_number(value, column, label)
+    return pd.NA if is_null(value) else _whole_number(value, column, label)
 
 
 def _precision(value, column: str, label: str):
-    if _is_null(value):
+    if is_null(value):
         return pd.NA
     number = _whole_number(value, column, label)
-    if number not in (1, 2, 3):
+    if number not in PRECISIONS:
         raise ValueError(f"{label}: {column} must be 1, 2 or 3, got {value!r}")
     return number
 
 
 def _float(value, column: str, label: str) -> float:
-    if _is_null(value):
+    if is_null(value):
         return math.nan
     try:
         number = float(value)
@@ -208,7 +188,7 @@ def _float(value, column: str, label: str) -> float:
 
 
 def _coordinate(value, column: str, label: str) -> float:
-    if _is_null(value):
+    if is_null(value):
         raise ValueError(f"{label}: {column} is missing; an event needs coordinates")
     return _float(value, column, label)
 

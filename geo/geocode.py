@@ -7,7 +7,7 @@ per run. An answer is only trusted when it lies in the article's countries and w
 connections, HTTP 429 / 5xx, malformed JSON) are retried a few times with backoff, then the
 mention stays unresolved for the province fallback; they are counted, never cached.
 
->>> from gazetteer import Candidate
+>>> from conflictmap.gazetteer import Candidate
 >>> hajin = Candidate("174506", "Hajin", 34.69, 40.83, "populated place", "SY", "Deir ez-Zor", None,
 ...                   0, "geonames", "Hajin", 1.0)
 >>> context = ArticleContext.of([hajin])
@@ -27,15 +27,11 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
-
-from geopy import exc as geopy_exc
-from geopy.adapters import AdapterHTTPError, URLLibAdapter
-from geopy.extra.rate_limiter import RateLimiter
-from geopy.geocoders import Nominatim, Photon
 
 from conflictmap.gazetteer import Candidate
 from conflictmap.gazetteer.distance import haversine_km
@@ -120,6 +116,9 @@ class GeocoderConfigError(ValueError):
 
 def failure_from(error: Exception) -> GeocodeFailure:
     """geopy's exceptions (and the HTTP status behind them) as conflictmap's named failures."""
+    from geopy import exc as geopy_exc
+    from geopy.adapters import AdapterHTTPError
+
     status = error.__cause__.status_code if isinstance(error.__cause__, AdapterHTTPError) else None
     if isinstance(error, geopy_exc.GeocoderRateLimited) or status == 429:
         retry_after = getattr(error, "retry_after", None)
@@ -143,14 +142,29 @@ def failure_from(error: Exception) -> GeocodeFailure:
 
 # -- services ---------------------------------------------------------------------------------
 
-class _NominatimV2(Nominatim):
-    """Nominatim asking for format=jsonv2 (category, addresstype, place_rank), the format its
-    documentation recommends; geopy itself asks for the older format=json."""
+# geopy is imported when a geocoder is opened, not with this module: the command line reads
+# GEOCODER_CHOICES at start, and a run without a geocoder never needs geopy.
 
-    def _construct_url(self, base_api, params):
-        if base_api == self.api:
-            params = {**params, "format": "jsonv2"}
-        return super()._construct_url(base_api, params)
+@lru_cache(maxsize=1)
+def _nominatim_v2() -> type:
+    from geopy.geocoders import Nominatim
+
+    class NominatimV2(Nominatim):
+        """Nominatim asking for format=jsonv2 (category, addresstype, place_rank), the format its
+        documentation recommends; geopy itself asks for the older format=json."""
+
+        def _construct_url(self, base_api, params):
+            if base_api == self.api:
+                params = {**params, "format": "jsonv2"}
+            return super()._construct_url(base_api, params)
+
+    return NominatimV2
+
+
+def _photon() -> type:
+    from geopy.geocoders import Photon
+
+    return Photon
 
 
 _SETTLEMENTS = {"city", "town", "village", "hamlet", "suburb", "neighbourhood", "quarter", "isolated_dwelling",
@@ -225,7 +239,7 @@ class Service:
     """A geopy geocoder conflictmap knows how to ask and to read."""
 
     name: str
-    geocoder_class: type
+    geocoder_class: Callable[[], type]  # gives the geopy class (importing geopy)
     public_domain: str
     path: str  # what geopy appends to the domain
     query_kwargs: Callable[["ArticleContext"], dict]
@@ -233,9 +247,9 @@ class Service:
 
 
 SERVICES = {
-    "nominatim": Service("nominatim", _NominatimV2, "nominatim.openstreetmap.org", "/search", _nominatim_kwargs,
+    "nominatim": Service("nominatim", _nominatim_v2, "nominatim.openstreetmap.org", "/search", _nominatim_kwargs,
                          _parse_nominatim),
-    "photon": Service("photon", Photon, "photon.komoot.io", "/api", _photon_kwargs, _parse_photon),
+    "photon": Service("photon", _photon, "photon.komoot.io", "/api", _photon_kwargs, _parse_photon),
 }
 GEOCODER_CHOICES = ("none", *SERVICES)
 
@@ -354,6 +368,10 @@ class FallbackGeocoder:
     """
 
     def __init__(self, settings: GeocoderSettings | None = None, cache: GeocodeCache | None = None):
+        from geopy import exc as geopy_exc
+        from geopy.adapters import URLLibAdapter
+        from geopy.extra.rate_limiter import RateLimiter
+
         self.settings = settings = settings or GeocoderSettings()
         if settings.service not in SERVICES:
             raise GeocoderConfigError(f"unknown geocoder {settings.service!r}; choose from {', '.join(SERVICES)}")
@@ -364,7 +382,7 @@ class FallbackGeocoder:
         if not (settings.user_agent or "").strip():
             raise GeocoderConfigError("a geocoder needs a user agent that names the application")
         try:
-            self._geopy = self.service.geocoder_class(
+            self._geopy = self.service.geocoder_class()(
                 domain=domain, scheme=scheme, user_agent=settings.user_agent, timeout=settings.timeout,
                 adapter_factory=URLLibAdapter)  # the standard library's HTTP: no extra dependency
         except geopy_exc.ConfigurationError as exc:
@@ -461,6 +479,8 @@ class FallbackGeocoder:
         raise AssertionError("unreachable")
 
     def _request(self, query: GeocodeQuery) -> list[dict]:
+        from geopy import exc as geopy_exc
+
         try:
             found = self._ask_once(query.text, **self.service.query_kwargs(query.context))
             return [self.service.parse(location.raw) for location in (found or [])]

@@ -35,14 +35,13 @@ from typing import Callable, Iterable, Iterator, TextIO
 import charset_normalizer
 from dateutil import parser as dateutil_parser
 
-from conflictmap.geo.document import Document
+from conflictmap.geo.document import MAX_DOCUMENT_CHARS, Document
 
 log = logging.getLogger(__name__)
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 CSV_SUFFIXES = frozenset({".csv"})
 SNIFF_CHUNK = 1 << 20
-MAX_DOCUMENT_CHARS = 1_000_000  # spaCy's default nlp.max_length
 # What `conflictmap run` writes into its --out folder (geo.export and the CLI name their files
 # from here): a folder walk never reads them back as articles.
 OUTPUT_FILE_NAMES = frozenset({
@@ -174,6 +173,17 @@ def read_documents(
             yield doc
 
 
+@dataclass(frozen=True)
+class Dateline:
+    """Where a report was filed from, as the first line of its body says ("ERBIL, Kurdistan
+    Region –"): not where anything happened. Offsets are into the article text."""
+
+    place: str  # "ERBIL, Kurdistan Region"
+    source: str | None  # "Reuters" from "BEIRUT (Reuters) -"
+    start: int  # where the dateline begins
+    end: int  # just after its dash: every name in [start, end) is part of the dateline
+
+
 def parse_article_header(text: str) -> dict:
     """What a plain-text article says about itself: published, dateline, source, title.
 
@@ -183,20 +193,52 @@ def parse_article_header(text: str) -> dict:
     ...                      "DAMASCUS, Syria (Reuters) — Fighting went on.")
     {'published': datetime.date(2014, 12, 24), 'dateline': 'DAMASCUS, Syria', 'source': 'Reuters', 'title': 'Rebels cut a supply road'}
     """
-    lines = _LINE_BREAK.split(text, maxsplit=HEADER_LINES)[:HEADER_LINES]
-    title_index = _title_line_index(lines)
+    return _scan_header(text)[0]
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """The article's dateline, where :func:`parse_article_header` finds it (the first line of
+    the body, under any title, date and byline lines), with its offsets; None when it has none.
+    The one dateline detector: :mod:`geo.nlp` asks it which place names are datelines.
+
+    >>> text = "Made-up heading\\n\\nPublished March 3, 2016\\n\\nTELL SABUR, Syria (AFP) - A raid."
+    >>> dateline = find_dateline(text)
+    >>> dateline.place, dateline.source, text[dateline.start:dateline.end]
+    ('TELL SABUR, Syria', 'AFP', 'TELL SABUR, Syria (AFP) - ')
+    >>> find_dateline("The monitor, based in BEIRUT - said nothing.") is None
+    True
+    """
+    return _scan_header(text)[1]
+
+
+def _scan_header(text: str) -> tuple[dict, Dateline | None]:
+    lines = _header_lines(text)
+    title_index = _title_line_index([line for _, line in lines])
     header = {"published": None, "dateline": None, "source": None,
-              "title": lines[title_index].strip() if title_index is not None else None}
-    body_found = False
-    for index, line in enumerate(lines):
+              "title": lines[title_index][1].strip() if title_index is not None else None}
+    dateline, body_found = None, False
+    for index, (offset, line) in enumerate(lines):
         if index == title_index or not line.strip():
             continue
         when = _header_date(line)
         if when is not None:
             header["published"] = header["published"] or when
         elif not body_found and not _BYLINE.match(line) and not _SCRAPER_TAG.match(line):
-            body_found = _read_body_start(line, header)
-    return header
+            body_found, found = _read_body_start(line, offset, header)
+            dateline = dateline or found
+    return header, dateline
+
+
+def _header_lines(text: str) -> list[tuple[int, str]]:
+    """The first HEADER_LINES lines of ``text`` with the offset each starts at."""
+    lines, start = [], 0
+    for brk in _LINE_BREAK.finditer(text):
+        lines.append((start, text[start:brk.start()]))
+        start = brk.end()
+        if len(lines) == HEADER_LINES:
+            return lines
+    lines.append((start, text[start:]))
+    return lines
 
 
 @functools.lru_cache(maxsize=4096)  # one outlet's articles repeat the same few date lines
@@ -251,20 +293,22 @@ def _header_date(line: str) -> date | None:
     return parse_date(when) or parse_date(_DATE_TAIL.split(when, maxsplit=1)[0])
 
 
-def _read_body_start(line: str, header: dict) -> bool:
-    """Take the dateline and source from the body's first line; False if it was only a source."""
+def _read_body_start(line: str, offset: int, header: dict) -> tuple[bool, Dateline | None]:
+    """Take the dateline and source from the body's first line (``offset`` is where the line
+    starts in the text); False if it was only a source."""
+    indent = len(line) - len(line.lstrip())
     line = line.lstrip()
     dateline = _DATELINE.match(line)
     if dateline:
         region = dateline.group("region")
         header["dateline"] = dateline.group("place") + (f", {region}" if region else "")
         header["source"] = header["source"] or dateline.group("source")
-        return True
+        return True, Dateline(header["dateline"], dateline.group("source"), offset + indent, offset + indent + dateline.end())
     source = _SOURCE_LEAD.match(line)
     if source:
         header["source"] = header["source"] or source.group("source")
-        return bool(line[source.end():].strip())
-    return True
+        return bool(line[source.end():].strip()), None
+    return True, None
 
 
 def _find_inputs(paths: Iterable[str | Path], excluded: frozenset[str]) -> Iterator[tuple[Path, str] | InputProblem]:

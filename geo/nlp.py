@@ -6,13 +6,25 @@ LOC and FAC entities join the place candidates.
 
 >>> nlp = build_pipeline()
 >>> doc = nlp("Coalition jets struck near the town of Hajin in Deir ez-Zor province.")
->>> [(s.text, s._.cue, s._.precision) for s in doc.spans["places"]]
-[('Hajin', 'town', 1), ('Deir ez-Zor', 'province', 3)]
+>>> [(s.text, s._.cm_cue, s._.cm_precision, s._.cm_role) for s in doc.spans["places"]]
+[('Hajin', 'town', 1, 'event'), ('Deir ez-Zor', 'province', 3, 'event')]
 
-Place spans carry ``Span._.cue`` (the word that framed them: near, town, province, ...),
-``Span._.precision`` (geo_precision it implies: 1 the place, 2 near or part of it,
-3 a province) and ``Span._.role`` ("event", "dateline" or "metonymy"). Actor spans carry
-``Span._.actor`` and ``Span._.associated``.
+Every extension conflictmap sets is prefixed ``cm_`` (another library's ``Span._.role`` is not
+ours to reuse) and registered once, at import; a name another library registered first with a
+different definition is refused with :class:`ExtensionClash` rather than silently shared.
+
+- ``doc.spans["places"]``: place mentions. ``Span._.cm_cue`` is the word that framed them (near,
+  town, province, ...), ``Span._.cm_precision`` the geo_precision it implies (1 the place, 2 near
+  or part of it, 3 a province), ``Span._.cm_role`` "event", "dateline" or "metonymy", and
+  ``Span._.cm_place`` the :class:`geo.resolve.PlaceMention` resolution made of it (None before).
+- ``doc.spans["actors"]``: actor mentions, with ``Span._.cm_actor`` (the canonical actor),
+  ``Span._.cm_associated`` and ``Span._.cm_actor_kind``.
+- ``Doc._.cm_dateline``: (start_char, end_char) of the article's dateline, where
+  :func:`geo.ingest.find_dateline` (the one dateline detector) finds one, else None.
+
+Components are registered by name and configured as data: ``conflictmap_places`` takes the
+gazetteer database (``{"db": path}``), ``conflictmap_actors`` the actor lexicon
+(``{"lexicon": path}``); None means the packaged ones.
 """
 
 from __future__ import annotations
@@ -27,11 +39,12 @@ from spacy.lang.char_classes import ALPHA, HYPHENS
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
+from conflictmap.gazetteer import Gazetteer
+from conflictmap.gazetteer.lookup import NameEntry
 from conflictmap.gazetteer.names import ARTICLES, name_key
-from conflictmap.gazetteer.store import connect
 
 from .actors import ActorMention, find_actors
-from conflictmap.gazetteer.theatre import THEATRE
+from .ingest import find_dateline
 
 MAX_NAME_TOKENS = 7
 # Lower-case words that may start or sit inside a place name ("al-Dshaisha", "tel Shayer").
@@ -98,8 +111,6 @@ LOCATIVE = re.compile(
     r"(?P<prep>in|at|on|from|into|to|across|inside|towards?))\s+$",
     re.I,
 )
-DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?:,[^\n–—-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[–—-]")
-DATELINE_REACH = 600  # characters from the top where a dateline can stand
 # Type words strong enough to make a capitalised common word a place: "the cities of ..., Al-Asad".
 NAMING_CUES = frozenset({"village", "town", "city", "neighbourhood", "neighborhood", "suburb", "district"})
 # Prepositions frame a name only loosely: enough for a known village, not for an unknown word.
@@ -108,28 +119,47 @@ METONYMY = re.compile(
     r"\b(?:based|headquartered|exiled|living|lives|based out|ministry|embassy|government|officials?|authorities|"
     r"parliament|court|headquarters|talks|summit|conference)\s+in\s+(?:the\s+)?$", re.I)
 
-for name, default in (("cue", None), ("precision", 1), ("role", "event"), ("actor", None), ("associated", False),
-                      ("actor_kind", None)):
-    if not Span.has_extension(name):
-        Span.set_extension(name, default=default)
+# The extensions conflictmap sets, and their defaults. One prefix, so no other library's
+# extension of a generic name is taken for ours (or ours for theirs).
+SPAN_EXTENSIONS = {
+    "cm_cue": None, "cm_precision": 1, "cm_role": "event", "cm_place": None,
+    "cm_actor": None, "cm_associated": False, "cm_actor_kind": None,
+}
+DOC_EXTENSIONS = {"cm_dateline": None}
+
+
+class ExtensionClash(RuntimeError):
+    """Another library registered an extension of one of conflictmap's names differently."""
+
+
+def register_extensions() -> None:
+    """Register conflictmap's Doc and Span extensions (done at import; calling again is a no-op).
+
+    >>> register_extensions()
+    >>> Span.get_extension("cm_role")
+    ('event', None, None, None)
+    """
+    for cls, extensions in ((Span, SPAN_EXTENSIONS), (Doc, DOC_EXTENSIONS)):
+        for name, default in extensions.items():
+            wanted = (default, None, None, None)  # spaCy's (default, method, getter, setter)
+            if not cls.has_extension(name):
+                cls.set_extension(name, default=default)
+            elif cls.get_extension(name) != wanted:
+                raise ExtensionClash(
+                    f"{cls.__name__}._.{name} is already registered with another definition "
+                    f"{cls.get_extension(name)!r}; conflictmap needs default={default!r}. Another library "
+                    f"uses conflictmap's cm_ prefix; sharing the name would mix its values with ours.")
+
+
+register_extensions()
 
 
 @lru_cache(maxsize=4)
-def gazetteer_keys(db: str | None = None) -> dict[str, tuple[float, bool]]:
-    """name key -> (importance of its most notable place, whether any place is in the theatre)."""
-    con = connect(db)
-    marks = ",".join("?" * len(THEATRE))
-    try:
-        rows = con.execute(
-            # Outside the theatre only a place's own name or a curated alias counts: "Car" is
-            # one of Kerman's many alternate names, but no reader means Kerman by it.
-            f"SELECT n.key, max(CASE WHEN p.country IN ({marks}) OR n.alias = 1 OR n.name = p.name "
-            f"THEN p.importance ELSE 0 END), max(p.country IN ({marks})) "
-            "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key", THEATRE + THEATRE
-        ).fetchall()
-    finally:
-        con.close()
-    return {k: (imp, bool(theatre)) for k, imp, theatre in rows}
+def name_index(db: str | None = None) -> dict[str, NameEntry]:
+    """The gazetteer's name index (:meth:`Gazetteer.name_index`) for the database at ``db``,
+    read once per process: building it takes about a second."""
+    with Gazetteer(db) as gaz:
+        return gaz.name_index()
 
 
 def _visible(text: str) -> str:
@@ -206,18 +236,24 @@ def _role(doc, span: Span) -> str:
     before = _visible(doc.text[max(0, span.start_char - 30):span.start_char])
     if METONYMY.search(before):
         return "metonymy"
-    # "ERBIL, Kurdistan Region –" or "BEIRUT (Reuters) -" opening one of the first lines:
-    # where the report was filed from, not where anything happened.
-    if span.start_char < DATELINE_REACH:
-        line_start = doc.text.rfind("\n", 0, span.start_char) + 1
-        if span.start_char - line_start < 60 and DATELINE.match(doc.text, line_start):
-            return "dateline"
+    # "ERBIL, Kurdistan Region –" or "BEIRUT (Reuters) -" opening the body: where the report
+    # was filed from, not where anything happened.
+    dateline = doc._.cm_dateline
+    if dateline is not None and dateline[0] <= span.start_char and span.end_char <= dateline[1]:
+        return "dateline"
     return "event"
 
 
 @Language.component("conflictmap_sentences")
 def newline_sentences(doc: Doc) -> Doc:
-    """News copy puts headlines, datelines and bylines on lines of their own: a newline ends a sentence."""
+    """News copy puts headlines, datelines and bylines on lines of their own: a newline ends a sentence.
+
+    A statistical model's parser fixes sentences as it parses (spaCy refuses changes after
+    that, E043): build_pipeline puts this component before the parser, which keeps these
+    boundaries; a doc parsed already is left as the parser cut it.
+    """
+    if doc.has_annotation("DEP"):
+        return doc
     for i, tok in enumerate(doc[:-1]):
         if "\n" in tok.text:
             doc[i + 1].is_sent_start = True
@@ -226,20 +262,31 @@ def newline_sentences(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("conflictmap_actors")
-def actor_mentions(doc: Doc) -> Doc:
-    spans = []
-    for sent in doc.sents:
-        for m in find_actors(sent.text):
-            span = doc.char_span(sent.start_char + m.start, sent.start_char + m.end, label=m.actor,
-                                 alignment_mode="expand")
-            if span is not None:
-                span._.actor = m.actor
-                span._.associated = m.associated
-                span._.actor_kind = m.kind
-                spans.append(span)
-    doc.spans["actors"] = spans
-    return doc
+@Language.factory("conflictmap_actors", default_config={"lexicon": None})
+def make_actor_matcher(nlp: Language, name: str, lexicon: str | None):
+    return ActorMatcher(lexicon)
+
+
+class ActorMatcher:
+    """Actor mentions from the lexicon (:mod:`geo.actors`), sentence by sentence, as
+    ``doc.spans["actors"]``."""
+
+    def __init__(self, lexicon: str | None = None):
+        self.lexicon = str(lexicon) if lexicon else None
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for sent in doc.sents:
+            for m in find_actors(sent.text, self.lexicon):
+                span = doc.char_span(sent.start_char + m.start, sent.start_char + m.end, label=m.actor,
+                                     alignment_mode="expand")
+                if span is not None:
+                    span._.cm_actor = m.actor
+                    span._.cm_associated = m.associated
+                    span._.cm_actor_kind = m.kind
+                    spans.append(span)
+        doc.spans["actors"] = spans
+        return doc
 
 
 def actors_by_sentence(doc: Doc) -> list[list[ActorMention]]:
@@ -250,8 +297,8 @@ def actors_by_sentence(doc: Doc) -> list[list[ActorMention]]:
     for span in doc.spans.get("actors", []):
         sent = span.sent
         out[index[sent.start]].append(ActorMention(
-            span._.actor, span.start_char - sent.start_char, span.end_char - sent.start_char, span.text,
-            span._.associated, span._.actor_kind))
+            span._.cm_actor, span.start_char - sent.start_char, span.end_char - sent.start_char, span.text,
+            span._.cm_associated, span._.cm_actor_kind))
     return out
 
 
@@ -264,9 +311,11 @@ class PlaceMatcher:
     """Finds place names: gazetteer keys over token runs, then names framed by a cue."""
 
     def __init__(self, db: str | None = None):
-        self.keys = gazetteer_keys(str(db) if db else None)
+        self.keys = name_index(str(db) if db else None)
 
     def __call__(self, doc: Doc) -> Doc:
+        dateline = find_dateline(doc.text)
+        doc._.cm_dateline = (dateline.start, dateline.end) if dateline else None
         taken = set()
         for span in doc.spans.get("actors", []):
             taken.update(range(span.start, span.end))
@@ -286,10 +335,13 @@ class PlaceMatcher:
         for ent in doc.ents:  # a statistical model's GPE/LOC/FAC, when one ran before us
             if ent.label_ in ("GPE", "LOC", "FAC") and not taken.intersection(range(ent.start, ent.end)):
                 span = Span(doc, ent.start, ent.end, label="PLACE")
-                span._.cue, span._.precision = _cue(doc, span)
+                words = [w for w in map(_lower, span) if w.isalpha() and w not in NAME_PARTICLES]
+                if _is_acronym(span) or not words or all(w in NOT_PLACES for w in words):
+                    continue  # a small model's "Tuesday" or "SANA" is no place either
+                span._.cm_cue, span._.cm_precision = _cue(doc, span)
                 found.append(span)
         for span in found:
-            span._.role = _role(doc, span)
+            span._.cm_role = _role(doc, span)
         doc.spans["places"] = sorted(found, key=lambda s: s.start)
         return doc
 
@@ -297,7 +349,7 @@ class PlaceMatcher:
     def _repeated_names(doc: Doc, found: list[Span], taken: set) -> list[Span]:
         """A name the article has already framed as a place is a place wherever it recurs,
         however it is cased ("tel Shayer") or bare ("airstrikes al-Dshaisha and ...")."""
-        names = {s.text.lower() for s in found if s._.cue is not None and len(s.text) > 3}
+        names = {s.text.lower() for s in found if s._.cm_cue is not None and len(s.text) > 3}
         if not names:
             return []
         pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.I)
@@ -306,7 +358,7 @@ class PlaceMatcher:
             span = doc.char_span(m.start(), m.end(), label="PLACE")
             if span is None or taken.intersection(range(span.start, span.end)):
                 continue
-            span._.cue, span._.precision = _cue(doc, span)
+            span._.cm_cue, span._.cm_precision = _cue(doc, span)
             taken.update(range(span.start, span.end))
             more.append(span)
         return more
@@ -315,7 +367,7 @@ class PlaceMatcher:
         if i in taken or not _is_name_word(doc[i]) or _lower(doc[i]) in STOP_WORDS:
             return None
         previous = next((t for t in reversed(doc[max(0, i - 3):i]) if _word(t).strip() not in ("", ".")), None)
-        if previous is not None and _lower(previous) in PERSON_TITLES:
+        if previous is not None and _lower(previous).rstrip(".") in PERSON_TITLES:  # "Gen." is one token
             return None
         end = _name_end(doc, i, limit)
         for j in range(end, i, -1):
@@ -325,9 +377,9 @@ class PlaceMatcher:
             if _is_acronym(span):
                 continue
             cue, precision = _cue(doc, span)
-            if listed_after is not None and listed_after._.cue is not None and cue is None:
+            if listed_after is not None and listed_after._.cm_cue is not None and cue is None:
                 # "the cities of Beiji, Taji and Mosul": the cue covers the list
-                cue, precision = listed_after._.cue, listed_after._.precision
+                cue, precision = listed_after._.cm_cue, listed_after._.cm_precision
             typed = cue is not None and cue not in LOOSE_CUES
             words = [w for w in map(_lower, span) if w.isalpha() and w not in NAME_PARTICLES]
             if not words or (cue not in NAMING_CUES and all(w in NOT_PLACES for w in words)):
@@ -337,12 +389,12 @@ class PlaceMatcher:
                 importance, theatre = info
                 framed = cue is not None
                 if (theatre and (importance >= NOTABLE or framed or len(words) > 1)) or importance >= WORLD_NOTABLE:
-                    span._.cue, span._.precision = cue, precision
+                    span._.cm_cue, span._.cm_precision = cue, precision
                     return span
             elif typed and not any(w in NOT_PLACES for w in words):
                 # Not in the gazetteer but framed as a place ("the village of X", "X province"):
                 # keep it, resolution will try the fuzzy net or fall back to the province.
-                span._.cue, span._.precision = cue, precision
+                span._.cm_cue, span._.cm_precision = cue, precision
                 return span
         return None
 
@@ -353,13 +405,24 @@ def _continues_list(doc: Doc, previous: Span, i: int) -> bool:
     return 0 < len(between) <= 2 and all(w in (",", "and", "or", ", and") for w in between)
 
 
-def build_pipeline(model: str | None = None, db: str | None = None) -> Language:
-    """spacy.blank("en") (or the named model, when installed) plus conflictmap's components."""
+OWN_COMPONENTS = ("conflictmap_sentences", "conflictmap_actors", "conflictmap_places")
+
+
+def build_pipeline(model: str | None = None, db: str | None = None, lexicon: str | None = None) -> Language:
+    """spacy.blank("en") (or the named model, when installed) plus conflictmap's components.
+
+    ``model``: a spaCy package name or a pipeline folder (``nlp.to_disk``); its GPE, LOC and FAC
+    entities join the place candidates. ``db``: the gazetteer database, ``lexicon``: the actor
+    lexicon (None: the packaged ones), passed to the components as their config.
+    """
     if model:
         try:
             nlp = spacy.load(model, exclude=["lemmatizer"])
         except OSError as exc:
             raise RuntimeError(f"spaCy model {model!r} is not installed (pip install it, or drop --model)") from exc
+        for name in OWN_COMPONENTS:  # a pipeline saved from build_pipeline: configured anew below
+            if name in nlp.pipe_names:
+                nlp.remove_pipe(name)
     else:
         nlp = spacy.blank("en")
     # Wire copy and scraped exports glue items with ";" or "|" and no space: "Baghdad;Iraq".
@@ -370,9 +433,16 @@ def build_pipeline(model: str | None = None, db: str | None = None) -> Language:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.tokenizer.prefix_search = compile_prefix_regex([f"[{INVISIBLE}]", *nlp.Defaults.prefixes]).search
     nlp.tokenizer.suffix_search = compile_suffix_regex([f"[{INVISIBLE}]", *nlp.Defaults.suffixes]).search
-    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer")
-    nlp.add_pipe("conflictmap_sentences")
-    nlp.add_pipe("conflictmap_actors")
+    # Newline boundaries go in before a parser or senter decides the rest (the parser keeps
+    # boundaries set before it, and refuses them after: E043); without one, the sentencizer
+    # splits on punctuation first.
+    segmenter = next((name for name in nlp.pipe_names if name in ("parser", "senter")), None)
+    if segmenter:
+        nlp.add_pipe("conflictmap_sentences", before=segmenter)
+    else:
+        if "sentencizer" not in nlp.pipe_names:
+            nlp.add_pipe("sentencizer")
+        nlp.add_pipe("conflictmap_sentences")
+    nlp.add_pipe("conflictmap_actors", config={"lexicon": str(lexicon) if lexicon else None})
     nlp.add_pipe("conflictmap_places", config={"db": str(db) if db else None})
     return nlp

@@ -22,7 +22,7 @@ from conflictmap.gazetteer import Gazetteer
 from .document import Document
 from .events import extract_events
 from .nlp import actors_by_sentence, build_pipeline
-from .resolve import PlaceMention, mentions_of, resolve_mentions
+from .resolve import PlaceMention, resolve_doc
 from .spill import Spill
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def process_documents(
     stream = ((d.text, d) for d in documents)
     try:
         for doc, document in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE, n_process=max(1, workers)):
-            mentions = resolve_mentions(mentions_of(doc, document.doc_id), gaz, geocoder=geocoder)
+            mentions = resolve_doc(doc, document.doc_id, gaz, geocoder=geocoder)  # also on Span._.cm_place
             sentences = [s.text for s in doc.sents]
             events = extract_events(document, sentences, mentions, actors_by_sentence(doc))
             _account(result, events, mentions)

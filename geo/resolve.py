@@ -71,17 +71,35 @@ class PlaceMention:
 
 
 def mentions_of(doc, doc_id: str) -> list[PlaceMention]:
-    """PlaceMentions from a doc processed by geo.nlp's pipeline."""
+    """PlaceMentions from a doc processed by geo.nlp's pipeline, one per ``doc.spans["places"]``
+    span; each span's ``Span._.cm_place`` holds its mention, which :func:`resolve_mentions`
+    (or :func:`resolve_doc`) then resolves in place."""
     sentence_index = {s.start: i for i, s in enumerate(doc.sents)}
     out = []
     for span in doc.spans.get("places", []):
         sent = span.sent
-        out.append(PlaceMention(
+        mention = PlaceMention(
             doc_id=doc_id, text=span.text, sentence=sent.text.strip(), sentence_index=sentence_index[sent.start],
-            start_char=span.start_char, end_char=span.end_char, cue=span._.cue, precision=span._.precision,
-            role=span._.role,
-        ))
+            start_char=span.start_char, end_char=span.end_char, cue=span._.cm_cue, precision=span._.cm_precision,
+            role=span._.cm_role,
+        )
+        span._.cm_place = mention
+        out.append(mention)
     return out
+
+
+def resolve_doc(doc, doc_id: str, gaz: Gazetteer, geocoder: FallbackGeocoder | None = None) -> list[PlaceMention]:
+    """Resolve the place mentions of a doc geo.nlp's pipeline made, each other's context; each
+    place span's ``Span._.cm_place`` holds its resolved :class:`PlaceMention`. Returns them.
+
+    >>> from conflictmap.gazetteer import Gazetteer
+    >>> from conflictmap.geo.nlp import build_pipeline
+    >>> doc = build_pipeline()("Shells hit the village of Sufuhan in Idlib province.")
+    >>> _ = resolve_doc(doc, "doc-1", Gazetteer())
+    >>> [(s.text, s._.cm_place.place.admin1, s._.cm_place.precision) for s in doc.spans["places"]]
+    [('Sufuhan', 'Idlib', 1), ('Idlib', 'Idlib', 3)]
+    """
+    return resolve_mentions(mentions_of(doc, doc_id), gaz, geocoder=geocoder)
 
 
 def _wants_province(m: PlaceMention) -> bool:

@@ -42,6 +42,8 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
+from conflictmap.files import fsync_dir
+
 from .ingest import OUTPUT_FILE_NAMES
 
 # merge_duplicates holds every kept event in memory; this is the same rule over rows on disk.
@@ -431,16 +433,3 @@ def _umask() -> int:
     os.umask(mask)
     return mask
 
-
-def fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open a directory this way.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

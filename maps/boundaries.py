@@ -31,10 +31,11 @@ import geopandas
 import pandas as pd
 import shapely
 
+from conflictmap.files import write_atomic
+from conflictmap.theatre import THEATRE
+
 DATA_DIR = Path(__file__).with_name("data")
 ADMIN1_FILE = DATA_DIR / "admin1_sy_iq.geojson"
-COUNTRIES = ("SY", "IQ")
-COUNTRY_NAMES = {"SY": "Syria", "IQ": "Iraq"}
 SIMPLIFY_TOLERANCE = 0.01  # degrees, about 1 km: invisible at the zooms a country map is read at
 GRID = 0.001  # coordinates kept to about 100 m
 
@@ -51,7 +52,7 @@ def _shared_dir() -> Path:
 def admin1_polygons(gdf: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
     """The governorates among Who's On First polygons: placetype region in SY/IQ, current,
     not deprecated, and with a governorate code (this drops the UN buffer zone on the Golan)."""
-    keep = gdf["placetype"].eq("region") & gdf["country"].isin(COUNTRIES)
+    keep = gdf["placetype"].eq("region") & gdf["country"].isin(THEATRE)
     if "is_current" in gdf:
         keep &= pd.to_numeric(gdf["is_current"], errors="coerce").fillna(-1).ne(0)
     if "deprecated" in gdf:
@@ -69,7 +70,7 @@ def _geonames_admin1_names(codes_file: Path | None) -> dict[int, str]:
     with open(codes_file, encoding="utf-8") as fh:
         for line in fh:
             parts = line.rstrip("\n").split("\t")
-            if len(parts) == 4 and parts[0][:2] in COUNTRIES and parts[3].isdigit():
+            if len(parts) == 4 and parts[0][:2] in THEATRE and parts[3].isdigit():
                 names[int(parts[3])] = parts[2]
     return names
 
@@ -122,11 +123,7 @@ def build(source: Path | None = None, out: Path = ADMIN1_FILE, codes_file: Path 
         "Who's On First (https://whosonfirst.org/), region polygons from Mesoshapes (CC0); "
         "names from GeoNames (CC BY 4.0). Simplified by conflictmap."
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    os.replace(tmp, out)
-    return out
+    return write_atomic(out, json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 @functools.lru_cache(maxsize=1)

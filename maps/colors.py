@@ -1,4 +1,5 @@
-"""One colour per actor, the same in every map: a fixed palette, then a stable hash colour.
+"""One colour per actor, the same in every map: the actor file's colours (:mod:`conflictmap.lexicon`),
+then a stable hash colour.
 
 The colour of an actor never depends on which other actors a map holds, so two maps of
 different weeks can be compared side by side.
@@ -18,25 +19,14 @@ import hashlib
 import re
 from collections.abc import Iterable
 
+from conflictmap.lexicon import read_actors
 from conflictmap.maps.values import UNKNOWN_ACTOR
 
 # The actors geo/ names most often, each in a colour that reads on OpenStreetMap tiles and
-# stays apart from its likely opponents (coalition blue vs IS black, SDF yellow vs
-# Turkish orange, government red vs rebel brown).
-KNOWN_ACTOR_COLORS: dict[str, str] = {
-    "US-led coalition": "#1f6fd1",
-    "Islamic State": "#1a1a1a",
-    "Syrian government forces": "#d7191c",
-    "Russian forces": "#7b3294",
-    "SDF": "#e6b800",
-    "YPG / Kurdish militias": "#9aa81f",
-    "Iraqi forces": "#1a9641",
-    "Peshmerga": "#17a2b8",
-    "Turkish forces": "#f07c00",
-    "Rebel groups": "#8c510a",
-    "Jabhat al-Nusra / HTS": "#3f4d9a",
-    "Civilians": "#e377c2",
-}
+# stays apart from its likely opponents (coalition blue vs IS black, SDF yellow vs Turkish
+# orange, government red vs rebel brown): the "color" of their entries in the actor file, in
+# its order, which is also the legend's.
+KNOWN_ACTOR_COLORS: dict[str, str] = {e["name"]: e["color"] for e in read_actors() if e.get("color")}
 UNKNOWN_ACTOR_COLOR = "#8a8a8a"
 
 _BY_KEY = {name.casefold(): color for name, color in KNOWN_ACTOR_COLORS.items()}

@@ -13,7 +13,7 @@ result placed in the page as :class:`Markup`, a value Jinja2 prints without pars
 >>> _ = EventLayerControl().add_to(m)
 >>> _ = folium.FeatureGroup(name="{{ 6*7 }}").add_to(m)
 >>> html = m.get_root().render()
->>> '"{{ 6*7 }}"' in html, "42" in html
+>>> '"{{ 6*7 }}"' in html, '"42"' in html  # the name as written, never the value 42
 (True, False)
 """
 

@@ -16,7 +16,7 @@ problem is a :class:`EventsFileError` that names the file.
 >>> read_events(path.with_name("missing.geojson"))
 Traceback (most recent call last):
 ...
-maps.io.EventsFileError: ...missing.geojson: no such file
+conflictmap.maps.io.EventsFileError: ...missing.geojson: no such file
 """
 
 from __future__ import annotations

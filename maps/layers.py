@@ -29,11 +29,12 @@ import folium
 import folium.plugins
 from folium.template import Template
 
-from conflictmap.maps.boundaries import COUNTRY_NAMES, count_events, country_outlines
+from conflictmap.maps.boundaries import count_events, country_outlines
 from conflictmap.maps.colors import is_hex_color
 from conflictmap.maps.elements import DataGeoJson, RenderedOnce
 from conflictmap.maps.popup import POPUP_LABELS, escape, wrap_cells
 from conflictmap.maps.style import leaflet_options
+from conflictmap.theatre import THEATRE_NAMES
 
 POPUP_MAX_WIDTH = 380
 CLUSTER_OPTIONS = {
@@ -280,7 +281,7 @@ def choropleth_layer(events, regions) -> tuple[folium.GeoJson, list[tuple[str, s
     breaks = choropleth_breaks(counted["events"].tolist())
     features = []
     for i, row in enumerate(counted.itertuples(index=False)):
-        country = COUNTRY_NAMES.get(row.country, row.country)
+        country = THEATRE_NAMES.get(row.country, row.country)
         where = f"{row.name} ({country})" if country else str(row.name)
         label = (f"<b>{escape(where)}</b><br>{row.events} event{'s' if row.events != 1 else ''}, "
                  f"{row.fatalities} killed")

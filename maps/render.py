@@ -16,8 +16,6 @@ True
 
 from __future__ import annotations
 
-import os
-import tempfile
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -25,6 +23,7 @@ from pathlib import Path
 import folium
 import geopandas
 
+from conflictmap.files import write_atomic
 from conflictmap.maps import values as v
 from conflictmap.maps.assets import AssetError, external_resources, inline_assets
 from conflictmap.maps.boundaries import load_boundaries
@@ -206,30 +205,5 @@ def render(events: geopandas.GeoDataFrame, path, *, title: str | None = None, se
         remaining = external_resources(html)
         if remaining:
             raise AssetError(f"the map still links {', '.join(remaining)}; it would not open offline")
-    return write_text_atomic(path, html)
+    return write_atomic(path, html)
 
-
-def write_text_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

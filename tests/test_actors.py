@@ -1,13 +1,10 @@
-import doctest
 import json
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import conflictmap.geo.actors
 
-from conflictmap import geo
 from conflictmap.geo.actors import (
     ActorMention, assign_roles, canonical_actor, find_actors, load_lexicon,
 )
@@ -16,9 +13,6 @@ from conflictmap.geo.actors import (
 def actors_in(sentence):
     return [m.actor for m in find_actors(sentence)]
 
-
-def test_docstring_examples():
-    assert doctest.testmod(geo.actors).failed == 0
 
 
 def test_regime_helicopters_are_syrian_government_forces():

@@ -1,17 +1,11 @@
-import doctest
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import conflictmap.geo.casualties
 
-from conflictmap import geo
 from conflictmap.geo.casualties import Casualties, find_casualties, parse_count
 
-
-def test_docstring_examples():
-    assert doctest.testmod(geo.casualties).failed == 0
 
 
 @pytest.mark.parametrize("text, value", [

@@ -6,7 +6,6 @@ The events are made up for the tests (plausible places and numbers, no article t
 from __future__ import annotations
 
 import csv
-import doctest
 import json
 import math
 from datetime import date
@@ -18,10 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import conflictmap.geo.export
 
 from conflictmap import geo
-import conflictmap.geo.frame
 from conflictmap.geo.document import ACLED_COLUMNS, EVENT_COLUMNS
 from conflictmap.geo.export import (
     OUTPUT_NAMES,
@@ -378,10 +375,3 @@ def test_any_note_is_safe_in_csv_and_exact_in_geojson(tmp_path, note):
     assert rows[0]["longitude"] == "40.827"
 
 
-# --- the docstring examples run -------------------------------------------------------
-
-
-@pytest.mark.parametrize("module", [geo.frame, geo.export], ids=lambda m: m.__name__)
-def test_docstring_examples(module):
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0

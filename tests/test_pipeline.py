@@ -93,10 +93,15 @@ def load_scorer():
 
 
 @pytest.fixture(scope="module")
-def seed_score(shared, gaz):
+def seed_score(shared, full_gazetteer):
+    """The seed articles name places beyond the tiny gazetteer: scored on the full one."""
+    from conflictmap.gazetteer.store import ENV_DB
+
     scorer = load_scorer()
     gold = json.loads((shared / "seeds" / "gold.json").read_text(encoding="utf-8"))
-    return scorer.score(scorer.run_seeds(shared).events, gold)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(ENV_DB, str(full_gazetteer))
+        return scorer.score(scorer.run_seeds(shared).events, gold)
 
 
 def test_seeds_recall_of_required_places(seed_score):

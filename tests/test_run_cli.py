@@ -4,6 +4,7 @@ import csv
 import json
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import geopandas
 import pytest
@@ -14,9 +15,13 @@ STRIKE = "Coalition warplanes struck Islamic State positions near the town of Ha
 SHELLING = "Regime artillery shelled the village of Sufuhan in Idlib province on Monday.\n"
 
 
-def conflictmap(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "conflictmap", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout)
+@pytest.fixture()
+def conflictmap(invoke):
+    """The command in this process (tests/conftest.py); only the signal test starts a real one."""
+    def run(*args):
+        result = invoke(*args)
+        return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+    return run
 
 
 @pytest.fixture()
@@ -30,7 +35,7 @@ def inputs(tmp_path):
     return folder
 
 
-def test_run_writes_every_output(inputs, tmp_path, gaz):
+def test_run_writes_every_output(inputs, tmp_path, gaz, conflictmap):
     out = tmp_path / "out"
     proc = conflictmap("run", inputs, "--out", out, "--offline")
     assert proc.returncode == 0, proc.stderr
@@ -62,7 +67,7 @@ def test_run_writes_every_output(inputs, tmp_path, gaz):
     assert STRIKE[hajin_mention["start_char"] - len("Published December 24th, 2014\n\n"):].startswith("Hajin")
 
 
-def test_bad_inputs_are_named_skipped_and_exit_1(inputs, tmp_path, gaz):
+def test_bad_inputs_are_named_skipped_and_exit_1(inputs, tmp_path, gaz, conflictmap):
     (inputs / "junk.bin").write_bytes(bytes(range(256)) * 8)
     (inputs / "broken.jsonl").write_text('{"text": "fine"}\n{not json\n', encoding="utf-8")
     out = tmp_path / "out"
@@ -74,7 +79,7 @@ def test_bad_inputs_are_named_skipped_and_exit_1(inputs, tmp_path, gaz):
     assert report["documents"] == 3 and report["rejected_inputs"] == 2
 
 
-def test_published_option_dates_undated_inputs(tmp_path, gaz):
+def test_published_option_dates_undated_inputs(tmp_path, gaz, conflictmap):
     (tmp_path / "x.txt").write_text(STRIKE, encoding="utf-8")
     out = tmp_path / "out"
     assert conflictmap("run", tmp_path / "x.txt", "--out", out, "--published", "2018-12-13").returncode == 0
@@ -82,15 +87,14 @@ def test_published_option_dates_undated_inputs(tmp_path, gaz):
     assert event["event_date"] == "2018-12-11"
 
 
-def test_usage_errors_exit_2(tmp_path):
+def test_usage_errors_exit_2(tmp_path, conflictmap):
     assert conflictmap("run", tmp_path).returncode == 2  # no --out
     proc = conflictmap("run", tmp_path, "--out", tmp_path / "o", "--published", "24/12/2014")
     assert proc.returncode == 2 and "--published" in proc.stderr
 
 
-def test_sigterm_mid_run_keeps_previous_outputs(tmp_path, gaz):
+def test_sigterm_mid_run_keeps_previous_outputs(tmp_path, gaz, wait_until_articles_are_read):
     import signal
-    import time
 
     rows = [json.dumps({"id": f"r{i}", "text": STRIKE}) for i in range(20_000)]
     big = tmp_path / "big.jsonl"
@@ -100,7 +104,7 @@ def test_sigterm_mid_run_keeps_previous_outputs(tmp_path, gaz):
     (out / "events.geojson").write_text("previous", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "conflictmap", "run", big, "--out", out],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(6)
+    wait_until_articles_are_read(proc, out)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
@@ -109,7 +113,7 @@ def test_sigterm_mid_run_keeps_previous_outputs(tmp_path, gaz):
     assert sorted(p.name for p in out.iterdir()) == ["events.geojson"]
 
 
-def test_run_writes_a_map_with_the_events(inputs, tmp_path, gaz):
+def test_run_writes_a_map_with_the_events(inputs, tmp_path, gaz, conflictmap):
     out = tmp_path / "out"
     assert conflictmap("run", inputs, "--out", out).returncode == 0
     html = (out / "map.html").read_text(encoding="utf-8")

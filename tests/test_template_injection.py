@@ -10,13 +10,9 @@ text in the popup) is in test_map_browser.py.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-import conflictmap.maps
 
 from conflictmap import maps
 from conflictmap.geo.frame import events_frame
@@ -91,9 +87,13 @@ def test_auto_build_above_the_threshold_keeps_payloads_inert(tmp_path, monkeypat
     assert "looplooploop" not in html and STATEMENT in html
 
 
-def conflictmap(*args, cwd: Path, timeout=300):
-    return subprocess.run([sys.executable, "-m", "conflictmap", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, cwd=cwd)
+@pytest.fixture()
+def conflictmap(invoke, monkeypatch):
+    """The command in this process, in the folder ``cwd`` (where a payload would create files)."""
+    def run(*args, cwd: Path):
+        monkeypatch.chdir(cwd)
+        return invoke(*args)
+    return run
 
 
 @pytest.fixture()
@@ -110,11 +110,11 @@ def payload_articles(tmp_path) -> Path:
     return path
 
 
-def test_run_draws_the_map_of_a_hostile_article(payload_articles, tmp_path, gaz):
+def test_run_draws_the_map_of_a_hostile_article(payload_articles, tmp_path, gaz, conflictmap):
     work = tmp_path / "work"
     work.mkdir()
     proc = conflictmap("run", payload_articles, "--out", tmp_path / "out", "--offline", cwd=work)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert_no_trace(work)
     events = json.loads((tmp_path / "out" / "events.geojson").read_text(encoding="utf-8"))["features"]
@@ -125,14 +125,14 @@ def test_run_draws_the_map_of_a_hostile_article(payload_articles, tmp_path, gaz)
 
 
 @pytest.mark.parametrize("strategy", ["markers", "fast"])
-def test_map_command_draws_a_hostile_events_file(tmp_path, strategy):
+def test_map_command_draws_a_hostile_events_file(tmp_path, strategy, conflictmap):
     work = tmp_path / "work"
     work.mkdir()
     events = tmp_path / "events.geojson"
     events.write_text(events_frame([payload_event()]).to_json(), encoding="utf-8")
     out = tmp_path / "map.html"
     proc = conflictmap("map", events, "-o", out, "--title", POPEN, "--strategy", strategy, cwd=work)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     assert_no_trace(work)
     html = out.read_text(encoding="utf-8")
     assert "looplooploop" not in html and STATEMENT in html and UNCLOSED in html

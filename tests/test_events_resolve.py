@@ -1,0 +1,106 @@
+"""Event assembly (geo.events.extract_events) and place resolution in context
+(geo.resolve.resolve_mentions), on sentences written for these tests and the tiny gazetteer."""
+
+from datetime import date
+
+
+from conflictmap.gazetteer.distance import haversine_km
+from conflictmap.geo.document import Document
+from conflictmap.geo.events import extract_events
+from conflictmap.geo.resolve import PlaceMention, resolve_mentions
+
+SINJAR_IQ = (36.321, 41.877)
+
+
+def mention(sentences, i, text, cue=None, precision=1, role="event", doc_id="d1"):
+    start = sentences[i].index(text)
+    return PlaceMention(doc_id=doc_id, text=text, sentence=sentences[i], sentence_index=i, start_char=start,
+                        end_char=start + len(text), cue=cue, precision=precision, role=role)
+
+
+def resolved(gaz, sentences, *specs):
+    return resolve_mentions([mention(sentences, *spec) for spec in specs], gaz)
+
+
+# --- resolve_mentions ---------------------------------------------------------------------------
+
+
+def test_a_known_town_resolves_with_its_gazetteer_record(gaz):
+    s = ["Jets struck Hajin on Monday."]
+    [m] = resolved(gaz, s, (0, "Hajin"))
+    assert m.place.place_id == "174506" and m.place_source == "gazetteer" and 0 < m.score <= 1
+    assert m.as_row()["name"] == "Hajīn" and m.as_row()["start_char"] == s[0].index("Hajin")
+
+
+def test_an_ambiguous_name_takes_the_country_of_its_neighbours(gaz):
+    alone = resolved(gaz, ["Fighting was reported in Sinjar."], (0, "Sinjar"))[0]
+    assert alone.place.country == "IQ" and haversine_km(*SINJAR_IQ, alone.place.lat, alone.place.lon) < 10
+    s = ["Regime jets bombed Sinjar and Safuhun in Idlib province."]
+    beside_idlib = resolved(gaz, s, (0, "Sinjar"), (0, "Safuhun"), (0, "Idlib", "province", 3))
+    assert beside_idlib[0].place.country == "SY", beside_idlib[0].place
+
+
+def test_province_cue_resolves_to_the_governorate(gaz):
+    s = ["Shelling hit villages in Idlib province."]
+    [m] = resolved(gaz, s, (0, "Idlib", "province", 3))
+    assert m.place.kind == "admin1" and m.precision == 3
+
+
+def test_an_unknown_village_falls_back_to_the_province_the_sentence_names(gaz):
+    s = ["Warplanes bombed Qwertabaniya in Raqqa province."]
+    village, province = resolved(gaz, s, (0, "Qwertabaniya"), (0, "Raqqa", "province", 3))
+    assert village.fallback and village.place.kind == "admin1" and village.precision == 3
+    assert village.place.admin1 == province.place.admin1
+
+
+def test_nonsense_stays_unresolved(gaz):
+    [m] = resolved(gaz, ["Something happened in Xqzvbnm."], (0, "Xqzvbnm"))
+    assert m.place is None and m.as_row()["latitude"] is None and m.as_row()["place_id"] is None
+
+
+# --- extract_events -----------------------------------------------------------------------------
+
+
+def events(gaz, sentences, specs, published=date(2017, 6, 14)):
+    doc = Document(doc_id="d1", text=" ".join(sentences), published=published, source="Test Wire")
+    return extract_events(doc, sentences, resolved(gaz, sentences, *specs))
+
+
+def test_one_strike_sentence_is_one_event_with_actor_place_toll_and_date(gaz):
+    s = ["Coalition warplanes struck Islamic State positions in Hajin on Monday, killing six fighters."]
+    [e] = events(gaz, s, [(0, "Hajin")])
+    assert (e["event_type"], e["sub_event_type"]) == ("Explosions/Remote violence", "Air/drone strike")
+    assert (e["actor1"], e["actor2"]) == ("US-led coalition", "Islamic State")
+    assert e["location"] == "Hajīn" and e["fatalities"] == 6
+    assert e["event_date"] == "2017-06-12" and e["source"] == "Test Wire" and e["doc_id"] == "d1"
+    assert s[0] in e["notes"]
+
+
+def test_a_place_without_anything_happening_is_no_event(gaz):
+    assert events(gaz, ["Hajin is a town on the Euphrates."], [(0, "Hajin")]) == []
+
+
+def test_a_dateline_is_not_where_the_event_happened(gaz):
+    s = ["MOSUL - Coalition jets struck Islamic State fighters in Tal Afar on Monday."]
+    found = events(gaz, s, [(0, "MOSUL", None, 1, "dateline"), (0, "Tal Afar")])
+    assert [e["location"] for e in found] == ["Tall 'Afar"]
+
+
+def test_a_list_of_targets_continues_the_strike_before_it_and_the_toll_goes_to_the_first(gaz):
+    s = ["Coalition aircraft carried out nine strikes in Iraq, killing twelve militants.",
+         "The targets were near Beiji and Tal Afar."]
+    found = events(gaz, s, [(0, "Iraq"), (1, "Beiji"), (1, "Tal Afar")])
+    assert sorted(e["location"] for e in found) == ["Baiji", "Tall 'Afar"]
+    assert {e["actor1"] for e in found} == {"US-led coalition"}
+    assert len({e["event_id"] for e in found}) == 2
+
+
+def test_a_strike_in_a_country_alone_is_no_located_event(gaz):
+    assert events(gaz, ["Coalition aircraft carried out nine strikes in Iraq."], [(0, "Iraq")]) == []
+
+
+def test_without_a_publication_date_no_date_is_invented(gaz):
+    s = ["Regime artillery shelled Safuhun on Tuesday."]
+    [e] = events(gaz, s, [(0, "Safuhun")], published=None)
+    assert e["event_date"] is None and e["time_precision"] is None
+    assert e["actor1"] == "Syrian government forces"

@@ -1,0 +1,111 @@
+"""geo.nlp: the spaCy pipeline's place and actor mentions, on sentences written for these tests."""
+
+import pytest
+from spacy.tokens import Span
+
+from conflictmap.geo.nlp import ExtensionClash, build_pipeline, register_extensions
+
+
+@pytest.fixture(scope="module")
+def nlp(gaz):
+    return build_pipeline()
+
+
+def places(doc):
+    return [(s.text, s._.cm_cue, s._.cm_precision, s._.cm_role) for s in doc.spans["places"]]
+
+
+def test_place_mention_has_offsets_into_the_text(nlp):
+    text = "Shells landed near the town of Hajin on Sunday."
+    doc = nlp(text)
+    [span] = doc.spans["places"]
+    assert (span.text, span.start_char, span.end_char) == ("Hajin", 31, 36)
+    assert text[span.start_char:span.end_char] == "Hajin"
+
+
+def test_cue_words_set_cue_and_precision(nlp):
+    doc = nlp("Mortar rounds struck the outskirts of Mayadin and the village of Sufuhan in Idlib province.")
+    assert places(doc) == [("Mayadin", "outskirts", 2, "event"), ("Sufuhan", "village", 1, "event"),
+                           ("Idlib", "province", 3, "event")]
+
+
+def test_a_cue_covers_a_list_of_names(nlp):
+    doc = nlp("Jets pounded the towns of Hajin, Sousa and Baghouz overnight.")
+    assert [(s.text, s._.cm_cue) for s in doc.spans["places"]] == [("Hajin", "town"), ("Sousa", "town"),
+                                                                     ("Baghouz", "town")]
+
+
+def test_unknown_name_framed_as_a_village_is_kept_for_resolution(nlp):
+    doc = nlp("Jets struck the village of Qwertabaniya, a place no map knows.")
+    assert places(doc) == [("Qwertabaniya", "village", 1, "event")]
+
+
+def test_invisible_characters_inside_a_name_keep_offsets_as_written(nlp):
+    text = "Car bombs exploded in Ba\u00adghdad on Friday."
+    doc = nlp(text)
+    [span] = doc.spans["places"]
+    assert span.text == "Ba\u00adghdad" and text[span.start_char:span.end_char] == span.text
+
+
+def test_actors_are_found_with_canonical_name_and_kind(nlp):
+    doc = nlp("Turkish forces and Kurdish fighters clashed in Afrin.")
+    actors = [(s.text, s._.cm_actor, s._.cm_actor_kind) for s in doc.spans["actors"]]
+    assert ("Turkish forces", "Turkish forces", "state") in actors
+    assert any(text == "Kurdish fighters" and kind == "non-state" for text, _, kind in actors)
+    assert [s.text for s in doc.spans["places"]] == ["Afrin"]
+
+
+def test_an_actor_name_is_not_a_place(nlp):
+    doc = nlp("Iraqi forces entered the town of Rutba on Monday.")
+    assert [s._.cm_actor for s in doc.spans["actors"]] == ["Iraqi forces"]
+    assert [s.text for s in doc.spans["places"]] == ["Rutba"]
+
+
+@pytest.mark.parametrize("text", [
+    "Rami Abdel Rahman, who heads the monitor, said the toll would rise.",
+    "Reporters met Gen. Sinjar after the ceasefire.",
+    "Spokesman Mosul said nothing more.",
+])
+def test_person_names_without_a_cue_are_not_places(nlp, text):
+    doc = nlp(text)
+    assert list(doc.spans["places"]) == []
+
+
+def test_dateline_is_not_an_event_place(nlp):
+    text = "Made-up heading of a report\n\nRAQQA, Syria (AFP) - Fighters seized a hill near Tabqa on Monday."
+    doc = nlp(text)
+    assert places(doc) == [("Syria", None, 1, "dateline"), ("Tabqa", "near", 2, "event")]
+    start, end = doc._.cm_dateline
+    assert text[start:end].startswith("RAQQA, Syria (AFP) -")
+
+
+def test_a_place_name_later_in_the_body_is_no_dateline(nlp):
+    doc = nlp("Fighters seized a hill near Tabqa on Monday.\nDAMASCUS, Syria - officials denied it.")
+    assert doc._.cm_dateline is None
+    assert all(s._.cm_role == "event" for s in doc.spans["places"])
+
+
+def test_based_in_is_metonymy(nlp):
+    doc = nlp("The monitor, based in Britain, said jets hit Raqqa.")
+    assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Britain", "metonymy"), ("Raqqa", "event")]
+
+
+def test_a_newline_ends_a_sentence(nlp):
+    doc = nlp("Fighting raged in Hajin\nMosul was calm.")
+    assert [s.text.strip() for s in doc.sents] == ["Fighting raged in Hajin", "Mosul was calm."]
+
+
+def test_components_take_their_data_through_config(gaz):
+    nlp = build_pipeline(db=str(gaz.path) if gaz.path else None)
+    assert nlp.get_pipe_config("conflictmap_places")["db"] == (str(gaz.path) if gaz.path else None)
+    assert "lexicon" in nlp.get_pipe_config("conflictmap_actors")
+
+
+def test_a_foreign_extension_of_our_name_is_refused():
+    Span.set_extension("cm_role", default="someone else's", force=True)
+    try:
+        with pytest.raises(ExtensionClash, match="cm_role"):
+            register_extensions()
+    finally:
+        Span.set_extension("cm_role", default="event", force=True)
+    register_extensions()  # ours again: a no-op
