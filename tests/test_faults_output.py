@@ -367,12 +367,12 @@ def test_nul_in_text_is_one_visible_mark_in_every_output(tmp_path, gaz):
 def test_finished_documents_leave_nothing_behind_in_memory(gaz):
     from conflictmap.geo.pipeline import process_documents
 
-    documents = (Document(doc_id=f"m{i}", text=RAID, published=date(2017, 5, 3)) for i in range(400))
+    documents = (Document(doc_id=f"m{i}", text=RAID, published=date(2017, 5, 3)) for i in range(200))
     done, marks = [0], {}
 
     def measure(document, n_events):
         done[0] += 1
-        if done[0] in (100, 400):
+        if done[0] in (50, 200):
             marks[done[0]] = tracemalloc.get_traced_memory()[0]
 
     tracemalloc.start()
@@ -380,10 +380,10 @@ def test_finished_documents_leave_nothing_behind_in_memory(gaz):
         result = process_documents(documents, gaz=gaz, on_document=measure)
     finally:
         tracemalloc.stop()
-    per_document = (marks[400] - marks[100]) / 300
+    per_document = (marks[200] - marks[50]) / 150
     assert per_document < 300, f"{per_document:.0f} bytes kept per finished document"
-    assert result.documents == 400 and len(result.events) == 1  # one event, reported 400 times
-    assert len(result.events[0]["doc_id"].split("; ")) == 400 and len(result.mentions) == 400
+    assert result.documents == 200 and len(result.events) == 1  # one event, reported 200 times
+    assert len(result.events[0]["doc_id"].split("; ")) == 200 and len(result.mentions) == 200
 
 
 def random_events(n: int, seed: int) -> list[dict]:
