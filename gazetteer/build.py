@@ -33,6 +33,7 @@ from tqdm import tqdm
 
 from conflictmap.files import replacing
 
+from .indexes import write_indexes
 from .names import is_arabic_script, name_key, skeleton
 from .store import INDEXES, PACKAGE_DB, SCHEMA, SCHEMA_VERSION
 from .theatre import NEIGHBOURS, THEATRE
@@ -365,6 +366,7 @@ def build(
         con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
         con.executemany("INSERT INTO names VALUES (?,?,?,?,?)", sorted(name_rows.values()))
         con.executescript(INDEXES)
+        write_indexes(con)
         counts = {
             "places": len(place_rows),
             "names": len(name_rows),

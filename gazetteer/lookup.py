@@ -14,7 +14,6 @@ weak priors from the kind of place and its population.
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,9 +21,9 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from .indexes import KEY_SEPARATOR, REGIONS, prefixes
 from .names import name_key, plain, skeleton
 from .store import connect
-from .theatre import NEIGHBOURS, THEATRE
 
 # How much of the score is the spelling and how much the kind/population prior.
 SIMILARITY_WEIGHT = 0.8
@@ -75,7 +74,7 @@ class Candidate:
 
 
 class NameEntry(NamedTuple):
-    """What :meth:`Gazetteer.name_index` knows of one name key."""
+    """What :meth:`Gazetteer.name_entry` knows of one name key."""
 
     importance: float  # of its most notable place (0..1, gazetteer.build.importance)
     in_theatre: bool  # whether any place of that name lies in the theatre (gazetteer.theatre)
@@ -103,9 +102,9 @@ class Gazetteer:
         self.path = Path(path) if path else None
         self._con = connect(path)
         self._lock = threading.Lock()
-        self._fuzzy_index: dict[tuple[str, str, int], list[str]] | None = None  # (region, prefix, length)
-        self._name_index: dict[str, NameEntry] | None = None
         self._cached = lru_cache(maxsize=100_000)(self._candidates)
+        self._name_entry = lru_cache(maxsize=200_000)(self._read_name_entry)
+        self._fuzzy_block = lru_cache(maxsize=20_000)(self._read_fuzzy_block)
 
     def close(self) -> None:
         self._con.close()
@@ -143,25 +142,22 @@ class Gazetteer:
         found = self.candidates(name, country, 1)
         return found[0] if found else None
 
-    def name_index(self) -> dict[str, NameEntry]:
-        """Every name key -> how notable its places are: what a text scanner needs to tell a
-        place name from a capitalised word, without a lookup per word. Built once per instance.
+    def name_entry(self, key: str) -> NameEntry | None:
+        """What the gazetteer knows of a name key (:func:`gazetteer.names.name_key`): how
+        notable its most notable place is and whether one lies in the theatre; None for a key
+        no place has. What a text scanner asks of each capitalised word, without a lookup.
 
-        >>> entry = Gazetteer().name_index()[name_key("Hajin")]
+        >>> entry = Gazetteer().name_entry(name_key("Hajin"))
         >>> entry.in_theatre, entry.importance > 0
         (True, True)
+        >>> Gazetteer().name_entry(name_key("Qwertyville")) is None
+        True
         """
-        with self._lock:
-            if self._name_index is None:
-                marks = ",".join("?" * len(THEATRE))
-                rows = self._con.execute(
-                    # Outside the theatre only a place's own name or a curated alias counts: "Car"
-                    # is one of Kerman's many alternate names, but no reader means Kerman by it.
-                    f"SELECT n.key, max(CASE WHEN p.country IN ({marks}) OR n.alias = 1 OR n.name = p.name "
-                    f"THEN p.importance ELSE 0 END), max(p.country IN ({marks})) "
-                    "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key", THEATRE + THEATRE).fetchall()
-                self._name_index = {k: NameEntry(importance, bool(theatre)) for k, importance, theatre in rows}
-            return self._name_index
+        return self._name_entry(key)
+
+    def _read_name_entry(self, key: str) -> NameEntry | None:
+        row = self._rows_for("SELECT importance, theatre FROM name_keys WHERE key = ?", (key,))
+        return NameEntry(row[0][0], bool(row[0][1])) if row else None
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -177,37 +173,26 @@ class Gazetteer:
         with self._lock:
             return self._con.execute(sql, args).fetchall()
 
-    def warm(self) -> "Gazetteer":
-        """Load the fuzzy-search index now (about half a second) rather than at the first miss."""
-        self._fuzzy_keys("a")
-        return self
-
     def _fuzzy_keys(self, key: str) -> list[str]:
-        # Blocked by region (the theatre and its neighbours first, the world only when they
-        # have nothing), by the first two letters, then one, and by length (a ratio of
-        # FUZZY_CUTOFF is impossible between strings whose lengths differ more than `spread`):
-        # one miss compares hundreds of keys, not 300,000. A typo in the first letters is
-        # left to the skeleton net.
-        if self._fuzzy_index is None:
-            near = set(THEATRE + NEIGHBOURS)
-            index = defaultdict(set)
-            for k, country in self._rows_for(
-                    "SELECT DISTINCT n.key, p.country FROM names n JOIN places p ON p.id = n.place", ()):
-                region = "near" if country in near else "world"
-                index[region, k[:2], len(k)].add(k)
-                index[region, k[:1], len(k)].add(k)
-            self._fuzzy_index = {block: sorted(keys) for block, keys in index.items()}
+        # Blocks of keys by region, first letters and length (gazetteer.indexes): a ratio of
+        # FUZZY_CUTOFF is impossible between strings whose lengths differ more than `spread`.
+        # A typo in the first letters is left to the skeleton net.
         spread = (100 - FUZZY_CUTOFF) / 100
         lengths = range(int(len(key) * (1 - spread)), int(len(key) / (1 - spread)) + 2)
-        for region in ("near", "world"):
-            for prefix in (key[:2], key[:1]):
+        for region in REGIONS:
+            for prefix in prefixes(key):
                 found = []
                 for n in lengths:
-                    found += process.extract(key, self._fuzzy_index.get((region, prefix, n), ()), scorer=fuzz.ratio,
+                    found += process.extract(key, self._fuzzy_block(region, prefix, n), scorer=fuzz.ratio,
                                              score_cutoff=FUZZY_CUTOFF, limit=25)
                 if found:
                     return [k for k, _score, _i in sorted(found, key=lambda f: -f[1])[:25]]
         return []
+
+    def _read_fuzzy_block(self, region: str, prefix: str, length: int) -> tuple[str, ...]:
+        row = self._rows_for("SELECT keys FROM fuzzy_blocks WHERE region = ? AND prefix = ? AND length = ?",
+                             (region, prefix, length))
+        return tuple(row[0][0].split(KEY_SEPARATOR)) if row else ()
 
     def _candidates(self, key: str, spelling: str, country: str | None, limit: int) -> tuple[Candidate, ...]:
         select = f"SELECT {_COLUMNS}, n.name, n.alias, n.key FROM names n JOIN places p ON p.id = n.place"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE_DB = Path(__file__).with_name("data") / "gazetteer.sqlite"
 ENV_DB = "CONFLICTMAP_GAZETTEER"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: name_keys and fuzzy_blocks, the indexes a run reads at start
 
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
@@ -33,6 +33,19 @@ CREATE TABLE names (
     name TEXT NOT NULL,              -- the spelling that produced the key
     alias INTEGER NOT NULL DEFAULT 0,-- 1 for rows from the curated alias table
     PRIMARY KEY (key, place)
+) WITHOUT ROWID;
+-- Computed by the build, read one row at a time: a run starts without scanning the names.
+CREATE TABLE name_keys (             -- gazetteer.lookup.NameEntry per key
+    key TEXT PRIMARY KEY,
+    importance REAL NOT NULL,        -- of its most notable place
+    theatre INTEGER NOT NULL         -- 1 when a place of that name lies in the theatre
+) WITHOUT ROWID;
+CREATE TABLE fuzzy_blocks (          -- the keys a misspelt name is compared with (Gazetteer._fuzzy_keys)
+    region TEXT NOT NULL,            -- 'near' (the theatre and its neighbours) or 'world'
+    prefix TEXT NOT NULL,            -- the key's first one or two letters
+    length INTEGER NOT NULL,
+    keys TEXT NOT NULL,              -- sorted, joined by newlines
+    PRIMARY KEY (region, prefix, length)
 ) WITHOUT ROWID;
 """
 INDEXES = "CREATE INDEX names_skel ON names(skel);"
@@ -61,6 +74,8 @@ def connect(path: str | os.PathLike | None = None) -> sqlite3.Connection:
         version = dict(con.execute("SELECT k, v FROM meta")).get("schema_version")
         con.execute("SELECT id, place_id, name, lat, lon, kind, country, admin1, admin2, population, importance, source FROM places LIMIT 1")
         con.execute("SELECT key, skel, place, name, alias FROM names LIMIT 1")
+        con.execute("SELECT key, importance, theatre FROM name_keys LIMIT 1")
+        con.execute("SELECT region, prefix, length, keys FROM fuzzy_blocks LIMIT 1")
         damage = _damage(con, path)
     except sqlite3.DatabaseError as exc:
         if con is not None:

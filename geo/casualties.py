@@ -197,9 +197,18 @@ def _tally(group: str, tail: str = "") -> tuple[int, int, bool]:
     return total, civilians, vague
 
 
+# Every pattern above needs one of these stems (its verb, "among the victims", "death toll"),
+# and so does the "uncertain" flag below ("casualties"):
+# most sentences of an article have none and are let go after one cheap search.
+_ANY_VERB = re.compile(r"(?i:kill|dead|died|perish|slain|execut|behead|massacr|lives|death|fatalit|"
+                       r"wound|injur|hurt|maim|slew|slaughter|victim|casualt)")
+
+
 def find_casualties(sentence: str) -> Casualties:
     """Fatalities, civilian fatalities and injuries reported in one sentence."""
     result = Casualties()
+    if not _ANY_VERB.search(sentence):
+        return result
     claimed: list[tuple[int, int]] = []
     killed = killed_civ = subset = subset_civ = toll = 0
     for kind, pattern in _PATTERNS:

@@ -1,9 +1,10 @@
 """The main job: articles in, geocoded events out (:func:`conflictmap.extract` is the public
 entry point).
 
-Documents stream through spaCy's ``nlp.pipe`` (``workers`` > 1 uses its n_process); each
-article's events and place mentions go to a scratch file (:class:`geo.spill.Spill`) as soon as
-it is done, and the Docs are never kept, so memory stays flat over large corpora.
+Documents stream through spaCy's ``nlp.pipe`` (``workers`` > 1: forked processes, see
+:mod:`geo.workers`); each article's events and place mentions go to a scratch file
+(:class:`geo.spill.Spill`) as soon as it is done, and the Docs are never kept, so memory
+stays flat over large corpora.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from conflictmap.gazetteer import Gazetteer
 
 from .document import Document
 from .events import extract_events
-from .nlp import actors_by_sentence, build_pipeline
-from .resolve import PlaceMention, resolve_doc
+from .nlp import actors_by_sentence, build_pipeline, text_of
+from .resolve import resolve_doc
 from .spill import Spill
 
 if TYPE_CHECKING:
     import geopandas
+    from spacy.language import Language
 
     from .geocode import FallbackGeocoder
 
@@ -96,6 +98,7 @@ def process_documents(
     on_document: Callable[[Document, int], None] | None = None,
     geocoder: FallbackGeocoder | None = None,
     spill: Spill | None = None,
+    nlp: Language | None = None,
 ) -> RunResult:
     """Run the flow nlp -> resolve -> events over documents; duplicate events are merged as
     they are read back (:func:`geo.merge.merge_duplicates`'s rule).
@@ -105,41 +108,69 @@ def process_documents(
     The rows wait in ``spill``, else in a new :class:`~geo.spill.Spill` in the system's
     temporary folder (the CLI makes its own beside the outputs, so a RAM-backed /tmp does
     not hold a long run); a spill passed in is the caller's to close, even on failure.
+    ``nlp``: a pipeline from :func:`geo.nlp.build_pipeline` to reuse (``model`` and ``gaz``'s
+    database), for callers that run many small batches (a Dask worker's partitions).
     """
     started = time.perf_counter()
+    if workers > 1 and geocoder is not None:
+        raise ValueError("workers > 1 runs without a geocoder: its rate limit and cache belong to one process")
     gaz = gaz or Gazetteer()
-    nlp = build_pipeline(model=model, db=gaz.path)
+    nlp = nlp if nlp is not None else build_pipeline(model=model, db=gaz.path)
     result = RunResult(spill=spill if spill is not None else Spill())
     result.timings["load"] = time.perf_counter() - started
-    stream = ((d.text, d) for d in documents)
+    if workers > 1:
+        from .workers import extract_in_workers
+
+        found = extract_in_workers(nlp, gaz.path, documents, workers)
+    else:
+        found = extract_documents(nlp, gaz, documents, geocoder)
     try:
-        for doc, document in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE, n_process=max(1, workers)):
-            mentions = resolve_doc(doc, document.doc_id, gaz, geocoder=geocoder)  # also on Span._.cm_place
-            sentences = [s.text for s in doc.sents]
-            events = extract_events(document, sentences, mentions, actors_by_sentence(doc))
-            _account(result, events, mentions)
+        for document, one in found:
+            _account(result, one)
             result.documents += 1
             if on_document:
-                on_document(document, len(events))
+                on_document(document, len(one.events))
     except BaseException:
         if spill is None:
             result.close()
         raise
+    finally:
+        found.close()  # the workers end with the run, also on Ctrl-C
     result.timings["extract"] = time.perf_counter() - started - result.timings["load"]
     result.geocoder = geocoder.report() if geocoder is not None else None
     result.timings["total"] = time.perf_counter() - started
     return result
 
 
-def _account(result: RunResult, events: list[dict], mentions: list[PlaceMention]) -> None:
-    rows = [m.as_row() for m in mentions]
-    result.spill.add(events, rows)
-    result.resolved += sum(row["place_id"] is not None for row in rows)
-    for m in mentions:
-        if m.fallback:
-            result.fallbacks += 1
-        if m.place is None or m.fallback:
-            result.unresolved[m.text] += 1
+@dataclass
+class DocumentResult:
+    """What one article gave: small rows only (a worker process sends them back)."""
+
+    events: list[dict]
+    mentions: list[dict]  # PlaceMention.as_row()
+    fallbacks: int  # mentions placed at their province because the name itself failed
+    unresolved: list[str]  # names left unplaced, or placed only by the province fallback
+
+
+def extract_documents(nlp: Language, gaz: Gazetteer, documents: Iterable[Document],
+                      geocoder: FallbackGeocoder | None = None) -> Iterator[tuple[Document, DocumentResult]]:
+    """The flow nlp -> resolve -> events, article by article, in order."""
+    stream = ((d.text, d) for d in documents)
+    for doc, document in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE):
+        mentions = resolve_doc(doc, document.doc_id, gaz, geocoder=geocoder)  # also on Span._.cm_place
+        text = text_of(doc)  # Span.text joins its tokens; a slice of the text is the same string
+        sentences = [text[s.start_char:s.end_char] for s in doc.sents]
+        events = extract_events(document, sentences, mentions, actors_by_sentence(doc))
+        yield document, DocumentResult(
+            events, [m.as_row() for m in mentions], sum(m.fallback for m in mentions),
+            [m.text for m in mentions if m.place is None or m.fallback])
+
+
+def _account(result: RunResult, found: DocumentResult) -> None:
+    result.spill.add(found.events, found.mentions)
+    result.resolved += sum(row["place_id"] is not None for row in found.mentions)
+    result.fallbacks += found.fallbacks
+    result.unresolved.update(found.unresolved)
 
 
 def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:

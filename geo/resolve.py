@@ -19,6 +19,8 @@ from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km
 from conflictmap.gazetteer.theatre import THEATRE
 
+from .nlp import sentence_of, text_of
+
 if TYPE_CHECKING:  # geo.geocode imports geopy; a run without a geocoder need not
     from .geocode import FallbackGeocoder
 
@@ -74,12 +76,15 @@ def mentions_of(doc, doc_id: str) -> list[PlaceMention]:
     """PlaceMentions from a doc processed by geo.nlp's pipeline, one per ``doc.spans["places"]``
     span; each span's ``Span._.cm_place`` holds its mention, which :func:`resolve_mentions`
     (or :func:`resolve_doc`) then resolves in place."""
-    sentence_index = {s.start: i for i, s in enumerate(doc.sents)}
+    sentences = list(doc.sents)
+    index = sentence_of(sentences)
+    text = text_of(doc)
     out = []
     for span in doc.spans.get("places", []):
-        sent = span.sent
+        i = index(span)
+        sent = sentences[i]
         mention = PlaceMention(
-            doc_id=doc_id, text=span.text, sentence=sent.text.strip(), sentence_index=sentence_index[sent.start],
+            doc_id=doc_id, text=span.text, sentence=text[sent.start_char:sent.end_char].strip(), sentence_index=i,
             start_char=span.start_char, end_char=span.end_char, cue=span._.cm_cue, precision=span._.cm_precision,
             role=span._.cm_role,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import errno
 import json
+import math
 import os
 import random
 import re
@@ -26,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas
+import pyarrow.parquet
 import pytest
 from click.testing import CliRunner
 
@@ -36,7 +38,8 @@ from conflictmap.geo.merge import merge_duplicates
 RAID = "Coalition jets bombed an arms depot near Mayadin on Wednesday, killing five fighters."
 SHELLING = "Government artillery pounded the outskirts of Tabqa on Friday, wounding three farmers."
 CLASH = "Kurdish units fought Islamic State militants outside Manbij on Sunday."
-OUTPUTS = {"events.geojson", "events.gpkg", "events.csv", "mentions.geojson", "report.json", "map.html"}
+OUTPUTS = {"events.geojson", "events.gpkg", "events.csv", "events.parquet", "mentions.geojson", "report.json",
+           "map.html"}
 DELAY = "CONFLICTMAP_TEST_WRITE_DELAY"  # test-only: seconds of pause at each step of writing
 
 
@@ -76,6 +79,8 @@ def generations(out: Path) -> dict[str, set[str]]:
         found["events.csv"] = prefixes(row["doc_id"] for row in csv.DictReader(fh))
     with sqlite3.connect(out / "events.gpkg") as db:
         found["events.gpkg"] = prefixes(doc_id for (doc_id,) in db.execute("SELECT doc_id FROM events"))
+    found["events.parquet"] = prefixes(pyarrow.parquet.read_table(out / "events.parquet", columns=["doc_id"])
+                                       .column("doc_id").to_pylist())
     by_count = {2: "old", 3: "new"}
     found["report.json"] = {by_count[json.loads((out / "report.json").read_text(encoding="utf-8"))["documents"]]}
     title = re.search(r"<title>conflictmap: (\d+) articles</title>", (out / "map.html").read_text(encoding="utf-8"))
@@ -352,11 +357,13 @@ def test_nul_in_text_is_one_visible_mark_in_every_output(tmp_path, gaz):
     assert gpkg[list(expected)].to_dict("records") == [expected]
     with open(out / "events.csv", newline="", encoding="utf-8") as fh:
         assert [{k: r[k] for k in expected} for r in csv.DictReader(fh)] == [expected]
+    parquet = geopandas.read_parquet(out / "events.parquet")
+    assert parquet[list(expected)].to_dict("records") == [expected]
     mention = json.loads((out / "mentions.geojson").read_text(encoding="utf-8"))["features"][0]["properties"]
     assert (mention["sentence"], mention["doc_id"]) == (expected["notes"], expected["doc_id"])
     assert expected["notes"][mention["start_char"]:mention["end_char"]] == mention["text"] == "Mayadin"
     for path in out.iterdir():
-        if path.suffix != ".gpkg":  # binary, NULs of its own
+        if path.suffix not in (".gpkg", ".parquet"):  # binary, NULs of their own
             data = path.read_bytes()
             assert b"\0" not in data and b"\\u0000" not in data, path
 
@@ -438,6 +445,9 @@ def test_outputs_streamed_frame_by_frame_equal_those_of_one_frame(tmp_path):
         assert (whole / name).read_bytes() == (chunked / name).read_bytes(), name
     one, many = geopandas.read_file(whole / "events.gpkg"), geopandas.read_file(chunked / "events.gpkg")
     assert len(many) == len(events) and one.equals(many)
+    one, many = geopandas.read_parquet(whole / "events.parquet"), geopandas.read_parquet(chunked / "events.parquet")
+    assert len(many) == len(events) and one.equals(many)
+    assert pyarrow.parquet.ParquetFile(chunked / "events.parquet").num_row_groups == math.ceil(len(events) / 25)
 
 
 # --- 12: the interrupt message counts articles, not progress-bar ticks -----------------------

@@ -67,3 +67,30 @@ def test_malformed_dump_names_file_and_line_and_keeps_old_database(tiny_gazettee
 def test_missing_sources_say_where_to_point(tmp_path):
     with pytest.raises(BuildError, match="source file not found"):
         build(out=tmp_path / "g.sqlite", sources=tmp_path, progress=False)
+
+
+def test_the_build_computes_the_indexes_a_run_reads_at_start(tiny_gazetteer):
+    from conflictmap.gazetteer.names import name_key
+
+    gaz = Gazetteer(tiny_gazetteer)
+    hajin = gaz.name_entry(name_key("Hajin"))
+    assert hajin.in_theatre and hajin.importance > 0
+    assert gaz.name_entry(name_key("Qwertyville")) is None
+    # The fuzzy net finds a misspelling through the stored blocks, with no index built at start.
+    assert gaz.lookup("Hajjin", country="SY").name.startswith("Haj")
+    with sqlite3.connect(tiny_gazetteer) as con:
+        keys, blocks = (con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("name_keys", "fuzzy_blocks"))
+        distinct = con.execute("SELECT count(DISTINCT key) FROM names").fetchone()[0]
+    assert keys == distinct and blocks > 0
+
+
+def test_a_database_from_an_older_version_says_to_rebuild(tiny_gazetteer, tmp_path):
+    from conflictmap.gazetteer import GazetteerError
+
+    old = tmp_path / "old.sqlite"
+    shutil.copy(tiny_gazetteer, old)
+    with sqlite3.connect(old) as con:
+        con.execute("DROP TABLE fuzzy_blocks")
+        con.execute("UPDATE meta SET v = '1' WHERE k = 'schema_version'")
+    with pytest.raises(GazetteerError, match="conflictmap gazetteer build"):
+        Gazetteer(old)

@@ -122,14 +122,3 @@ def test_unstated_death_toll_is_zero_and_says_so(gaz):
     e = result.events[0]
     assert (e["fatalities"], e["civilian_fatalities"]) == (0, 0)
     assert "without an exact number" in e["notes"]
-
-
-def test_two_workers_give_the_same_events_as_one(gaz):
-    texts = ["Regime helicopters dropped barrel bombs on the village of Sufuhan in Idlib province on Tuesday, "
-             "killing seven people.", "Iraq's air force struck two ISIS hideouts near Al-Qaim on Sunday."] * 3
-    docs = lambda: [Document(doc_id=f"d{i}", text=t, published=date(2014, 12, 24)) for i, t in enumerate(texts)]  # noqa: E731
-    one = process_documents(docs(), workers=1).events
-    two = process_documents(docs(), workers=2).events
-    key = lambda e: (e["doc_id"], e["location"], e["actor1"], e["fatalities"])  # noqa: E731
-    assert sorted(map(key, one)) == sorted(map(key, two))
-    assert {e["actor1"] for e in two} == {"Syrian government forces", "Iraqi forces"}

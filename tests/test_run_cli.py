@@ -39,7 +39,7 @@ def test_run_writes_every_output(inputs, tmp_path, gaz, conflictmap):
     out = tmp_path / "out"
     proc = conflictmap("run", inputs, "--out", out, "--offline")
     assert proc.returncode == 0, proc.stderr
-    for name in ("events.geojson", "events.gpkg", "events.csv", "mentions.geojson", "report.json"):
+    for name in ("events.geojson", "events.gpkg", "events.csv", "events.parquet", "mentions.geojson", "report.json"):
         assert (out / name).is_file(), name
 
     geojson = json.loads((out / "events.geojson").read_text(encoding="utf-8"))
@@ -59,6 +59,11 @@ def test_run_writes_every_output(inputs, tmp_path, gaz, conflictmap):
     assert header[: len(ACLED_COLUMNS)] == list(ACLED_COLUMNS)
     gpkg = geopandas.read_file(out / "events.gpkg")
     assert len(gpkg) == 2 and gpkg.crs.to_epsg() == 4326
+    parquet = geopandas.read_parquet(out / "events.parquet")
+    assert parquet.crs.to_epsg() == 4326 and list(parquet.columns) == list(EVENT_COLUMNS) + ["geometry"]
+    assert sorted(parquet["doc_id"]) == sorted(props) and parquet["fatalities"].tolist() == [
+        props[doc_id]["properties"]["fatalities"] for doc_id in parquet["doc_id"]]
+    assert {str(d) for d in parquet["event_date"]} == {"2014-12-23", "2014-12-22"}
 
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["documents"] == 2 and report["events"] == 2 and report["rejected_inputs"] == 0
