@@ -82,10 +82,11 @@ def fingerprint(events: list[dict]) -> str:
 def measure(docs: list[Document], workers: int = 1, dask: str | None = None) -> tuple[float, str, int]:
     """(seconds, fingerprint of the events, number of events) for one configuration."""
     started = time.perf_counter()
-    if dask:
-        from conflictmap.geo.cluster import process_documents_dask  # noqa: PLC0415 (optional extra)
+    if dask:  # the cluster's start counts, as in `run --dask`
+        from conflictmap.geo.cluster import DaskRunner  # the dask extra
 
-        result = process_documents_dask(docs, dask)
+        with DaskRunner(dask) as runner:
+            result = runner.process(docs)
     else:
         result = process_documents(docs, workers=workers)
     seconds = time.perf_counter() - started

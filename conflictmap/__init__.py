@@ -7,9 +7,10 @@
 [['Hajīn', 'US-led coalition', 4]]
 
 ``cm.extract`` gives the events as a GeoDataFrame (EPSG:4326), ``cm.process`` the events, the
-place mentions and the report; ``cm.read_articles`` reads files and folders; ``cm.write`` writes
-GeoJSON, GeoPackage, CSV and the map; ``cm.to_map`` gives the folium map; ``cm.Gazetteer``
-looks places up. The packages underneath are ``conflictmap.gazetteer`` (place data, no news
+place mentions and the report; ``cm.extract_dask`` the events of a dask bag or DataFrame of
+articles, extracted on a Dask cluster; ``cm.read_articles`` reads files and folders;
+``cm.write`` writes GeoJSON, GeoPackage, CSV and the map; ``cm.to_map`` gives the folium map;
+``cm.Gazetteer`` looks places up. The packages underneath are ``conflictmap.gazetteer`` (place data, no news
 text), ``conflictmap.geo`` (text to events and files) and ``conflictmap.maps`` (events to HTML).
 Names are loaded on first use, so the command line starts without spaCy or geopandas.
 """
@@ -26,6 +27,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 _EXPORTS = {
     "extract": "conflictmap.api",
+    "extract_dask": "conflictmap.api",
     "process": "conflictmap.api",
     "Extraction": "conflictmap.api",
     "read_articles": "conflictmap.api",

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 if TYPE_CHECKING:
+    import distributed
     import folium
     import geopandas
 
@@ -94,6 +95,48 @@ def extract(texts_or_documents: str | Iterable[str | Document], *, published: st
     """The events of texts (or Documents) as a GeoDataFrame: :func:`process`'s ``events``."""
     return process(texts_or_documents, published=published, gazetteer=gazetteer, workers=workers,
                    geocoder=geocoder, model=model).events
+
+
+def extract_dask(documents, client: distributed.Client | str | None = None, *, published: str | date | None = None,
+                 gazetteer: Gazetteer | str | Path | None = None, model: str | None = None) -> geopandas.GeoDataFrame:
+    """:func:`extract` on a Dask cluster: the same events, merged across partitions.
+
+    ``documents`` is a dask bag of texts, Documents or dicts, a dask DataFrame with a ``text``
+    column (optional ``id``, ``published``, ``source``, ``url``, ``title``; plain texts are
+    numbered ``text-1``, ... over the whole collection, as :func:`extract` numbers them), or
+    an ordinary iterable of texts or Documents (sent in partitions of 50). Each partition of
+    the collection is one task; its rows come back and are merged here, in order.
+
+    ``client``: a ``distributed.Client``, a scheduler address (``tcp://host:8786``) or
+    ``local:N`` (N worker processes started for the call); None takes the current client.
+    The workers need ``pip install 'conflictmap[dask]'`` and the gazetteer: ``gazetteer`` is
+    a path they can read (None: each worker's default, ``$CONFLICTMAP_GAZETTEER`` or the
+    packaged database); ``model`` a spaCy pipeline installed on them.
+
+    >>> import dask.bag as db                                    # doctest: +SKIP
+    >>> from distributed import Client                           # doctest: +SKIP
+    >>> client = Client(n_workers=2, threads_per_worker=1)       # doctest: +SKIP
+    >>> texts = db.from_sequence(["Coalition aircraft struck Islamic State positions near Hajin "
+    ...                           "on Tuesday, killing four fighters."], npartitions=1)  # doctest: +SKIP
+    >>> cm.extract_dask(texts, client, published="2018-12-13").location.tolist()  # doctest: +SKIP
+    ['Hajīn']
+    """
+    from conflictmap.gazetteer import Gazetteer
+    from conflictmap.geo.cluster import DaskRunner, require_distributed
+    from conflictmap.geo.pipeline import as_documents
+
+    if client is None:
+        client = require_distributed().get_client()
+    db = gazetteer.path if isinstance(gazetteer, Gazetteer) else gazetteer
+    with DaskRunner(client, db=db, model=model) as runner:
+        if hasattr(documents, "to_delayed"):  # a dask collection
+            result = runner.process_collection(documents, published=_as_date(published))
+        else:
+            if isinstance(documents, str):
+                documents = [documents]
+            result = runner.process(as_documents(documents, _as_date(published)))
+        with result:
+            return _events_with_dates(result.spill.events())
 
 
 def write(events: geopandas.GeoDataFrame, out_dir: str | Path, *, mentions: geopandas.GeoDataFrame | None = None,

@@ -196,6 +196,19 @@ def _lookup_names(gaz, names, country, limit, fmt, fallback, fallback_below, geo
         out.write("]\n")
 
 
+def _dask_address(ctx, param, value):
+    """--dask: local:N or a scheduler address (a usage error else)."""
+    if value is None:
+        return None
+    from conflictmap.geo.cluster import parse_address
+
+    try:
+        parse_address(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    return value.strip()
+
+
 @main.command("run")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -207,15 +220,19 @@ def _lookup_names(gaz, names, country, limit, fmt, fallback, fallback_below, geo
               help="Longest article read, in characters; a longer one is reported as a bad input and skipped.")
 @click.option("--offline", is_flag=True, help="No network at all: no geocoder (the default pipeline never uses it).")
 @click.option("--model", default=None, help="A spaCy model to add its GPE/LOC/FAC entities (e.g. en_core_web_sm), when installed.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for spaCy's nlp.pipe.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes on this machine: the pipeline is loaded once and forked; the same events as one.")
+@click.option("--dask", "dask_address", metavar="ADDRESS", default=None, callback=_dask_address,
+              help="Run on a Dask cluster: a scheduler address (tcp://host:8786) or local:N (N worker processes "
+                   "started for the run). Workers need conflictmap[dask] and the gazetteer (--db at the same path, "
+                   "else their own default).")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Gazetteer database to read.")
 @click.option("--no-map", is_flag=True, help="Do not write map.html (an older one in --out goes with the old set).")
 @click.option("--self-contained", is_flag=True,
               help="map.html opens with no network: libraries inlined (fetched once from the npm registry, "
                    "see `python -m conflictmap.maps.assets fetch`), outlines drawn under the tiles.")
 @geocoder_options(default="none")
-def run_command(inputs, out_dir, published, max_chars, offline, model, workers, db, no_map, self_contained,
-                **geocoder_settings):
+def run_command(inputs, out_dir, published, max_chars, offline, model, workers, dask_address, db, no_map,
+                self_contained, **geocoder_settings):
     """Extract geocoded events from articles: .txt files, folders, .jsonl or .csv with a text field.
 
     Bad inputs are reported as path:line: reason on stderr and skipped. Exit status 0 when all
@@ -232,6 +249,12 @@ def run_command(inputs, out_dir, published, max_chars, offline, model, workers, 
     """
     if offline and geocoder_settings["geocoder"] != "none":
         raise click.UsageError(f"--offline sends nothing; it cannot be combined with --geocoder {geocoder_settings['geocoder']}")
+    if dask_address is not None:
+        _check_dask_usage(geocoder_settings["geocoder"])
+    if workers > 1 and geocoder_settings["geocoder"] != "none":
+        raise click.UsageError(f"--workers {workers} runs without the online geocoder (--geocoder "
+                               f"{geocoder_settings['geocoder']}): its rate limit and cache belong to one process; "
+                               "drop --geocoder or --workers")
     from conflictmap.geo.spill import OutputFolder, OutputFolderError
 
     # SIGTERM ends the run like Ctrl-C: nothing half-written, and a word on how far it got.
@@ -249,10 +272,15 @@ def run_command(inputs, out_dir, published, max_chars, offline, model, workers, 
         except GazetteerError as exc:
             raise click.ClickException(str(exc)) from exc
         geocoder = open_geocoder(**geocoder_settings)
+        dask = None
         try:
+            if dask_address is not None:  # before anything is read, like --out
+                dask = _open_dask(dask_address, db, gaz, model)
             _run(inputs, out_dir, folder, published, max_chars, offline, model, workers, no_map, self_contained, gaz,
-                 geocoder)
+                 geocoder, dask)
         finally:
+            if dask is not None:
+                dask.close()
             if geocoder is not None:
                 geocoder.close()
     except KeyboardInterrupt:  # while starting; _run says how far it got once reading began
@@ -267,7 +295,41 @@ def run_command(inputs, out_dir, published, max_chars, offline, model, workers, 
 _UNCHANGED = "was not changed (previous outputs, if any, are intact)"
 
 
-def _run(inputs, out_dir, folder, published, max_chars, offline, model, workers, no_map, self_contained, gaz, geocoder):
+def _check_dask_usage(geocoder: str) -> None:
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("workers") not in (None, click.core.ParameterSource.DEFAULT):
+        raise click.UsageError("--dask and --workers do not go together: with --dask the cluster's workers do the "
+                               "work (local:N starts N of them)")
+    if geocoder != "none":
+        raise click.UsageError(f"--dask runs without the online geocoder (--geocoder {geocoder}): its rate limit "
+                               "and cache belong to one process; drop --geocoder or --dask")
+    from conflictmap.geo.cluster import DaskUnavailable, require_distributed
+
+    try:
+        require_distributed()
+    except DaskUnavailable as exc:
+        raise click.UsageError(f"--dask: {exc}") from exc
+
+
+def _open_dask(address: str, db, gaz, model):
+    """The DaskRunner for --dask: the local cluster started or the scheduler reached."""
+    from conflictmap.gazetteer.store import default_db_path
+    from conflictmap.geo.cluster import DaskRunner, parse_address
+
+    local = isinstance(parse_address(address), int)
+    # A local cluster opens this very file; remote workers open --db at the same path, else their own default.
+    workers_db = Path(gaz.path or default_db_path()).resolve() if local else (Path(db).resolve() if db else None)
+    try:
+        return DaskRunner(address, db=workers_db, model=model)
+    except (OSError, TimeoutError) as exc:
+        what = "start a local Dask cluster" if local else "reach the Dask scheduler at"
+        raise click.ClickException(f"cannot {what} {address}: {exc}") from exc
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _run(inputs, out_dir, folder, published, max_chars, offline, model, workers, no_map, self_contained, gaz, geocoder,
+         dask=None):
     from tqdm import tqdm
 
     from conflictmap.geo.ingest import read_documents
@@ -282,23 +344,30 @@ def _run(inputs, out_dir, folder, published, max_chars, offline, model, workers,
         counts["rejected"] += 1
         bar.write(str(problem), file=sys.stderr)
 
-    def progress(document, n_events):
-        counts["articles"] += 1
+    def progress(document, n_events, articles=1):
+        counts["articles"] += articles
         counts["events"] += n_events
-        bar.update(1)
+        bar.update(articles)
         bar.set_postfix(events=counts["events"], refresh=False)
+
+    def partition_progress(part):  # --dask: as each partition comes back (events before merging)
+        progress(None, part.events, articles=part.documents)
 
     documents = read_documents(inputs, published=published.date() if published else None, exclude=[out_dir],
                                max_chars=max_chars, on_problem=report_problem)
     spill = None
     try:
         spill = Spill(folder.path)  # beside the outputs: its bytes count in a full disk's message
-        result = process_documents(documents, gaz=gaz, model=model, workers=workers, on_document=progress,
-                                   geocoder=geocoder, spill=spill)
+        if dask is None:
+            result = process_documents(documents, gaz=gaz, model=model, workers=workers, on_document=progress,
+                                       geocoder=geocoder, spill=spill)
+        else:
+            result = dask.process(documents, spill=spill, on_partition=partition_progress)
         bar.close()
         if geocoder is not None:
             _echo_geocoder_summary(geocoder)
-        extra = {"rejected_inputs": counts["rejected"], "offline": True if offline else None}
+        extra = {"rejected_inputs": counts["rejected"], "offline": True if offline else None,
+                 "dask": dask.report() if dask is not None else None}
         names = list(write_results(result, folder.path, {k: v for k, v in extra.items() if v is not None}))
         if not no_map:  # the slow part, still interruptible: drawn into the new set with the rest
             from conflictmap.geo.frame import events_frame

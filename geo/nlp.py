@@ -38,7 +38,7 @@ from typing import Callable
 
 import numpy
 import spacy
-from spacy.attrs import IDX, IS_SPACE, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.lang.char_classes import ALPHA, HYPHENS
@@ -193,18 +193,19 @@ class _Words:
     __slots__ = ("word", "lower", "capital", "name", "joiner", "punct", "start", "end")
 
     def __init__(self, doc: Doc):
-        tokens = list(doc)
-        self.word = [_visible(t.text) for t in tokens]  # as a reader sees it
-        self.lower = [t.lower_ if t.text.isascii() else w.lower() for t, w in zip(tokens, self.word)]
+        text = text_of(doc)
+        start, length, punct, spaced = doc.to_array([IDX, LENGTH, IS_PUNCT, SPACY]).T.tolist()
+        self.start, self.punct = start, [bool(p) for p in punct]
+        self.end = [a + n for a, n in zip(start, length)]
+        raw = [text[a:b] for a, b in zip(self.start, self.end)]  # Token.text, without making Tokens
+        self.word = [_visible(t) for t in raw]  # as a reader sees it
+        self.lower = [w.lower() for w in self.word]
         self.capital = [w.isalpha() and w[:1].isupper() for w in self.word]
         # A word that may be part of a name: capitalised, or a particle ("al", "tel").
         self.name = [c or (w.isalpha() and lo in NAME_PARTICLES) for c, w, lo in zip(self.capital, self.word, self.lower)]
         # A hyphen or apostrophe inside a name ("ez-Zor"), or a no-break space ("Deir\u00a0ez-Zor").
-        self.joiner = [not t.whitespace_ and (w in NAME_JOINERS or not t.text.strip(NO_BREAK_SPACES))
-                       for t, w in zip(tokens, self.word)]
-        self.punct = [t.is_punct for t in tokens]
-        self.start = [t.idx for t in tokens]
-        self.end = [t.idx + len(t.text) for t in tokens]
+        self.joiner = [not s and (w in NAME_JOINERS or not t.strip(NO_BREAK_SPACES))
+                       for s, w, t in zip(spaced, self.word, raw)]
 
     def is_acronym(self, i: int, j: int) -> bool:
         """TOW, SANA, SOHR: short all-capital words are organisations and weapons, not places."""
@@ -358,6 +359,9 @@ class PlaceMatcher:
         for sent in doc.sents:
             i, previous = sent.start, None
             while i < sent.end:
+                if not words.name[i]:  # most tokens: no name starts here
+                    i += 1
+                    continue
                 listed = previous is not None and _continues_list(words, previous.end, i)
                 span = self._match_at(doc, words, text, i, sent.end, taken, previous if listed else None)
                 if span is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
@@ -68,6 +68,13 @@ class RunResult:
 
         return map(mentions_frame, _chunks(self.spill.mentions(), rows))
 
+    def add(self, found: DocumentResult) -> None:
+        """One article's rows and counts (``documents`` is the caller's to count)."""
+        self.spill.add(found.events, found.mentions)
+        self.resolved += sum(row["place_id"] is not None for row in found.mentions)
+        self.fallbacks += found.fallbacks
+        self.unresolved.update(found.unresolved)
+
     def report(self) -> dict:
         return {
             "documents": self.documents,
@@ -98,7 +105,6 @@ def process_documents(
     on_document: Callable[[Document, int], None] | None = None,
     geocoder: FallbackGeocoder | None = None,
     spill: Spill | None = None,
-    nlp: Language | None = None,
 ) -> RunResult:
     """Run the flow nlp -> resolve -> events over documents; duplicate events are merged as
     they are read back (:func:`geo.merge.merge_duplicates`'s rule).
@@ -108,14 +114,12 @@ def process_documents(
     The rows wait in ``spill``, else in a new :class:`~geo.spill.Spill` in the system's
     temporary folder (the CLI makes its own beside the outputs, so a RAM-backed /tmp does
     not hold a long run); a spill passed in is the caller's to close, even on failure.
-    ``nlp``: a pipeline from :func:`geo.nlp.build_pipeline` to reuse (``model`` and ``gaz``'s
-    database), for callers that run many small batches (a Dask worker's partitions).
     """
     started = time.perf_counter()
     if workers > 1 and geocoder is not None:
         raise ValueError("workers > 1 runs without a geocoder: its rate limit and cache belong to one process")
     gaz = gaz or Gazetteer()
-    nlp = nlp if nlp is not None else build_pipeline(model=model, db=gaz.path)
+    nlp = build_pipeline(model=model, db=gaz.path)
     result = RunResult(spill=spill if spill is not None else Spill())
     result.timings["load"] = time.perf_counter() - started
     if workers > 1:
@@ -126,7 +130,7 @@ def process_documents(
         found = extract_documents(nlp, gaz, documents, geocoder)
     try:
         for document, one in found:
-            _account(result, one)
+            result.add(one)
             result.documents += 1
             if on_document:
                 on_document(document, len(one.events))
@@ -166,27 +170,63 @@ def extract_documents(nlp: Language, gaz: Gazetteer, documents: Iterable[Documen
             [m.text for m in mentions if m.place is None or m.fallback])
 
 
-def _account(result: RunResult, found: DocumentResult) -> None:
-    result.spill.add(found.events, found.mentions)
-    result.resolved += sum(row["place_id"] is not None for row in found.mentions)
-    result.fallbacks += found.fallbacks
-    result.unresolved.update(found.unresolved)
-
-
 def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
     rows = iter(rows)
     while chunk := list(islice(rows, size)):
         yield chunk
 
 
-def as_documents(items: Iterable[str | Document], published: date | None = None) -> Iterator[Document]:
-    """Plain texts become Documents (``text-1``, ``text-2``, ...); Documents pass through, and
-    ``published`` dates those that state no date."""
-    for i, item in enumerate(items):
+def as_documents(items: Iterable[str | Document | dict], published: date | None = None,
+                 first_number: int = 1) -> Iterator[Document]:
+    """Documents from texts (``text-N``, as :func:`conflictmap.extract` names them), Documents,
+    row dicts or a pandas DataFrame's rows (``text`` and optional ``id``, ``published``,
+    ``source``, ``url``, ``title``). ``published`` dates those that state no date.
+
+    >>> [(d.doc_id, d.published) for d in as_documents(["a", {"id": 7, "text": "b", "published": "2014-12-24"}], first_number=3)]
+    [('text-3', None), ('7', datetime.date(2014, 12, 24))]
+    """
+    if hasattr(items, "to_dict") and hasattr(items, "columns"):  # a pandas DataFrame
+        if "text" not in items.columns:
+            raise ValueError(f"a DataFrame of articles needs a 'text' column (it has {list(items.columns)})")
+        items = items.to_dict("records")
+    for number, item in enumerate(items, start=first_number):
         if isinstance(item, Document):
-            yield item if item.published is not None or published is None else replace(item, published=published)
+            document = item
+        elif isinstance(item, str):
+            document = Document(doc_id=f"text-{number}", text=item)
+        elif isinstance(item, dict):
+            document = _row_document(item, number)
         else:
-            yield Document(doc_id=f"text-{i + 1}", text=item, published=published)
+            raise TypeError(f"an article is a str, a Document or a dict with a 'text', not {type(item).__name__}")
+        if document.published is None and published is not None:
+            document = replace(document, published=published)
+        yield document
+
+
+def _row_document(row: dict, number: int) -> Document:
+    text = row.get("text")
+    if not isinstance(text, str):
+        raise ValueError(f"article {number}: its 'text' is {type(text).__name__}, not a string")
+    return Document(doc_id=_cell(row.get("id")) or f"text-{number}", text=text, published=_date(row.get("published")),
+                    source=_cell(row.get("source")), url=_cell(row.get("url")), title=_cell(row.get("title")))
+
+
+def _cell(value) -> str | None:
+    from conflictmap.values import is_null
+
+    return None if is_null(value) else (str(value).strip() or None)
+
+
+def _date(value) -> date | None:
+    from .ingest import parse_date
+
+    if _cell(value) is None:
+        return None
+    if isinstance(value, datetime):  # pandas' Timestamp too
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return parse_date(str(value))
 
 
 def write_run(result: RunResult, out_dir: Path, extra_report: dict | None = None) -> dict[str, Path]:

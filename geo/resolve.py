@@ -19,8 +19,6 @@ from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km
 from conflictmap.gazetteer.theatre import THEATRE
 
-from .nlp import sentence_of, text_of
-
 if TYPE_CHECKING:  # geo.geocode imports geopy; a run without a geocoder need not
     from .geocode import FallbackGeocoder
 
@@ -76,6 +74,8 @@ def mentions_of(doc, doc_id: str) -> list[PlaceMention]:
     """PlaceMentions from a doc processed by geo.nlp's pipeline, one per ``doc.spans["places"]``
     span; each span's ``Span._.cm_place`` holds its mention, which :func:`resolve_mentions`
     (or :func:`resolve_doc`) then resolves in place."""
+    from .nlp import sentence_of, text_of  # here: the CLI reads this module's constants without spaCy
+
     sentences = list(doc.sents)
     index = sentence_of(sentences)
     text = text_of(doc)

@@ -71,3 +71,12 @@ def test_run_with_two_workers_writes_the_same_files_as_one(tmp_path, invoke):
     rows = {n: list(csv.DictReader(open(outs[n] / "events.csv", encoding="utf-8"))) for n in outs}
     assert rows[1] == rows[2] and len(rows[1]) >= 3
     assert (outs[1] / "mentions.geojson").read_text() == (outs[2] / "mentions.geojson").read_text()
+
+
+def test_run_with_workers_and_an_online_geocoder_is_a_usage_error(tmp_path, invoke):
+    (tmp_path / "a.txt").write_text(TEXTS[0], encoding="utf-8")
+    result = invoke("run", tmp_path / "a.txt", "--out", tmp_path / "out", "--workers", "2", "--geocoder", "nominatim",
+                    "--user-agent", "conflictmap-tests")
+    assert result.exit_code == 2
+    assert "--workers 2 runs without the online geocoder" in result.stderr
+    assert not (tmp_path / "out").exists()
