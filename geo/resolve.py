@@ -2,39 +2,44 @@
 
 A name alone is ambiguous (Sinjar in Iraq and in Syria; Tall Sha'ir four times over). The
 article says more: the countries and provinces its other places point to, "X in Y province",
-and the other places in the same sentence. Candidates from :mod:`gazetteer` are re-ranked with
-those cues. An event mention nothing fits is asked of the online geocoder when one is given
+and the other places in the same sentence. Candidates from :mod:`gazetteer` are described by
+those cues (:data:`FEATURES`) and weighed by a logistic regression learned from coded events
+(:class:`Ranker`, ``geo/data/ranker.json``, made by ``eval/train_ranker.py``). An event mention nothing fits is asked of the online geocoder when one is given
 (:mod:`geo.geocode`, with the article's countries and places as context), else it falls back to
 its province with geo_precision 3 and stays listed as unresolved in the report.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+import numpy
 
 from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km
-from conflictmap.gazetteer.theatre import THEATRE
+from conflictmap.gazetteer.names import name_key
+from conflictmap.gazetteer.theatre import NEIGHBOURS, THEATRE
 
 if TYPE_CHECKING:  # geo.geocode imports geopy; a run without a geocoder need not
     from .geocode import FallbackGeocoder
 
-CANDIDATES = 8
-MIN_SCORE = 0.78  # below this (after context), a mention is not resolved
+RANKER_FILE = Path(__file__).with_name("data") / "ranker.json"
+CANDIDATES = 20
+MIN_SCORE = 0.78  # a name match below this is no match (``gazetteer lookup --fallback-below``)
 SURE = 0.9  # a mention this sure of itself votes for the article's country and province
-COUNTRY_BONUS = 0.08
 COUNTRY_NAMED_WEIGHT = 2
-SENTENCE_COUNTRY_BONUS = 0.15  # scaled by the share of the sentence's sure places in that country
-ADMIN1_BONUS = 0.06
-PARENT_BONUS = 0.12  # "X in Y province", Y's province matches the candidate's
-NEARBY_BONUS = 0.08  # at 0 km from another sure place of the sentence, falling to 0 at NEARBY_KM
+# Distances the features measure: the closer to the sentence's sure places, the likelier
+# (falling to 0 at NEARBY_KM); "near the towns of A and B": B is not FAR_KM from A. How much
+# each counts is learned (Ranker).
 NEARBY_KM = 150
 FAR_KM = 100
-FAR_PENALTY = 0.1
-ADMIN_AREA_PENALTY = 0.15  # "Hajin" means the town, not a district of that name
 ADMIN_KINDS = ("admin1", "admin2")
 CITY_PARTS = ("neighbourhood", "neighborhood", "suburb", "district")
 CITY_PART_KM = 30
@@ -111,8 +116,8 @@ def _wants_province(m: PlaceMention) -> bool:
     return m.cue in ("province", "governorate")
 
 
-def _candidates(gaz: Gazetteer, m: PlaceMention) -> list[Candidate]:
-    found = gaz.candidates(m.text, limit=CANDIDATES)
+def _candidates(gaz: Gazetteer, m: PlaceMention, limit: int = CANDIDATES) -> list[Candidate]:
+    found = gaz.candidates(m.text, limit=limit)
     if _wants_province(m):
         provinces = [c for c in found if c.kind == "admin1"]
         if not provinces:  # "Hassakeh province": the town's name, the province's point
@@ -140,67 +145,128 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
     ``geocoder``: asked for the event mentions the gazetteer leaves unresolved, before the
     province fallback.
     """
-    for m in mentions:
-        m.candidates = _candidates(gaz, m)
-
-    # The article's own geography, from the mentions that are sure of themselves.
-    countries, provinces = Counter(), Counter()
-    for m in mentions:
-        if m.candidates and m.candidates[0].score >= SURE and m.role == "event":
-            top = m.candidates[0]
-            # A country named outright ("Iraq's Ramadi") says more than a town that might be in it.
-            countries[top.country] += COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1
-            if top.admin1:
-                provinces[top.admin1] += 1
-    main_country = countries.most_common(1)[0][0] if countries else None
-
-    by_sentence: dict[int, list[PlaceMention]] = {}
-    for m in mentions:
-        by_sentence.setdefault(m.sentence_index, []).append(m)
-
-    for m in mentions:
-        siblings = [o for o in by_sentence[m.sentence_index] if o is not m]
-        # Only sure theatre places set the sentence's context: a title-cased "Car" matching a
-        # town in Iran must not pull "Baghdad" there.
-        sure = [o.candidates[0] for o in siblings if o.candidates and o.candidates[0].score >= SURE
-                and o.candidates[0].kind != "country" and o.candidates[0].country in THEATRE]
-        parents = {o.candidates[0].admin1 for o in siblings if _wants_province(o) and o.candidates}
-        # The city a neighbourhood or suburb belongs to: a sure town of this sentence or the one before.
-        anchors = [o.candidates[0] for o in siblings + by_sentence.get(m.sentence_index - 1, [])
-                   if o.candidates and o.candidates[0].score >= SURE and o.cue not in CITY_PARTS
-                   and o.candidates[0].kind == "populated place" and o.role == "event"]
-        best, best_score = None, 0.0
-        for c in m.candidates:
-            if m.cue in CITY_PARTS and anchors and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > CITY_PART_KM for o in anchors):
-                continue  # "the Damascus neighbourhood of Maisat" is not a village 200 km away
-            score = c.score
-            if sure:  # the sentence's other places say which country and region this is
-                score += SENTENCE_COUNTRY_BONUS * sum(o.country == c.country for o in sure) / len(sure)
-                nearest = min(haversine_km(c.lat, c.lon, o.lat, o.lon) for o in sure)
-                score += NEARBY_BONUS * max(0.0, 1 - nearest / NEARBY_KM)  # the closer, the likelier
-                if nearest > FAR_KM:  # "near the towns of A and B": B is not 115 km from A
-                    score -= FAR_PENALTY
-            elif main_country and c.country == main_country:
-                score += COUNTRY_BONUS
-            if c.admin1 and provinces[c.admin1] - (1 if m.candidates[0] is c else 0) > 0:
-                score += ADMIN1_BONUS
-            if parents and c.admin1 in parents:
-                score += PARENT_BONUS
-            elif parents and c.kind != "admin1":
-                score -= PARENT_BONUS  # "X in Y province" and this X lies in another province
-            if c.kind in ADMIN_KINDS and not _wants_province(m):
-                score -= ADMIN_AREA_PENALTY
-            if score > best_score:
-                best, best_score = c, score
-        if best is not None and best_score >= MIN_SCORE:
-            m.place, m.score, m.place_source = best, min(best_score, 1.0), "gazetteer"
+    ranker = default_ranker()
+    for m, scored in ranked_candidates(mentions, gaz):
+        if not scored:
+            continue
+        scores = ranker.probabilities([features for _, features in scored])
+        k = int(scores.argmax())
+        best, best_score = scored[k][0], float(scores[k])
+        if best_score >= ranker.threshold:
+            m.place, m.score, m.place_source = best, best_score, "gazetteer"
             if best.kind == "admin1":
                 m.precision = 3
 
     if geocoder is not None:
         _geocode_unresolved(mentions, gaz, geocoder)
-    _fall_back_to_province(mentions, gaz, provinces)
+    _fall_back_to_province(mentions, gaz, _provinces(mentions))
     return mentions
+
+
+def _provinces(mentions: list[PlaceMention]) -> Counter:
+    """How many sure event mentions of the article lie in each province."""
+    return Counter(m.candidates[0].admin1 for m in mentions
+                   if m.candidates and m.candidates[0].score >= SURE and m.role == "event" and m.candidates[0].admin1)
+
+
+FEATURES = (
+    "name_score", "first", "reciprocal_rank", "exact_key", "population", "town", "admin1", "admin2", "country",
+    "theatre", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
+    "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
+    "only_candidate", "cued",
+)
+
+
+def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
+                      limit: int = CANDIDATES) -> Iterator[tuple[PlaceMention, list[tuple[Candidate, list[float]]]]]:
+    """Each mention with its candidates (``m.candidates`` is set) and their features
+    (:data:`FEATURES`): what the article says for and against each (:class:`Ranker` weighs them)."""
+    for m in mentions:
+        m.candidates = _candidates(gaz, m, limit)
+
+    # The article's own geography, from the mentions that are sure of themselves.
+    countries = Counter()
+    for m in mentions:
+        if m.candidates and m.candidates[0].score >= SURE and m.role == "event":
+            top = m.candidates[0]
+            # A country named outright ("Iraq's Ramadi") says more than a town that might be in it.
+            countries[top.country] += COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1
+    provinces = _provinces(mentions)
+    main_country = countries.most_common(1)[0][0] if countries else None
+
+    by_sentence: dict[int, list[PlaceMention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence_index, []).append(m)
+    # Provinces the article names ("a town in Rural Damascus", "western Idleb"), and by how many mentions.
+    provinces_of = [{c.admin1 for c in m.candidates if c.kind == "admin1"} for m in mentions]
+    named_by = Counter(a for names in provinces_of for a in names)
+
+    for m, own_names in zip(mentions, provinces_of):
+        siblings = [o for o in by_sentence[m.sentence_index] if o is not m]
+        # Only sure theatre places set the sentence's context: a title-cased "Car" matching a
+        # town in Iran must not pull "Baghdad" there. Distances are to towns: a province's or a
+        # country's point says nothing of how near a village is (``parents`` has the province).
+        sure = [o.candidates[0] for o in siblings if o.candidates and o.candidates[0].score >= SURE
+                and o.candidates[0].kind not in ("country", *ADMIN_KINDS) and o.candidates[0].country in THEATRE]
+        parents = {o.candidates[0].admin1 for o in siblings if _wants_province(o) and o.candidates}
+        named = {a for a, n in named_by.items() if n > (a in own_names)}  # by another mention
+        # The city a neighbourhood or suburb belongs to: a sure town of this sentence or the one before.
+        anchors = [o.candidates[0] for o in siblings + by_sentence.get(m.sentence_index - 1, [])
+                   if o.candidates and o.candidates[0].score >= SURE and o.cue not in CITY_PARTS
+                   and o.candidates[0].kind == "populated place" and o.role == "event"]
+        key = name_key(m.text)
+        own_vote = m.candidates[0].admin1 if m.candidates and m.candidates[0].score >= SURE and m.role == "event" else None
+        scored = []
+        for rank, c in enumerate(m.candidates):
+            if m.cue in CITY_PARTS and anchors and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > CITY_PART_KM for o in anchors):
+                continue  # "the Damascus neighbourhood of Maisat" is not a village 200 km away
+            nearest = min((haversine_km(c.lat, c.lon, o.lat, o.lon) for o in sure), default=None)
+            # Other mentions' votes: this mention's own (for its top candidate's province) does not count.
+            own_province = provinces[c.admin1] - (c.admin1 == own_vote)
+            scored.append((c, [
+                c.score, rank == 0, 1 / (1 + rank), name_key(c.matched) == key, math.log1p(c.population) / 15,
+                c.kind == "populated place", c.kind == "admin1", c.kind == "admin2", c.kind == "country",
+                c.country in THEATRE, c.country in NEIGHBOURS,
+                not sure and main_country is not None and c.country == main_country,
+                sum(o.country == c.country for o in sure) / len(sure) if sure else 0.0,
+                max(0.0, 1 - nearest / NEARBY_KM) if sure else 0.0,
+                bool(sure) and nearest > FAR_KM, bool(sure),
+                bool(c.admin1) and own_province > 0,
+                bool(parents) and c.admin1 in parents,
+                bool(parents) and c.admin1 not in parents and c.kind != "admin1",
+                c.kind in ADMIN_KINDS and not _wants_province(m),
+                c.kind == "admin1" and _wants_province(m),
+                bool(c.admin1) and c.admin1 in named and c.kind != "admin1",
+                len(m.candidates) == 1, m.cue is not None,
+            ]))
+        yield m, scored
+
+
+class Ranker:
+    """Logistic regression over :data:`FEATURES`, learned from coded events by
+    ``eval/train_ranker.py``: the probability that a candidate is the place meant (within
+    10 km of it). A mention whose best candidate falls below ``threshold`` stays unresolved
+    (the geocoder, else the province fallback, takes it): better no village than a far one."""
+
+    def __init__(self, path: Path = RANKER_FILE):
+        with open(path, encoding="utf-8") as fh:
+            model = json.load(fh)
+        if tuple(model["features"]) != FEATURES:
+            raise ValueError(f"{path}: trained on other features than this version computes; "
+                             "run eval/train_ranker.py")
+        self.weights = numpy.array(model["weights"], dtype=float)
+        self.bias = float(model["bias"])
+        self.threshold = float(model["threshold"])
+
+    def probabilities(self, features: list[list[float]]) -> numpy.ndarray:
+        """The probability of each candidate (a row of :data:`FEATURES` values) being right."""
+        z = numpy.asarray(features, dtype=float) @ self.weights + self.bias
+        return 1 / (1 + numpy.exp(-z))
+
+
+@lru_cache(maxsize=1)
+def default_ranker() -> Ranker:
+    return Ranker()
 
 
 def _geocode_unresolved(mentions: list[PlaceMention], gaz: Gazetteer, geocoder: FallbackGeocoder) -> None:

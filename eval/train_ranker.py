@@ -1,0 +1,217 @@
+"""Learn the candidate ranker (geo/data/ranker.json) from ACLED's coded events.
+
+    python eval/train_ranker.py [--shared ../shared] [--limit N] [--out geo/data/ranker.json]
+
+Each distinct ACLED note (the dev split in ../shared, kept there: ACLED terms) goes through
+the pipeline up to resolution; every candidate of every event mention gets the features of
+:func:`geo.resolve.ranked_candidates` and a label: whether it lies within 10 km of a place
+ACLED coded for that note with geo_precision 1. A logistic regression (scikit-learn, for
+training only; the pipeline scores with the stored weights and no scikit-learn) learns the
+weights on the mentions that have a right candidate; the acceptance threshold is the one
+that maximises right minus 0.75 times the wrong choices among them (``WRONG_COST``).
+
+Everything is reported under 5-fold cross-validation grouped by coded place name
+(``eval/score_acled.folds``: no place name in two folds), as a new place would be met, beside
+the same figures for the weights of the file in use. The model written is fitted on all rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import re
+import sys
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import score_acled  # noqa: E402
+
+from conflictmap.gazetteer import Gazetteer  # noqa: E402
+from conflictmap.gazetteer.distance import haversine_km  # noqa: E402
+from conflictmap.geo.document import Document  # noqa: E402
+from conflictmap.geo.nlp import build_pipeline  # noqa: E402
+from conflictmap.geo.resolve import FEATURES, RANKER_FILE, Ranker, mentions_of, ranked_candidates  # noqa: E402
+
+LABEL_KM = 10.0
+# A wrong village costs three quarters of what a right one gains (a mention left unplaced goes to
+# the geocoder or its province, geo_precision 3: honest, but no help to a reader after the town).
+WRONG_COST = 0.75
+SOURCES = ("ACLED notes (Syria, Iraq 2018)", "UCDP GED headlines (Iraq 2014-2018)")
+C = 1.0  # inverse regularisation strength (scikit-learn's default)
+
+
+def acled(shared: Path) -> tuple[list[Document], dict, dict, dict]:
+    """ACLED notes: the documents, the coded points of each (geo_precision 1), its coded
+    provinces and its fold."""
+    rows = score_acled.read_rows(shared / "data" / "dev" / "acled_sy_iq_2018_dev.csv.gz")
+    folds = score_acled.folds(rows)
+    points, provinces, fold_of = defaultdict(list), defaultdict(set), {}
+    for row in rows:
+        if row["geo_precision"] == "1":
+            points[row["doc_id"]].append((row["lat"], row["lon"]))
+        provinces[row["doc_id"]].add(row["admin1"])
+        fold_of.setdefault(row["doc_id"], folds[row["location"]])
+    return score_acled.documents(rows), points, provinces, fold_of
+
+
+def ucdp(shared: Path) -> tuple[list[Document], dict, dict, dict]:
+    """UCDP GED Iraq: each headline with the place coded for it (where_prec 1-2: the place, or
+    within 25 km of it); folds by coded place name, as for ACLED."""
+    documents, points, provinces, fold_of = [], {}, {}, {}
+    with open(shared / "data" / "dev" / "ucdp_ged_iraq_2014_2018.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["where_prec"] not in ("1", "2") or not row["source_headline"].strip():
+                continue
+            doc_id = f"ucdp-{row['id']}"
+            documents.append(Document(doc_id=doc_id, text=row["source_headline"],
+                                      published=date.fromisoformat(row["source_date"][:10])))
+            points[doc_id] = [(float(row["latitude"]), float(row["longitude"]))]
+            provinces[doc_id] = {row["adm_1"]}
+            name = row["where_coordinates"].casefold()
+            fold_of[doc_id] = int(hashlib.sha1(name.encode()).hexdigest(), 16) % score_acled.N_FOLDS
+    return documents, points, provinces, fold_of
+
+
+def collect(sources: list[tuple[list[Document], dict, dict, dict]], limit: int | None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels, mention number, fold and source of every candidate of every event mention."""
+    nlp, gaz = build_pipeline(), Gazetteer()
+    X, y, mention, fold, source = [], [], [], [], []
+    number = 0
+    for s, (documents, points, provinces, fold_of) in enumerate(sources):
+        names = {name for names in provinces.values() for name in names}
+        province = {name: _province(gaz, name) for name in names}
+        provinces = {doc_id: {province[n] for n in names} - {None} for doc_id, names in provinces.items()}
+        number = _collect(nlp, gaz, documents[:limit], points, provinces, fold_of, s, X, y, mention, fold, source,
+                          number)
+    return np.array(X), np.array(y), np.array(mention), np.array(fold), np.array(source)
+
+
+def _province(gaz: Gazetteer, name: str) -> str | None:
+    """The gazetteer's name of a province as a coder spells it ("Idleb", "Al Anbār province")."""
+    bare = re.sub(r"\s+(?:province|governorate)$", "", name.strip(), flags=re.I)
+    found = [c for c in gaz.candidates(bare, limit=20) if c.kind == "admin1"]
+    return found[0].admin1 if found else None
+
+
+def _collect(nlp, gaz, documents, points, provinces, fold_of, s, X, y, mention, fold, source, number) -> int:
+    for doc, document in nlp.pipe(((d.text, d) for d in documents), as_tuples=True):
+        for m, scored in ranked_candidates(mentions_of(doc, document.doc_id), gaz):
+            if m.role != "event" or not scored:
+                continue
+            near = [any(haversine_km(c.lat, c.lon, lat, lon) <= LABEL_KM for lat, lon in points[document.doc_id])
+                    for c, _ in scored]
+            if not any(near) and m.cue in ("province", "governorate"):  # "X province": the coded place's?
+                near = [c.kind == "admin1" and c.admin1 in provinces[document.doc_id] for c, _ in scored]
+            for (c, features), right in zip(scored, near):
+                X.append([float(x) for x in features])
+                y.append(right)
+                mention.append(number)
+                fold.append(fold_of[document.doc_id])
+                source.append(s)
+            number += 1
+    return number
+
+
+def choices(p: np.ndarray, y: np.ndarray, mention: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per mention: the best probability, whether that candidate is right, whether any is."""
+    order = np.lexsort((-p, mention))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = mention[order][1:] != mention[order][:-1]
+    best = order[first]
+    has_right = np.zeros(mention.max() + 1, dtype=bool)
+    np.logical_or.at(has_right, mention, y)
+    return p[best], y[best], has_right[mention[best]]
+
+
+def best_threshold(p: np.ndarray, right: np.ndarray) -> float:
+    """The acceptance threshold that maximises right minus WRONG_COST times wrong choices."""
+    grid = np.linspace(0.02, 0.9, 89)
+    gains = [np.sum(right[p >= t]) - WRONG_COST * np.sum(~right[p >= t]) for t in grid]
+    return float(grid[int(np.argmax(gains))])
+
+
+def figures(p: np.ndarray, right: np.ndarray, has_right: np.ndarray, threshold: float) -> dict:
+    accepted = p >= threshold
+    answerable = has_right.sum()
+    return {
+        "mentions": int(len(p)),
+        "answerable": int(answerable),  # some candidate lies within 10 km of a coded place
+        "top1_answerable": round(float(right[has_right].mean()), 4),  # the best candidate is right
+        "right_accepted_of_answerable": round(float((right & accepted).sum() / answerable), 4),
+        "wrong_accepted": int((~right & accepted).sum()),
+        "threshold": round(threshold, 3),
+    }
+
+
+def fit(X: np.ndarray, y: np.ndarray) -> LogisticRegression:
+    return LogisticRegression(C=C, max_iter=2000).fit(X, y)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=score_acled.DEFAULT_SHARED)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N notes (a quick look)")
+    parser.add_argument("--out", type=Path, default=RANKER_FILE)
+    args = parser.parse_args(argv)
+
+    X, y, mention, fold, source = collect([acled(args.shared), ucdp(args.shared)], args.limit)
+    print(f"{mention.max() + 1:,} event mentions, {len(y):,} candidates, {y.mean():.3f} of them right")
+
+    # Only mentions with a right candidate teach the ranking: the others are mostly places the
+    # note names besides the coded one (its governorate, a country), right in their own way.
+    answerable = np.zeros(mention.max() + 1, dtype=bool)
+    np.logical_or.at(answerable, mention, y)
+    taught = answerable[mention]
+    # Cross-validated: fit on four folds of place names, choose on the fifth.
+    p_cv = np.zeros(len(y))
+    for k in sorted(set(fold)):
+        train, test = (fold != k) & taught, fold == k
+        p_cv[test] = fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+    best_p, right, has_right = choices(p_cv, y, mention)
+    threshold = best_threshold(best_p[has_right], right[has_right])
+    print("learned, cross-validated by place name:", figures(best_p, right, has_right, threshold))
+    for s, name in enumerate(SOURCES):
+        mine = source == s
+        print(f"  {name}:", figures(*choices(p_cv[mine], y[mine], np.unique(mention[mine], return_inverse=True)[1]),
+                                    threshold))
+    # The hand-set additive rule this ranker replaced (geo/resolve.py before it), on the same
+    # features: the name score plus bonuses and penalties, accepted from 0.78.
+    hand = {"name_score": 1, "sentence_country": 0.15, "near_sentence": 0.08, "far_from_sentence": -0.1,
+            "main_country": 0.08, "article_province": 0.06, "parent_match": 0.12, "parent_mismatch": -0.12,
+            "admin_not_wanted": -0.15}
+    p_hand = X @ np.array([hand.get(f, 0.0) for f in FEATURES])
+    print("hand-set rule it replaced:", figures(*choices(p_hand, y, mention), 0.78))
+    if RANKER_FILE.exists():
+        try:
+            current = Ranker(RANKER_FILE)
+        except ValueError as exc:
+            print(f"weights in use: {exc}")
+        else:
+            p_now = current.probabilities(X)
+            print("weights in use:", figures(*choices(p_now, y, mention), current.threshold))
+
+    model = fit(X[taught], y[taught])
+    args.out.write_text(json.dumps({
+        "features": list(FEATURES),
+        "weights": [round(float(w), 5) for w in model.coef_[0]],
+        "bias": round(float(model.intercept_[0]), 5),
+        "threshold": round(threshold, 3),
+        "trained_on": "ACLED Syria/Iraq 2018 dev split (eval/train_ranker.py)",
+        "cross_validated": figures(best_p, right, has_right, threshold),
+    }, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    for name, w in sorted(zip(FEATURES, model.coef_[0]), key=lambda t: -abs(t[1])):
+        print(f"  {name:>20} {w:+.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The learned candidate ranker (geo/data/ranker.json, eval/train_ranker.py) in use."""
+
+import json
+from datetime import date
+
+import pytest
+
+from conflictmap.geo import resolve
+from conflictmap.geo.document import Document
+from conflictmap.geo.pipeline import process_documents
+
+
+def run(text, gaz):
+    with process_documents([Document("t", text, date(2018, 3, 5))], gaz=gaz) as result:
+        return result.events, result.mentions
+
+
+def test_the_shipped_model_weighs_the_features_this_version_computes():
+    ranker = resolve.Ranker()
+    assert len(ranker.weights) == len(resolve.FEATURES) and 0 < ranker.threshold < 1
+    assert ranker.probabilities([[0.0] * len(resolve.FEATURES)]).shape == (1,)
+
+
+@pytest.mark.parametrize("village, province, other", [
+    ("Abu Dali", "Homs", "Hama"), ("Abu Dali", "Hama", "Homs"),  # one name, a village in each
+    ("Ad Dana", "Idlib", "Aleppo"), ("Ad Dana", "Aleppo", "Idlib"),
+])
+def test_the_province_the_article_names_picks_the_village(village, province, other, full_gaz):
+    events, _ = run(f"Regime aircraft struck the village of {village} in {province} province on Monday, "
+                    "killing three civilians.", full_gaz)
+    (event,) = [e for e in events if e["geo_precision"] == 1]
+    assert event["admin1"] == province != other
+
+
+def test_below_the_threshold_a_mention_goes_to_its_province_not_a_far_village(full_gaz, monkeypatch, tmp_path):
+    text = "Regime aircraft struck the village of Abu Dali in Hama province on Monday."
+    _, mentions = run(text, full_gaz)
+    sure = {m["text"]: m["score"] for m in mentions}
+    assert sure["Abu Dali"] < sure["Hama"], "the model should be surer of a province named as such"
+    model = json.loads(resolve.RANKER_FILE.read_text())
+    model["threshold"] = (sure["Abu Dali"] + sure["Hama"]) / 2  # the village is no longer sure enough
+    path = tmp_path / "ranker.json"
+    path.write_text(json.dumps(model))
+    monkeypatch.setattr(resolve, "default_ranker", lambda: resolve.Ranker(path))
+    events, mentions = run(text, full_gaz)
+    village = next(m for m in mentions if m["text"] == "Abu Dali")
+    assert village["geo_precision"] == 3 and village["name"] == "Hamah"  # the province (GeoNames: Hamah), said as such
+    assert [(e["location"], e["geo_precision"]) for e in events] == [("Hama (for: Abu Dali)", 3)]
+
+
+def test_a_model_trained_on_other_features_is_refused_with_how_to_remake_it(tmp_path):
+    model = json.loads(resolve.RANKER_FILE.read_text())
+    model["features"] = model["features"][:-1]
+    path = tmp_path / "ranker.json"
+    path.write_text(json.dumps(model))
+    with pytest.raises(ValueError, match="train_ranker.py"):
+        resolve.Ranker(path)
