@@ -157,10 +157,26 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
             if best.kind == "admin1":
                 m.precision = 3
 
+    _unplace_outside_named_province(mentions)
     if geocoder is not None:
         _geocode_unresolved(mentions, gaz, geocoder)
     _fall_back_to_province(mentions, gaz, _provinces(mentions))
     return mentions
+
+
+def _unplace_outside_named_province(mentions: list[PlaceMention]) -> None:
+    """"X town in Rural Damascus": when the sentence names the province, a place found for X
+    in another province (or country) is a wrong match for a name the gazetteer lacks, not
+    news from elsewhere; X goes to the geocoder or to that province instead."""
+    named: dict[int, set[str]] = {}
+    for m in mentions:
+        if m.place is not None and m.place.kind == "admin1" and m.role == "event":
+            named.setdefault(m.sentence_index, set()).add(m.place.admin1)
+    for m in mentions:
+        provinces = named.get(m.sentence_index)
+        if provinces and m.place is not None and m.place.kind not in ADMIN_KINDS + ("country",) \
+                and m.role == "event" and m.place.admin1 not in provinces:
+            m.place, m.score, m.place_source = None, 0.0, None
 
 
 def _provinces(mentions: list[PlaceMention]) -> Counter:

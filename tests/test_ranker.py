@@ -55,3 +55,16 @@ def test_a_model_trained_on_other_features_is_refused_with_how_to_remake_it(tmp_
     path.write_text(json.dumps(model))
     with pytest.raises(ValueError, match="train_ranker.py"):
         resolve.Ranker(path)
+
+
+def test_a_town_the_gazetteer_lacks_goes_to_the_province_its_sentence_names(full_gaz):
+    # The fuzzy net's nearest "Modira" is a village in Iraqi Kurdistan; the sentence says Rural Damascus.
+    events, mentions = run("Regime helicopters dropped barrel bombs on Modira town in Rural Damascus on Monday, "
+                           "wounding several civilians.", full_gaz)
+    assert [(e["location"], e["admin1"], e["geo_precision"]) for e in events] == [
+        ("Rif-dimashq (for: Modira)", "Rif-dimashq", 3)]
+
+
+def test_a_town_in_the_province_its_sentence_names_keeps_its_own_point(full_gaz):
+    events, _ = run("Regime artillery shelled Douma in Rural Damascus on Monday.", full_gaz)
+    assert [(e["location"], e["geo_precision"]) for e in events] == [("Douma", 1)]
