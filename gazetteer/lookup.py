@@ -13,6 +13,7 @@ weak priors from the kind of place and its population.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -92,6 +93,9 @@ def prior(kind: str, importance: float, country: str | None) -> float:
             * THEATRE_PRIOR.get(country or "", WORLD_PRIOR))
 
 
+ALTERNATIVES = re.compile(r"\s+[-\u2013]\s+|\s*/\s*|\s*[()]\s*")  # "A - B", "A/B", "A (B)"
+
+
 class Gazetteer:
     """Read-only access to the gazetteer database.
 
@@ -135,7 +139,19 @@ class Gazetteer:
         key = name_key(name)
         if not key:
             return []
-        return list(self._cached(key, plain(name), (country or "").upper() or None, max(1, int(limit))))
+        country, limit = (country or "").upper() or None, max(1, int(limit))
+        found = list(self._cached(key, plain(name), country, limit))
+        parts = [part for part in ALTERNATIVES.split(name) if name_key(part)]
+        if found or len(parts) < 2:
+            return found
+        # "Damascus - Barzeh", "Hosh/Zariqiyah", "Tal Abyad (Gire Spi)": a name given with its
+        # alternative or its parent finds nothing whole; each part is asked, the best first.
+        merged = {}
+        for part in parts:
+            for c in self._cached(name_key(part), plain(part), country, limit):
+                if c.place_id not in merged or c.score > merged[c.place_id].score:
+                    merged[c.place_id] = c
+        return sorted(merged.values(), key=lambda c: -c.score)[:limit]
 
     def lookup(self, name: str, country: str | None = None) -> Candidate | None:
         """The best candidate, or None."""

@@ -73,3 +73,12 @@ def test_missing_database_says_how_to_rebuild(tmp_path):
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(GazetteerError, match="corrupt.*conflictmap gazetteer build"):
         Gazetteer(junk)
+
+
+def test_a_name_given_with_its_parent_or_alternative_finds_its_parts(full_gaz):
+    # As coders write neighbourhoods and alternatives: "City - Neighbourhood", "A/B", "A (B)".
+    for name in ("Damascus - Qwertyneighbourhood", "Qwertyville/Hajin", "Qwertyville (Hajin)"):
+        found = full_gaz.candidates(name, limit=3)
+        assert found, name
+        assert found[0].country == "SY" and found[0].name in ("Damascus", "Hajīn"), (name, found[0])
+    assert full_gaz.candidates("Deir ez-Zor")[0].name == "Deir ez-Zor"  # a hyphen inside a name is no split
