@@ -186,6 +186,15 @@ def _visible(text: str) -> str:
     return _NO_BREAK_SPACE.sub(" ", _INVISIBLE.sub("", text))
 
 
+# Transliterated names carry apostrophes for ayn and hamza inside one word: "Da'el", "Nu’man".
+_APOSTROPHE_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ`‘][^\W\d_]+)+")
+
+
+def _alphabetic(word: str) -> bool:
+    """Letters only, or letters joined by apostrophes ("Da'el"): a word a name can be made of."""
+    return word.isalpha() or _APOSTROPHE_WORD.fullmatch(word) is not None
+
+
 class _Words:
     """What the matcher asks of each token, computed once per document: spaCy makes a new
     Token object at every ``doc[i]``, and the matcher looks at each token many times."""
@@ -200,7 +209,7 @@ class _Words:
         raw = [text[a:b] for a, b in zip(self.start, self.end)]  # Token.text, without making Tokens
         self.word = [_visible(t) for t in raw]  # as a reader sees it
         self.lower = [w.lower() for w in self.word]
-        self.capital = [w.isalpha() and w[:1].isupper() for w in self.word]
+        self.capital = [_alphabetic(w) and w[:1].isupper() for w in self.word]
         # A word that may be part of a name: capitalised, or a particle ("al", "tel").
         self.name = [c or (w.isalpha() and lo in NAME_PARTICLES) for c, w, lo in zip(self.capital, self.word, self.lower)]
         # A hyphen or apostrophe inside a name ("ez-Zor"), or a no-break space ("Deir\u00a0ez-Zor").
@@ -222,7 +231,7 @@ class _Words:
 
     def content_words(self, i: int, j: int) -> list[str]:
         """The words of tokens i..j-1 that are not particles ("al", "tel") or punctuation."""
-        return [w for w in self.lower[i:j] if w.isalpha() and w not in NAME_PARTICLES]
+        return [w for w in self.lower[i:j] if _alphabetic(w) and w not in NAME_PARTICLES]
 
 
 def _cue(words: _Words, text: str, start: int, end: int,

@@ -109,3 +109,15 @@ def test_a_foreign_extension_of_our_name_is_refused():
     finally:
         Span.set_extension("cm_role", default="event", force=True)
     register_extensions()  # ours again: a no-op
+
+
+@pytest.mark.parametrize("name", ["Ma'arrat An Nu'man", "Ma’arrat al-Nu’man", "Da'el"])
+def test_apostrophes_for_ayn_and_hamza_stay_inside_the_name(full_gaz, name):
+    nlp = build_pipeline(db=str(full_gaz.path))
+    doc = nlp(f"Regime forces shelled the town of {name} on Monday.")
+    assert [s.text for s in doc.spans["places"]] == [name]
+
+
+def test_contractions_and_possessives_are_no_places(nlp):
+    doc = nlp("It's said they don't know Hajin's market.")
+    assert [s.text for s in doc.spans["places"]] == ["Hajin"]
