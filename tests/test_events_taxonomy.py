@@ -1,0 +1,37 @@
+"""ACLED's event types from the sentence, one sentence written for each trigger (geo/data/triggers.json)."""
+
+from datetime import date
+
+import pytest
+
+from conflictmap.geo.document import Document
+from conflictmap.geo.pipeline import process_documents
+
+
+@pytest.mark.parametrize("sentence, event_type, sub_event_type", [
+    ("A roadside bomb exploded near a police patrol in Tal Afar on Monday, wounding two officers.",
+     "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("A car bomb went off outside the market in Baiji on Monday.",  # no suicide attacker reported
+     "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("A suicide bomber blew himself up at a checkpoint in Baiji on Monday, killing five soldiers.",
+     "Explosions/Remote violence", "Suicide bomb"),
+    ("Regime forces fired several rockets at Hajin on Monday.",
+     "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("Iraqi forces recaptured the town of Tal Afar from Islamic State on Monday.",
+     "Battles", "Government regains territory"),
+    ("SDF fighters repelled an Islamic State assault on Hajin on Monday.", "Battles", "Armed clash"),
+    ("Rebel fighters withdrew from Hajin on Monday and the town was handed over to the SDF.",
+     "Strategic developments", "Non-violent transfer of territory"),
+    ("Residents of Mosul protested on Monday against the closure of the city's hospital.",
+     "Protests", "Peaceful protest"),
+    ("Army engineers defused two landmines planted on the road into Baiji on Monday.",
+     "Strategic developments", "Disrupted weapons use"),
+])
+def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_event_type):
+    with process_documents([Document("t", sentence, date(2018, 3, 7))], gaz=gaz) as result:
+        assert [(e["event_type"], e["sub_event_type"]) for e in result.events] == [(event_type, sub_event_type)]
+
+
+def test_a_town_entered_is_no_battle_by_that_word_alone(gaz):
+    with process_documents([Document("t", "A delegation entered Hajin on Monday.", date(2018, 3, 7))], gaz=gaz) as r:
+        assert r.events == []
