@@ -222,3 +222,14 @@ def test_assign_roles_never_raises_and_never_makes_civilians_actor1(tokens, trig
 def test_a_lone_actor_after_the_verb_is_the_target_not_the_doer():
     assert roles("Unmarked jets hit a Daesh depot near the river.", "hit") == (None, "Islamic State")
     assert roles("Later a drone struck on an ISIS convoy.", "struck") == (None, "Islamic State")
+
+
+@pytest.mark.parametrize("sentence, actor", [
+    ("QSD forces clashed with IS fighters near the dam.", "SDF"),  # the SDF's Arabic acronym
+    ("Syrian or Russian warplanes bombed the market.", "Syrian government forces"),  # not "Russian warplanes"
+    ("Islamist faction fighters shelled the checkpoint.", "Rebel groups"),
+    ("Olive Branch forces took control of the village.", "Turkish forces"),
+    ("Unidentified gunmen shot dead a council member.", "Unidentified armed group"),
+])
+def test_names_coders_and_wires_use_find_their_actor(sentence, actor):
+    assert actors_in(sentence)[0] == actor
