@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 
 import geopandas
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -169,33 +170,62 @@ def load_boundaries(boundaries=None) -> geopandas.GeoDataFrame | None:
     return gdf.reset_index(drop=True)
 
 
-def count_events(events: geopandas.GeoDataFrame, regions: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
+def locate_events(events: geopandas.GeoDataFrame, regions: geopandas.GeoDataFrame) -> np.ndarray:
+    """The position in ``regions`` of the polygon holding each event, -1 for none.
+
+    A point on a shared border (or in two overlapping polygons) goes to the smaller polygon;
+    an event without a geometry, or outside every polygon, is -1. The map passes these to the
+    browser, which recounts the governorates for the events on show (maps.workbench).
+
+    >>> from shapely.geometry import Point
+    >>> regions = load_boundaries()
+    >>> events = geopandas.GeoDataFrame(geometry=[Point(40.141, 35.336), Point(0, 0), None], crs=4326)
+    >>> [regions["name"][i] if i >= 0 else None for i in locate_events(events, regions)]
+    ['Deir ez-Zor', None, None]
+    """
+    located = np.full(len(events), -1, dtype=np.int64)
+    geometry = events.geometry
+    has_point = (geometry.notna() & ~geometry.is_empty).to_numpy()
+    if not has_point.any():
+        return located
+    points = geopandas.GeoDataFrame(
+        {"row": np.flatnonzero(has_point)}, geometry=geometry.values[has_point], crs=events.crs or 4326,
+    ).to_crs(regions.crs or 4326)
+    area = regions[[regions.geometry.name]].reset_index(drop=True).copy()
+    area["region"] = range(len(area))
+    area["size"] = shapely.area(area.geometry.values)
+    joined = geopandas.sjoin(points, area, how="inner", predicate="intersects")
+    joined = joined.sort_values(["size", "region"]).drop_duplicates("row", keep="first")
+    located[joined["row"].to_numpy()] = joined["region"].to_numpy()
+    return located
+
+
+def count_events(events: geopandas.GeoDataFrame, regions: geopandas.GeoDataFrame,
+                 located: np.ndarray | None = None) -> geopandas.GeoDataFrame:
     """``regions`` with ``events`` and ``fatalities`` columns: the events inside each polygon.
 
     A point on a shared border (or in two overlapping polygons) counts once, in the smaller
-    polygon. Events outside every polygon are not counted; ``regions.attrs["outside"]`` says
-    how many there were.
+    polygon (:func:`locate_events`; pass its result as ``located`` when you have it). Events
+    outside every polygon are not counted; ``regions.attrs["outside"]`` says how many there
+    were (events without a geometry are not among them).
     """
     regions = regions.reset_index(drop=True).copy()
     regions["events"] = 0
     regions["fatalities"] = 0
     regions.attrs["outside"] = 0
-    points = events[events.geometry.notna() & ~events.geometry.is_empty]
-    if points.empty:
+    if located is None:
+        located = locate_events(events, regions)
+    has_point = (events.geometry.notna() & ~events.geometry.is_empty).to_numpy()
+    if not has_point.any():
         return regions
-    points = geopandas.GeoDataFrame(
-        {"fatalities": pd.to_numeric(points.get("fatalities", 0), errors="coerce").fillna(0).clip(lower=0)},
-        geometry=points.geometry.values, crs=points.crs or 4326,
-    ).to_crs(regions.crs or 4326)
-    area = regions[[regions.geometry.name]].copy()
-    area["region"] = range(len(area))
-    area["size"] = shapely.area(area.geometry.values)
-    joined = geopandas.sjoin(points, area, how="inner", predicate="intersects")
-    joined = joined.sort_values("size").loc[lambda j: ~j.index.duplicated(keep="first")]
-    per_region = joined.groupby("region").agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
+    fatalities = pd.to_numeric(events.get("fatalities", pd.Series(0, index=events.index)), errors="coerce")
+    fatalities = fatalities.fillna(0).clip(lower=0).to_numpy()
+    inside = located >= 0
+    per_region = pd.DataFrame({"region": located[inside], "fatalities": fatalities[inside]}) \
+        .groupby("region").agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
     regions.loc[per_region.index, "events"] = per_region["events"].astype(int).values
     regions.loc[per_region.index, "fatalities"] = per_region["fatalities"].astype(int).values
-    regions.attrs["outside"] = int(len(points) - len(joined))
+    regions.attrs["outside"] = int((has_point & ~inside).sum())
     return regions
 
 

@@ -19,11 +19,28 @@ result placed in the page as :class:`Markup`, a value Jinja2 prints without pars
 
 from __future__ import annotations
 
+import json
+
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
 MACRO_TARGETS = ("header", "html", "script")
+
+# Characters a JSON text keeps as they are but an HTML parser or a JavaScript template literal
+# would read: written as \u escapes (inside JSON strings, the only place they can be), the
+# data is inert in a <script> and anywhere a caller might paste it.
+_INERT_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027", "`": "\\u0060",
+                             "$": "\\u0024", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(value) -> str:
+    """``value`` as compact JSON that is safe inside ``<script>`` (keys keep their order).
+
+    >>> print(script_json({"notes": "</script><b>`${x}`</b>", "n": 1}))
+    {"notes":"\\u003c/script\\u003e\\u003cb\\u003e\\u0060\\u0024{x}\\u0060\\u003c/b\\u003e","n":1}
+    """
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).translate(_INERT_JSON)
 
 
 class Markup(Element):

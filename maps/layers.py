@@ -4,9 +4,10 @@ Each function returns folium elements to add to a map; none writes HTML by hand.
 
 All event markers sit in one shared ``MarkerCluster`` (so the events of a dozen actors in
 one town make one cluster, not a dozen stacked ones). Each actor has a toggleable
-``FeatureGroup`` in the layer control; it carries the actor's date index, and the event
-filter (maps.controls.EventFilter) puts into the cluster the markers whose actor is on and
-whose date is in range. Markers come in two builds with the same look and behaviour:
+``FeatureGroup`` in the layer control; it carries the actor's index of markers and dates, and
+the workbench (maps.workbench) puts into the cluster the markers whose actor is on, whose date
+is in range and that match the search. Markers come in two builds with the same look and
+behaviour:
 
 * ``"markers"``: one folium ``CircleMarker`` with a folium ``Popup`` per event. Every marker
   is an element of the tree a caller can inspect.
@@ -29,9 +30,9 @@ import folium
 import folium.plugins
 from folium.template import Template
 
-from conflictmap.maps.boundaries import count_events, country_outlines
+from conflictmap.maps.boundaries import country_outlines
 from conflictmap.maps.colors import is_hex_color
-from conflictmap.maps.elements import DataGeoJson, RenderedOnce
+from conflictmap.maps.elements import DataGeoJson, RenderedOnce, script_json
 from conflictmap.maps.popup import POPUP_LABELS, escape, wrap_cells
 from conflictmap.maps.style import leaflet_options
 from conflictmap.theatre import THEATRE_NAMES
@@ -63,6 +64,7 @@ class EventRecord:
     radius: float
     style: dict
     popup_cells: list  # escaped HTML per popup row (maps.popup.popup_cells)
+    position: int = -1  # the event's row position in the frame the map was drawn from
 
     @property
     def popup(self) -> str:
@@ -112,7 +114,7 @@ def layer_label(actor: str, color: str, n_events: int) -> str:
 
 class EventIndex(RenderedOnce):
     """``var <name> = {entries: [[marker, "YYYY-MM-DD" or null], ...]}`` over folium markers,
-    for the event filter."""
+    for the workbench's filter."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -145,7 +147,7 @@ class EventPoints(RenderedOnce):
         var {{ this.get_name() }} = (function () {
             var styles = {{ this.styles|tojson }};
             var labels = {{ this.labels|tojson }};
-            var rows = {{ this.rows|tojson }};
+            var rows = {{ this.rows_json }};
             function popupHtml(cells) {
                 var html = '<div class="cm-popup"><table>';
                 for (var i = 0; i < labels.length; i++) {
@@ -192,6 +194,7 @@ class EventPoints(RenderedOnce):
                 cells.pop()
             self.rows.append([round(rec.lat, 5), round(rec.lon, 5), round(rec.radius, 1), index[key], rec.date, cells])
         self.styles = styles
+        self.rows_json = script_json(self.rows)  # compact: the bulk of a big map
 
 
 class EventPopup(RenderedOnce):
@@ -273,11 +276,17 @@ def choropleth_color(count: int, breaks: Sequence[int]) -> str | None:
     return CHOROPLETH_COLORS[cls + shift]
 
 
-def choropleth_layer(events, regions) -> tuple[folium.GeoJson, list[tuple[str, str]], int]:
-    """Events and deaths per admin1 polygon (spatial join), as a toggleable GeoJson layer
-    with a tooltip per governorate. Returns the layer, its legend classes and the number of
-    events outside every polygon."""
-    counted = count_events(events, regions)
+CHOROPLETH_NAME = "Events per governorate (events shown)"
+
+
+def choropleth_layer(counted) -> tuple[folium.GeoJson, list[tuple[str, str]], int]:
+    """Events and deaths per admin1 polygon (``counted``: maps.boundaries.count_events), as a
+    toggleable GeoJson layer with a tooltip per governorate. Returns the layer, its legend
+    classes and the number of events outside every polygon.
+
+    These are the counts of all events; in the page the workbench recounts them for the
+    events on show (dates, actors, search) and restyles the layer, its tooltips and legend.
+    """
     breaks = choropleth_breaks(counted["events"].tolist())
     features = []
     for i, row in enumerate(counted.itertuples(index=False)):
@@ -295,7 +304,7 @@ def choropleth_layer(events, regions) -> tuple[folium.GeoJson, list[tuple[str, s
         })
     layer = DataGeoJson(
         {"type": "FeatureCollection", "features": features},
-        name="Events per governorate (all dates)",
+        name=CHOROPLETH_NAME,
         show=False,
         style_function=_choropleth_style,
         highlight_function=lambda feature: {"weight": 3, "color": "#333"},

@@ -50,6 +50,15 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
+def source_links(source_url) -> list[str]:
+    """The http(s) URLs of a ``source_url`` cell ("; " between the sources of a merged event).
+
+    >>> source_links("https://a.invalid/1; javascript:alert(1); http://b.invalid/2")
+    ['https://a.invalid/1', 'http://b.invalid/2']
+    """
+    return [url for url in (safe_url(part.strip()) for part in (v.text(source_url) or "").split("; ")) if url]
+
+
 def date_text(event_date: str | None, time_precision: int | None) -> str:
     """ "2014-12-23 (precision: day)", or "date unknown"."""
     if event_date is None:
@@ -109,11 +118,9 @@ def popup_cells(row: Mapping) -> list[str | None]:
 
     source = v.text(get("source"))
     links = []
-    for url in (v.text(get("source_url")) or "").split("; "):
-        url = safe_url(url.strip())
-        if url:
-            host = urlsplit(url).hostname or url
-            links.append(f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">{escape(host)}</a>')
+    for url in source_links(get("source_url")):
+        host = urlsplit(url).hostname or url
+        links.append(f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">{escape(host)}</a>')
     source_cell = " ".join([escape(source)] * bool(source) + links) or None
 
     meta = []

@@ -24,16 +24,20 @@ import folium
 import geopandas
 
 from conflictmap.files import write_atomic
+from conflictmap.theatre import THEATRE_NAMES
 from conflictmap.maps import values as v
 from conflictmap.maps.assets import AssetError, external_resources, inline_assets
-from conflictmap.maps.boundaries import load_boundaries
+from conflictmap.maps.boundaries import count_events, load_boundaries, locate_events
 from conflictmap.maps.colors import actor_color, actor_order
-from conflictmap.maps.controls import OSM_ATTRIBUTION, Attribution, EventFilter, Footer, Header, MapStyle, legend
+from conflictmap.maps.controls import OSM_ATTRIBUTION, Attribution, Footer, Header, MapStyle, legend
 from conflictmap.maps.elements import EventLayerControl
-from conflictmap.maps.layers import (BASE_PANE, CHOROPLETH_PANE, EventRecord, actor_layer, choropleth_layer, event_cluster,
-                         heat_layer, outline_layers)
+from conflictmap.maps.layers import (BASE_PANE, CHOROPLETH_COLORS, CHOROPLETH_PANE, EventRecord, actor_layer,
+                                     choropleth_layer, event_cluster, heat_layer, outline_layers)
 from conflictmap.maps.popup import escape, popup_cells
 from conflictmap.maps.style import marker_radius, marker_style
+from conflictmap.maps.table import table_options
+from conflictmap.maps.timeline import timeline_options
+from conflictmap.maps.workbench import Layout, Workbench, WorkbenchCode, workbench_data
 
 FAST_THRESHOLD = 2000  # from this many events up, actor layers are built in the browser
 STRATEGIES = ("auto", "markers", "fast")
@@ -64,7 +68,7 @@ def event_records(events: geopandas.GeoDataFrame) -> list[EventRecord]:
         geometries, table = [None] * len(events), events
     records, skipped = [], 0
     # Plain dicts: reading cells from a row Series costs 20x more.
-    for row, geom in zip(table.to_dict("records"), geometries):
+    for position, (row, geom) in enumerate(zip(table.to_dict("records"), geometries)):
         lat, lon = _location(row, geom)
         if lat is None:
             skipped += 1
@@ -77,7 +81,7 @@ def event_records(events: geopandas.GeoDataFrame) -> list[EventRecord]:
             lat=lat, lon=lon, actor=actor, color=color, date=date, fatalities=fatalities,
             radius=round(marker_radius(fatalities), 1),
             style=marker_style(color, v.text(row.get("event_type")), dated=date is not None),
-            popup_cells=popup_cells(row),
+            popup_cells=popup_cells(row), position=position,
         ))
     if skipped:
         warnings.warn(f"{skipped} event(s) without a location were left off the map", stacklevel=3)
@@ -112,8 +116,10 @@ def build_map(events: geopandas.GeoDataFrame, *, title: str | None = None, bound
     """The folium map of ``events`` (a GeoDataFrame with the event columns, EPSG:4326).
 
     One toggleable layer per actor1 (null -> "Unknown actor"), its events as circle markers
-    in one shared MarkerCluster, a date filter (maps.controls.EventFilter), a heat map and a
-    governorate choropleth (both off at first), a legend, attribution. ``boundaries``: None
+    in one shared MarkerCluster, a heat map and a governorate choropleth (both off at first),
+    a legend, attribution, and the workbench around them (maps.workbench: the filter by
+    actor, dates and search, the timeline, the table and its downloads, the page layout;
+    the choropleth follows the filter). ``boundaries``: None
     for the packaged Syria/Iraq governorates, False for no choropleth, or a path /
     GeoDataFrame of polygons. ``strategy``: "markers" (folium elements), "fast" (drawn in the
     browser), or "auto" (fast from FAST_THRESHOLD events up).
@@ -155,30 +161,50 @@ def build_map(events: geopandas.GeoDataFrame, *, title: str | None = None, bound
     if heat and ordered:
         heat_map = heat_layer(ordered)
         heat_map.add_to(m)
-    choropleth_legend, outside = [], 0
+    choropleth = None
+    choropleth_legend, outside, located = [], 0, None
     if regions is not None:
-        choropleth, choropleth_legend, outside = choropleth_layer(_points(ordered), regions)
+        regions = regions.reset_index(drop=True)
+        points = _points(ordered)
+        located = locate_events(points, regions)
+        choropleth, choropleth_legend, outside = choropleth_layer(count_events(points, regions, located))
         choropleth.add_to(m)
 
-    EventLayerControl(collapsed=False, position="topright").add_to(m)
-    legend(choropleth_legend, outside).add_to(m)
-    EventFilter(
+    layer_control = EventLayerControl(collapsed=False, position="topright")
+    layer_control.add_to(m)
+    legend_panel = legend(choropleth_legend, outside, governorates=choropleth is not None)
+    legend_panel.add_to(m)
+    Workbench(
         cluster.get_name(), [(layer.group.get_name(), layer.index.get_name()) for layer in actor_layers],
-        first, last, heat=heat_map.get_name() if heat_map else None,
-        heat_points=[(i, rec.date) for i, layer in enumerate(actor_layers) for rec in layer.records] if heat_map else (),
+        [(layer.actor, layer.color) for layer in actor_layers], first, last,
+        workbench_data(events, ordered, located),
+        heat=heat_map.get_name() if heat_map else None,
+        region_layer=choropleth.get_name() if choropleth is not None else None,
+        regions=_region_options(regions) if choropleth is not None else None,
+        layer_control=layer_control.get_name(), legend=legend_panel.get_name(),
+        timeline=timeline_options(first, last), table=table_options(),
     ).add_to(m)
     Attribution().add_to(m)
     MapStyle().add_to(m)
-    m.get_root().html.add_child(Header(title, summary), name="cm_header")
-    m.get_root().html.add_child(Footer(), name="cm_footer")
+    root = m.get_root()
+    root.header.add_child(WorkbenchCode(), name="cm_workbench_code")
+    root.html.add_child(Header(title, summary), name="cm_header")
+    root.html.add_child(Layout(), name="cm_layout")
+    root.html.add_child(Footer(), name="cm_footer")
 
     if records:
         lats = [r.lat for r in records]
         lons = [r.lon for r in records]
-        # Room for the date filter on the left and the layer list and legend on the right.
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=10,
-                     padding_top_left=(250, 30), padding_bottom_right=(340, 30))
+        # The filter, layer list and legend sit beside the map, not on it: a margin for the
+        # largest markers only.
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=10, padding=(36, 36))
     return m
+
+
+def _region_options(regions) -> dict:
+    return {"names": [str(name) for name in regions["name"]],
+            "countries": [THEATRE_NAMES.get(c, c) if isinstance(c, str) else None for c in regions["country"]],
+            "colors": list(CHOROPLETH_COLORS)}
 
 
 def _points(records: list[EventRecord]) -> geopandas.GeoDataFrame:

@@ -308,7 +308,7 @@ def test_layer_control_lists_every_actor(loaded):
     # The actor whose name is markup is listed as text; no <img> was created for it.
     assert any(label.startswith("<img src=x") for label in labels), labels
     assert loaded.js("document.querySelectorAll('.leaflet-control-layers img').length") == 0
-    assert "Heat map: event density" in labels and "Events per governorate (all dates)" in labels
+    assert "Heat map: event density" in labels and "Events per governorate (events shown)" in labels
 
 
 def test_date_control_filters_dated_events_only(loaded):
@@ -367,6 +367,24 @@ def test_popup_shows_article_markup_as_text(loaded):
     loaded.js("document.querySelector('.cm-date-reset').click()")
 
 
+def test_table_row_opens_the_popup_the_marker_has(loaded):
+    """Both builds: a row click flies to the event and opens the very popup its marker has
+    (test_map_workbench.py has the rest of the workbench)."""
+    loaded.js("void ConflictMap.current.map.closePopup()")
+    index = loaded.js("ConflictMap.current.columns.event_id.indexOf('SYR-B1')")
+    loaded.js(f"ConflictMap.current.table.reveal({index}, true)")
+    loaded.js(f"document.querySelector('.cm-events tr.cm-row[data-index=\"{index}\"] td').click()")
+    loaded.wait_js("document.querySelector('.leaflet-popup-content .cm-popup') !== null")
+    expected = json.dumps(maps.popup_html(browser_events().iloc[0]))
+    assert loaded.js(f"""(() => {{
+        const t = document.createElement('template'); t.innerHTML = {expected};
+        return t.content.firstChild.outerHTML === document.querySelector('.leaflet-popup-content .cm-popup').outerHTML;
+    }})()""")
+    assert loaded.js("document.querySelector('.cm-events tr.cm-selected').dataset.index") == str(index)
+    loaded.js("void ConflictMap.current.map.closePopup()")
+    loaded.dt.drain(0.4)
+
+
 def test_no_injected_script_ran(loaded):
     assert loaded.js("typeof window.__pwned") == "undefined"
     assert loaded.js("document.title") == TITLE
@@ -412,6 +430,15 @@ def test_thousands_of_events_load_filter_and_pan_without_errors(assets, chromium
                 " m.setView([35.3, 40.1], 9); m.panBy([200, 100]); m.setZoom(12); })()")
         dt.drain(1.5)
         assert page.js("document.querySelectorAll('path.cm-event').length") > 0
+        # A brush over the timeline redraws well within a second (bench/bench_map.py times 10k).
+        from test_map_workbench import drag, timeline_point
+
+        x0, y = timeline_point(page, "2016-03-01")
+        x1, _ = timeline_point(page, "2016-05-31")
+        drag(page, x0, x1, y)
+        page.wait_js("ConflictMap.current.stats.lastRedraw.id === ConflictMap.current.redrawId")
+        redraw = page.js("ConflictMap.current.stats.lastRedraw")
+        assert 500 < redraw["shown"] == shown() < 2500 and redraw["ms"] < 1000, redraw
         assert page.session_events("Runtime.exceptionThrown") == []
     finally:
         dt.close()

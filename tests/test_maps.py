@@ -18,6 +18,7 @@ import threading
 import folium
 import folium.plugins
 import geopandas
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from shapely.geometry import Point
@@ -30,6 +31,9 @@ from conflictmap.maps.assets import AssetError, resolve
 from conflictmap.maps.colors import KNOWN_ACTOR_COLORS, UNKNOWN_ACTOR_COLOR, actor_color
 from conflictmap.maps.layers import EventIndex, EventPoints
 from conflictmap.maps.popup import escape, popup_html
+from conflictmap.maps.table import EXPORT_COLUMNS, FORMULA_PREFIXES, column_data, encode
+from conflictmap.maps.timeline import timeline_unit
+from conflictmap.maps.workbench import SCRIPTS, STYLES, Workbench, read_data_file
 
 # The package's `render` is the function; its module is reached by name.
 render_module = importlib.import_module("conflictmap.maps.render")
@@ -99,7 +103,7 @@ def test_one_layer_per_actor_listed_in_the_layer_control(events):
     control = re.search(r"overlays :  \{(.*?)\},", html, re.S).group(1)
     for actor in ("US-led coalition", "Islamic State", "Hezbollah", "Unknown actor"):
         assert actor in control
-    assert "Heat map: event density" in control and "Events per governorate (all dates)" in control
+    assert "Heat map: event density" in control and "Events per governorate (events shown)" in control
     # Known actors in palette order, others after, the unknown last.
     order = [re.search(r'cm-actor">(.*?)<', n).group(1) for n in names]
     assert order == ["US-led coalition", "Islamic State", "Hezbollah", "Unknown actor"]
@@ -138,7 +142,7 @@ def test_actor_colour_is_the_same_in_layer_list_markers_and_popups(events, strat
 
 
 def test_palette_colours_are_distinct_and_hash_colours_stable():
-    assert len(set(KNOWN_ACTOR_COLORS.values())) == len(KNOWN_ACTOR_COLORS) == 12
+    assert len(set(KNOWN_ACTOR_COLORS.values())) == len(KNOWN_ACTOR_COLORS) == 13  # every lexicon actor with a colour
     assert actor_color("Hezbollah") == actor_color("hezbollah ") == actor_color("Hezbollah")
     assert actor_color("Hezbollah") not in KNOWN_ACTOR_COLORS.values()
     assert actor_color("islamic state") == KNOWN_ACTOR_COLORS["Islamic State"]
@@ -213,23 +217,104 @@ def test_escape_neutralises_html_and_template_literals():
 
 # --- date filter, heat map, choropleth ---------------------------------------------------------
 
-def test_event_filter_knows_every_marker_its_actor_layer_and_date(events):
+def workbench_of(m: folium.Map) -> Workbench:
+    return next(c for c in m._children.values() if isinstance(c, Workbench))
+
+
+def test_workbench_knows_every_marker_its_actor_layer_date_and_governorate(events):
     m = maps.build_map(events, strategy="markers")
-    event_filter = next(c for c in m._children.values() if type(c).__name__ == "EventFilter")
-    assert (event_filter.first, event_filter.last) == ("2014-12-23", "2015-02-01")
+    bench = workbench_of(m)
+    assert (bench.first, bench.last) == ("2014-12-23", "2015-02-01")
     groups = actor_layers(m)
-    assert event_filter.groups == [(g.get_name(), next(c for c in g._children.values()
-                                                       if isinstance(c, EventIndex)).get_name()) for g in groups]
-    assert event_filter.cluster == shared_cluster(m).get_name()
-    dates = sorted((d or "") for g in groups for d in (d for _, d in next(
-        c for c in g._children.values() if isinstance(c, EventIndex)).entries))
-    assert dates == ["", "2014-12-23", "2015-01-12", "2015-02-01"]
+    indexes = [next(c for c in g._children.values() if isinstance(c, EventIndex)) for g in groups]
+    assert bench.groups == [(g.get_name(), index.get_name()) for g, index in zip(groups, indexes)]
+    assert bench.cluster == shared_cluster(m).get_name()
+    assert bench.actors == [["US-led coalition", actor_color("US-led coalition")],
+                            ["Islamic State", actor_color("Islamic State")],
+                            ["Hezbollah", actor_color("Hezbollah")], ["Unknown actor", UNKNOWN_ACTOR_COLOR]]
+    # The data is in marker order: actor layer by actor layer, as the index entries.
+    data = bench.data
+    columns = dict(data["columns"])
+    assert data["n"] == 4 == sum(len(index.entries) for index in indexes)
+    assert columns["event_id"] == ["SYR-1", "SYR-2", "IRQ-4", "IRQ-3"]
+    assert columns["event_date"] == [d for index in indexes for _, d in index.entries]
+    assert [name for name, _ in data["columns"]] == [c for c in EXPORT_COLUMNS if c in events.columns]
+    assert data["lat"] == [34.693, DEIR_EZ_ZOR[0], 33.42, MOSUL[0]] and data["fatalities"] == [7, 12, 0, 0]
+    names = maps.load_boundaries()["name"].tolist()
+    assert [names[r] for r in data["region"]] == ["Deir ez-Zor", "Deir ez-Zor", "Al Anbar", "Nineveh"]
+    assert data["link"] == [0, None, None, None]  # 0: source_url is the link; javascript: is none
+    assert bench.heat and bench.region_layer and bench.layer_control and bench.legend
+    assert bench.regions["names"] == names and bench.regions["countries"][names.index("Nineveh")] == "Iraq"
+    assert bench.timeline["unit"] == "day" and bench.table["formulaPrefixes"] == list(FORMULA_PREFIXES)
     html = html_of(m)
-    assert html.count("input.type = 'date'") == 1 and "cm-date-from" in html and "cm-date-to" in html
-    assert "overlayadd overlayremove" in html  # actor toggles refilter the cluster
-    # The heat map's points know their actor layer (by position) and date.
-    assert event_filter.heat and sorted(event_filter.heat_points, key=str) == sorted(
-        [[0, "2014-12-23"], [1, "2015-01-12"], [2, "2015-02-01"], [3, None]], key=str)
+    assert html.count("ConflictMap.workbench({") == 1 and html.count("CM.workbench = function") == 1
+    assert html.count('<aside class="cm-sidebar"') == 1 and '<div class="cm-timeline">' in html
+
+
+def test_workbench_code_is_inline_and_the_same_online_and_offline(events, tmp_path, assets):
+    online = maps.render(events, tmp_path / "online.html").read_text(encoding="utf-8")
+    offline = maps.render(events, tmp_path / "offline.html", self_contained=True).read_text(encoding="utf-8")
+    for name in SCRIPTS + STYLES:
+        code = read_data_file(name)
+        assert code.strip() and "</script" not in code.lower() and "</style" not in code.lower()
+        assert f"conflictmap maps/data/{name}" in online and f"conflictmap maps/data/{name}" in offline
+    # Nothing new is linked: the workbench is this package's own code.
+    assert maps.assets.external_resources(offline) == []
+    assert sorted(maps.assets.external_resources(online)) == sorted(
+        maps.assets.external_resources(html_of(folium_reference_map(events))))
+
+
+def folium_reference_map(events):
+    """A map with the same libraries as ours and no workbench: what folium alone would link."""
+    m = folium.Map(tiles=None)
+    m.default_js, m.default_css = list(render_module.MAP_JS), list(render_module.MAP_CSS)
+    folium.plugins.MarkerCluster().add_to(m)
+    folium.plugins.HeatMap([[34.0, 40.0, 1.0]]).add_to(m)
+    return m
+
+
+def test_export_columns_are_the_event_columns():
+    from conflictmap.geo.document import EVENT_COLUMNS
+    from conflictmap.geo.export import FORMULA_PREFIXES as CLI_PREFIXES
+
+    assert EXPORT_COLUMNS == EVENT_COLUMNS
+    assert FORMULA_PREFIXES == CLI_PREFIXES
+
+
+def test_column_data_is_json_as_the_geojson_export_writes_it(events):
+    data = column_data(events.drop(columns="geometry"), [2, 0])
+    assert data["event_id"] == ["IRQ-3", "SYR-1"]
+    assert data["event_date"] == [None, "2014-12-23"]
+    assert data["fatalities"] == [0, 7] and data["confidence"] == [None, 0.8]
+    assert data["notes"] == [IMG_NOTE, SCRIPT_NOTE]  # as written: the page shows it as text
+    assert json.loads(json.dumps(data)) == data
+    # Floats read back from another tool are whole numbers again; NaN and NaT are null.
+    odd = pd.DataFrame({"fatalities": [3.0, float("nan")], "event_date": [pd.Timestamp("2015-01-02"), pd.NaT]})
+    assert column_data(odd, [0, 1]) == {"event_date": ["2015-01-02", None], "fatalities": [3, None]}
+
+
+def test_repeated_values_are_sent_once():
+    values = ["Islamic State", "SDF"] * 15 + [None] * 10
+    encoded = encode(values)
+    assert encoded["values"] == ["Islamic State", "SDF", None] and len(encoded["codes"]) == 40
+    assert [encoded["values"][c] for c in encoded["codes"]] == values
+    assert encode([f"id-{i}" for i in range(40)]) == [f"id-{i}" for i in range(40)]  # all distinct: a list
+    assert encode([1, 1.0, True] * 10)["values"] == [1, 1.0, True]  # equal but not the same JSON
+
+
+def test_the_data_in_the_page_is_inert(tmp_path):
+    rows = [dict(sample_rows()[0], notes="</script><script>alert(1)</script> `${alert(2)}` &amp; 'x'",
+                 location="<!-- <script>")]
+    html = maps.render(events_frame(rows), tmp_path / "map.html").read_text(encoding="utf-8")
+    data = re.search(r"data: (\{.*\})\n", html).group(1)
+    assert not set("<>&'`$") & set(data)
+    assert json.loads(data)["columns"][-1] == ["notes", ["</script><script>alert(1)</script> `${alert(2)}` &amp; 'x'"]]
+
+
+def test_timeline_draws_days_for_short_spans_and_weeks_for_long_ones():
+    assert timeline_unit("2015-01-01", "2015-04-30") == "day"  # 120 days
+    assert timeline_unit("2015-01-01", "2015-05-01") == "week"
+    assert timeline_unit("2015-01-01", None) == "day"
 
 
 def test_heat_map_layer_is_toggleable_and_off_at_first(events):
@@ -255,7 +340,7 @@ def test_choropleth_counts_events_per_governorate():
 def test_choropleth_layer_has_counts_and_tooltips(events):
     m = maps.build_map(events)
     layer = next(c for c in m._children.values()
-                 if isinstance(c, folium.GeoJson) and c.layer_name == "Events per governorate (all dates)")
+                 if isinstance(c, folium.GeoJson) and c.layer_name == "Events per governorate (events shown)")
     assert not layer.show and layer.control
     props = {f["properties"]["name"]: f["properties"] for f in layer.data["features"]}
     assert props["Deir ez-Zor"]["events"] == 2 and props["Deir ez-Zor"]["fatalities"] == 19
