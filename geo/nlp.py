@@ -114,13 +114,16 @@ LOCATIVE = re.compile(
     r"\b(?:(?P<type>village|town|city|cities|towns|villages|neighbou?rhood|suburb|district|area|region|"
     r"countryside|outskirts|province|governorate|vicinity|edge)s? of(?: the)?|(?P<rel>near|around|outside|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of)(?: the)?|"
-    r"(?P<prep>in|at|on|from|into|to|across|inside|towards?))\s+$",
+    r"(?P<prep>in|at|on|from|into|to|across|inside|towards?)|"
+    r"(?P<dir>(?:north|south|east|west|northeast|northwest|southeast|southwest)ern|central))\s+$",
     re.I,
 )
 # Type words strong enough to make a capitalised common word a place: "the cities of ..., Al-Asad".
 NAMING_CUES = frozenset({"village", "town", "city", "neighbourhood", "neighborhood", "suburb", "district"})
 # Prepositions frame a name only loosely: enough for a known village, not for an unknown word.
-LOOSE_CUES = frozenset({"in", "at", "on", "from", "into", "to", "of", "across", "inside", "toward", "towards"})
+LOOSE_CUES = frozenset({"in", "at", "on", "from", "into", "to", "of", "across", "inside", "toward", "towards",
+                        "central", *(d + "ern" for d in ("north", "south", "east", "west", "northeast", "northwest",
+                                                         "southeast", "southwest"))})
 METONYMY = re.compile(
     r"\b(?:based|headquartered|exiled|living|lives|based out|ministry|embassy|government|officials?|authorities|"
     r"parliament|court|headquarters|talks|summit|conference)\s+in\s+(?:the\s+)?$", re.I)
@@ -255,7 +258,7 @@ def _cue_before(text: str, start_char: int) -> tuple[str | None, int]:
     if m and m.group("type") and re.search(r"[A-Z][\w'’-]*\s+$", before[:m.start()]):
         return "in", 1  # "the Garma suburb of Falluja": Falluja is the city the suburb belongs to
     if m:
-        word = (m.group("type") or m.group("rel") or m.group("prep")).lower().split()[0]
+        word = (m.group("type") or m.group("rel") or m.group("prep") or m.group("dir")).lower().split()[0]
         word = SINGULAR.get(word, word)
         return word, CUES_BEFORE.get(word, CUES_BEFORE.get(word.rstrip("ern"), 1))
     return None, 1

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 import numpy
+from rapidfuzz import fuzz
 
 from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km
@@ -112,18 +113,36 @@ def resolve_doc(doc, doc_id: str, gaz: Gazetteer, geocoder: FallbackGeocoder | N
     return resolve_mentions(mentions_of(doc, doc_id), gaz, geocoder=geocoder)
 
 
+PROVINCE_CUES = ("province", "governorate")
+# "the Idleb countryside", "southern Idleb", "central Hama": the governorate when one has that name
+# (the city would claim a precision the text does not give); other names stay as they are
+# ("western Mosul" is the city's west).
+REGION_CUES = ("countryside", "central", *(d + "ern" for d in ("north", "south", "east", "west", "northeast",
+                                                               "northwest", "southeast", "southwest")))
+
+
 def _wants_province(m: PlaceMention) -> bool:
-    return m.cue in ("province", "governorate")
+    return m.cue in PROVINCE_CUES or (m.cue in REGION_CUES and bool(m.candidates)
+                                      and all(c.kind == "admin1" for c in m.candidates))
 
 
 def _candidates(gaz: Gazetteer, m: PlaceMention, limit: int = CANDIDATES) -> list[Candidate]:
     found = gaz.candidates(m.text, limit=limit)
-    if _wants_province(m):
+    if m.cue in REGION_CUES:
+        return [c for c in found if c.kind == "admin1" and _names_the_province(m.text, c)] or found
+    if m.cue in PROVINCE_CUES:
         provinces = [c for c in found if c.kind == "admin1"]
         if not provinces:  # "Hassakeh province": the town's name, the province's point
             provinces = [p for c in found[:1] for p in [province_of(gaz, c)] if p]
         return provinces or found
     return found
+
+
+def _names_the_province(text: str, province: Candidate) -> bool:
+    """Whether ``text`` is the province's own name ("Idleb" for Idlib), not an old or
+    alternative name it also carries ("Mosul" for Nineveh)."""
+    key = name_key(text)
+    return any(fuzz.ratio(key, name_key(name)) >= 75 for name in (province.name, province.admin1) if name)
 
 
 def province_of(gaz: Gazetteer, place: Candidate) -> Candidate | None:

@@ -68,3 +68,13 @@ def test_a_town_the_gazetteer_lacks_goes_to_the_province_its_sentence_names(full
 def test_a_town_in_the_province_its_sentence_names_keeps_its_own_point(full_gaz):
     events, _ = run("Regime artillery shelled Douma in Rural Damascus on Monday.", full_gaz)
     assert [(e["location"], e["geo_precision"]) for e in events] == [("Douma", 1)]
+
+
+@pytest.mark.parametrize("sentence, place, precision", [
+    ("Regime forces shelled villages in southern Idleb on Monday.", "Idlib", 3),  # the governorate, not the city
+    ("Regime forces shelled the Hama countryside on Monday.", "Hamah", 3),
+    ("Iraqi forces clashed with Islamic State fighters in western Mosul on Monday.", "Mosul", 2),  # the city's west
+])
+def test_a_governorate_named_as_a_region_is_the_governorate(sentence, place, precision, full_gaz):
+    events, _ = run(sentence, full_gaz)
+    assert [(e["location"], e["geo_precision"]) for e in events] == [(place, precision)]
