@@ -247,7 +247,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         named = {a for a, n in named_by.items() if n > (a in own_names)}  # by another mention
         # The city a neighbourhood or suburb belongs to: a sure town of this sentence or the one before.
         anchors = [o.candidates[0] for o in siblings + by_sentence.get(m.sentence_index - 1, [])
-                   if o.candidates and o.candidates[0].score >= SURE and o.cue not in CITY_PARTS
+                   if o.candidates and o.candidates[0].score >= SURE
                    and o.candidates[0].kind == "populated place" and o.role == "event"]
         key = name_key(m.text)
         own_vote = m.candidates[0].admin1 if m.candidates and m.candidates[0].score >= SURE and m.role == "event" else None

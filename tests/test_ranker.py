@@ -78,3 +78,14 @@ def test_a_town_in_the_province_its_sentence_names_keeps_its_own_point(full_gaz)
 def test_a_governorate_named_as_a_region_is_the_governorate(sentence, place, precision, full_gaz):
     events, _ = run(sentence, full_gaz)
     assert [(e["location"], e["geo_precision"]) for e in events] == [(place, precision)]
+
+
+def test_a_neighbourhood_is_not_placed_at_a_town_far_from_the_suburb_beside_it(full_gaz):
+    from conflictmap.gazetteer.distance import haversine_km
+
+    _, mentions = run("Regime planes struck the suburb of Douma and pounded the neighbourhood of Jobar on Monday.",
+                      full_gaz)
+    douma = next(m for m in mentions if m["text"] == "Douma")
+    jobar = next(m for m in mentions if m["text"] == "Jobar")
+    assert jobar["latitude"] is None or haversine_km(douma["latitude"], douma["longitude"],
+                                                     jobar["latitude"], jobar["longitude"]) <= 30
