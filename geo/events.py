@@ -17,7 +17,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from .actors import ActorMention, assign_roles, find_actors, load_lexicon
+from .actors import CIVILIANS, ActorMention, assign_roles, find_actors, load_lexicon
 from .casualties import find_casualties
 from .dates import EventDate, resolve_event_date
 from .document import Document
@@ -92,7 +92,9 @@ def find_trigger(sentence: str) -> tuple[Trigger, int] | None:
     return found[0][0], min(start for _, start in found)
 
 
-def _sub_event_type(trig: Trigger, actor1: str | None) -> tuple[str, str]:
+def _sub_event_type(trig: Trigger, actor1: str | None, actor2: str | None = None) -> tuple[str, str]:
+    if trig.event_type == "Battles" and trig.sub_event_type == "Armed clash" and actor2 == CIVILIANS:
+        return "Violence against civilians", "Attack"  # ACLED: an armed side against unarmed people is no battle
     if trig.sub_event_type == "territory":
         if actor1 in state_actors():
             return "Battles", "Government regains territory"
@@ -147,7 +149,7 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
             own = None
         if own is not None:
             frame, frame_age = own, 0
-            event_type, sub_event_type = _sub_event_type(own.trigger, own.actor1)
+            event_type, sub_event_type = _sub_event_type(own.trigger, own.actor1, own.actor2)
             actor1, actor2 = own.actor1, own.actor2
             if sub_event_type == "Air/drone strike" and actor1 not in air_capable():
                 # "the air raids hit ISIS units": ISIS is the target; the striker is the

@@ -246,9 +246,12 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         parents = {o.candidates[0].admin1 for o in siblings if _wants_province(o) and o.candidates}
         named = {a for a, n in named_by.items() if n > (a in own_names)}  # by another mention
         # The city a neighbourhood or suburb belongs to: a sure town of this sentence or the one before.
+        # Only a town found by its own name anchors: "Jobar" fuzzily matched to Yabrud must not
+        # pull "the suburb of Douma" 50 km away, nor Douma's neighbour there.
         anchors = [o.candidates[0] for o in siblings + by_sentence.get(m.sentence_index - 1, [])
-                   if o.candidates and o.candidates[0].score >= SURE
-                   and o.candidates[0].kind == "populated place" and o.role == "event"]
+                   if o.candidates and o.candidates[0].score >= SURE and o.role == "event"
+                   and o.candidates[0].kind == "populated place"
+                   and name_key(o.candidates[0].matched) == name_key(o.text)]
         key = name_key(m.text)
         own_vote = m.candidates[0].admin1 if m.candidates and m.candidates[0].score >= SURE and m.role == "event" else None
         scored = []

@@ -26,6 +26,9 @@ from conflictmap.geo.pipeline import process_documents
      "Protests", "Peaceful protest"),
     ("Army engineers defused two landmines planted on the road into Baiji on Monday.",
      "Strategic developments", "Disrupted weapons use"),
+    ("Unknown gunmen shot dead two civilians in Baiji on Monday.",  # unarmed victims: no battle
+     "Violence against civilians", "Attack"),
+    ("Gunmen assassinated an SDF commander in Hajin on Monday.", "Battles", "Armed clash"),
 ])
 def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_event_type):
     with process_documents([Document("t", sentence, date(2018, 3, 7))], gaz=gaz) as result:
