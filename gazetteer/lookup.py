@@ -18,7 +18,7 @@ import threading
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -93,6 +93,25 @@ def prior(kind: str, importance: float, country: str | None) -> float:
             * THEATRE_PRIOR.get(country or "", WORLD_PRIOR))
 
 
+# English qualifiers before a name, and the Arabic words the sources write after it instead.
+QUALIFIERS = {
+    "western": ("gharbiyah", "gharbi"), "eastern": ("sharqiyah", "sharqi"), "northern": ("shamaliyah", "shamali"),
+    "southern": ("janubiyah", "janubi"), "upper": ("fawqani", "fawqa", "ulya"), "lower": ("tahtani", "tahta", "sufla"),
+    "big": ("kabir", "kabirah"), "greater": ("kabir", "kabirah"), "small": ("saghir", "saghirah"),
+    "little": ("saghir", "saghirah"), "new": ("jadid", "jadidah"), "old": ("qadim", "qadimah"),
+}
+
+
+def _best(*lists: Iterable[Candidate]) -> list[Candidate]:
+    """The candidates of several queries, each place once with its best score, best first."""
+    merged: dict[str, Candidate] = {}
+    for candidates in lists:
+        for c in candidates:
+            if c.place_id not in merged or c.score > merged[c.place_id].score:
+                merged[c.place_id] = c
+    return sorted(merged.values(), key=lambda c: -c.score)
+
+
 ALTERNATIVES = re.compile(r"\s+[-\u2013]\s+|\s*/\s*|\s*[()]\s*")  # "A - B", "A/B", "A (B)"
 
 
@@ -141,17 +160,20 @@ class Gazetteer:
             return []
         country, limit = (country or "").upper() or None, max(1, int(limit))
         found = list(self._cached(key, plain(name), country, limit))
+        words = name.split()
+        if len(words) > 1 and words[0].casefold() in QUALIFIERS:
+            # "Western Ghariyeh" as English copy writes it; the gazetteer's "Ghariyah al Gharbiyah".
+            rest, forms = " ".join(words[1:]), QUALIFIERS[words[0].casefold()]
+            marks = [name_key(form) for form in forms]
+            found = _best(found, *([c for c in self._cached(name_key(v), plain(v), country, limit)
+                                    if any(mark in name_key(c.matched) for mark in marks)]  # the qualifier kept
+                                   for v in (f"{rest} al {form}" for form in forms)))[:limit]
         parts = [part for part in ALTERNATIVES.split(name) if name_key(part)]
         if found or len(parts) < 2:
             return found
         # "Damascus - Barzeh", "Hosh/Zariqiyah", "Tal Abyad (Gire Spi)": a name given with its
         # alternative or its parent finds nothing whole; each part is asked, the best first.
-        merged = {}
-        for part in parts:
-            for c in self._cached(name_key(part), plain(part), country, limit):
-                if c.place_id not in merged or c.score > merged[c.place_id].score:
-                    merged[c.place_id] = c
-        return sorted(merged.values(), key=lambda c: -c.score)[:limit]
+        return _best(*(self._cached(name_key(part), plain(part), country, limit) for part in parts))[:limit]
 
     def lookup(self, name: str, country: str | None = None) -> Candidate | None:
         """The best candidate, or None."""

@@ -82,3 +82,11 @@ def test_a_name_given_with_its_parent_or_alternative_finds_its_parts(full_gaz):
         assert found, name
         assert found[0].country == "SY" and found[0].name in ("Damascus", "Hajīn"), (name, found[0])
     assert full_gaz.candidates("Deir ez-Zor")[0].name == "Deir ez-Zor"  # a hyphen inside a name is no split
+
+
+@pytest.mark.parametrize("english, arabic_form", [
+    ("Western Ghariyeh", "Ghariyah al Gharbiyah"), ("Eastern Ghariyeh", "Ghariyah ash Sharqiyah"),
+    ("Big Khwein", "Khuwayn al Kabir"), ("Upper Diwan", "Diwan Fawqani"),
+])
+def test_an_english_qualifier_finds_the_name_the_sources_write_with_the_arabic_one(full_gaz, english, arabic_form):
+    assert full_gaz.candidates(english, limit=1)[0].name == arabic_form
