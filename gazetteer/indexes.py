@@ -25,7 +25,8 @@ def region_of(country: str | None) -> str:
 
 
 def prefixes(key: str) -> tuple[str, str]:
-    """The blocks a key is filed under and searched in: its first two letters, then one."""
+    """The blocks a key is searched in: its first two letters, then its first letter (the
+    blocks of every two letters starting with it; each key is stored once, under its first two)."""
     return key[:2], key[:1]
 
 
@@ -40,7 +41,6 @@ def write_indexes(con: sqlite3.Connection) -> None:
         "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key", THEATRE + THEATRE)
     blocks = defaultdict(set)
     for key, country in con.execute("SELECT DISTINCT n.key, p.country FROM names n JOIN places p ON p.id = n.place"):
-        for prefix in set(prefixes(key)):
-            blocks[region_of(country), prefix, len(key)].add(key)
+        blocks[region_of(country), key[:2], len(key)].add(key)
     con.executemany("INSERT INTO fuzzy_blocks VALUES (?, ?, ?, ?)",
                     ((*block, KEY_SEPARATOR.join(sorted(keys))) for block, keys in sorted(blocks.items())))

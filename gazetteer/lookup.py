@@ -159,21 +159,25 @@ class Gazetteer:
         if not key:
             return []
         country, limit = (country or "").upper() or None, max(1, int(limit))
-        found = list(self._cached(key, plain(name), country, limit))
+
+        def ask(spelling: str) -> tuple[Candidate, ...]:
+            return self._cached(name_key(spelling), plain(spelling), country, limit)
+
+        found = list(ask(name))
         words = name.split()
         if len(words) > 1 and words[0].casefold() in QUALIFIERS:
             # "Western Ghariyeh" as English copy writes it; the gazetteer's "Ghariyah al Gharbiyah".
             rest, forms = " ".join(words[1:]), QUALIFIERS[words[0].casefold()]
             marks = [name_key(form) for form in forms]
-            found = _best(found, *([c for c in self._cached(name_key(v), plain(v), country, limit)
+            found = _best(found, *([c for c in ask(f"{rest} al {form}")
                                     if any(mark in name_key(c.matched) for mark in marks)]  # the qualifier kept
-                                   for v in (f"{rest} al {form}" for form in forms)))[:limit]
+                                   for form in forms))[:limit]
         parts = [part for part in ALTERNATIVES.split(name) if name_key(part)]
         if found or len(parts) < 2:
             return found
         # "Damascus - Barzeh", "Hosh/Zariqiyah", "Tal Abyad (Gire Spi)": a name given with its
         # alternative or its parent finds nothing whole; each part is asked, the best first.
-        return _best(*(self._cached(name_key(part), plain(part), country, limit) for part in parts))[:limit]
+        return _best(*map(ask, parts))[:limit]
 
     def lookup(self, name: str, country: str | None = None) -> Candidate | None:
         """The best candidate, or None."""
@@ -228,9 +232,11 @@ class Gazetteer:
         return []
 
     def _read_fuzzy_block(self, region: str, prefix: str, length: int) -> tuple[str, ...]:
-        row = self._rows_for("SELECT keys FROM fuzzy_blocks WHERE region = ? AND prefix = ? AND length = ?",
-                             (region, prefix, length))
-        return tuple(row[0][0].split(KEY_SEPARATOR)) if row else ()
+        # Blocks are stored under two letters; a one-letter prefix takes all of its letter's.
+        rows = self._rows_for("SELECT keys FROM fuzzy_blocks WHERE region = ? AND prefix >= ? AND prefix < ? "
+                              "AND length = ?", (region, prefix, prefix + "\U0010ffff" if len(prefix) == 1
+                                                 else prefix + "\x00", length))
+        return tuple(sorted({k for (keys,) in rows for k in keys.split(KEY_SEPARATOR)}))
 
     def _candidates(self, key: str, spelling: str, country: str | None, limit: int) -> tuple[Candidate, ...]:
         select = f"SELECT {_COLUMNS}, n.name, n.alias, n.key FROM names n JOIN places p ON p.id = n.place"

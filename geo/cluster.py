@@ -27,7 +27,6 @@ Only the standard library is imported here at module level: the command line rea
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 import time
@@ -110,14 +109,6 @@ class PartitionRows:
         return sum(len(one.events) for one in self.found)
 
 
-@functools.lru_cache(maxsize=4)
-def _gazetteer(db: str | None):
-    # One per worker process and database (safe to share between a worker's threads).
-    from conflictmap.gazetteer import Gazetteer
-
-    return Gazetteer(db)
-
-
 _pipelines = threading.local()  # a spaCy pipeline is not for two threads at once
 
 
@@ -135,9 +126,10 @@ def _pipeline(db: str | None, model: str | None):
 
 def extract_partition(documents: Iterable[Document], db: str | None = None, model: str | None = None) -> PartitionRows:
     """Run the flow over one partition on a worker; the rows come back unmerged."""
+    from .nlp import gazetteer  # one per worker process and database, shared with the pipeline's components
     from .pipeline import extract_documents
 
-    nlp, gaz = _pipeline(db, model), _gazetteer(db)
+    nlp, gaz = _pipeline(db, model), gazetteer(db)
     started = time.perf_counter()
     found = [one for _, one in extract_documents(nlp, gaz, documents)]
     return PartitionRows(found, seconds=time.perf_counter() - started)

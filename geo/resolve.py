@@ -20,7 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-import numpy
 from rapidfuzz import fuzz
 
 from conflictmap.gazetteer import Candidate, Gazetteer
@@ -29,6 +28,8 @@ from conflictmap.gazetteer.names import name_key
 from conflictmap.gazetteer.theatre import NEIGHBOURS, THEATRE
 
 if TYPE_CHECKING:  # geo.geocode imports geopy; a run without a geocoder need not
+    import numpy
+
     from .geocode import FallbackGeocoder
 
 RANKER_FILE = Path(__file__).with_name("data") / "ranker.json"
@@ -198,10 +199,15 @@ def _unplace_outside_named_province(mentions: list[PlaceMention]) -> None:
             m.place, m.score, m.place_source = None, 0.0, None
 
 
+def _sure_event_place(m: PlaceMention) -> Candidate | None:
+    """An event mention's first candidate when it is sure enough to vote for the article's
+    country and province."""
+    return m.candidates[0] if m.candidates and m.candidates[0].score >= SURE and m.role == "event" else None
+
+
 def _provinces(mentions: list[PlaceMention]) -> Counter:
     """How many sure event mentions of the article lie in each province."""
-    return Counter(m.candidates[0].admin1 for m in mentions
-                   if m.candidates and m.candidates[0].score >= SURE and m.role == "event" and m.candidates[0].admin1)
+    return Counter(top.admin1 for top in map(_sure_event_place, mentions) if top is not None and top.admin1)
 
 
 FEATURES = (
@@ -221,11 +227,9 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
 
     # The article's own geography, from the mentions that are sure of themselves.
     countries = Counter()
-    for m in mentions:
-        if m.candidates and m.candidates[0].score >= SURE and m.role == "event":
-            top = m.candidates[0]
-            # A country named outright ("Iraq's Ramadi") says more than a town that might be in it.
-            countries[top.country] += COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1
+    for top in filter(None, map(_sure_event_place, mentions)):
+        # A country named outright ("Iraq's Ramadi") says more than a town that might be in it.
+        countries[top.country] += COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1
     provinces = _provinces(mentions)
     main_country = countries.most_common(1)[0][0] if countries else None
 
@@ -253,7 +257,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                    and o.candidates[0].kind == "populated place"
                    and name_key(o.candidates[0].matched) == name_key(o.text)]
         key = name_key(m.text)
-        own_vote = m.candidates[0].admin1 if m.candidates and m.candidates[0].score >= SURE and m.role == "event" else None
+        own_vote = top.admin1 if (top := _sure_event_place(m)) is not None else None
         scored = []
         for rank, c in enumerate(m.candidates):
             if m.cue in CITY_PARTS and anchors and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > CITY_PART_KM for o in anchors):
@@ -292,12 +296,16 @@ class Ranker:
         if tuple(model["features"]) != FEATURES:
             raise ValueError(f"{path}: trained on other features than this version computes; "
                              "run eval/train_ranker.py")
+        import numpy  # here: the CLI reads this module's constants without it
+
         self.weights = numpy.array(model["weights"], dtype=float)
         self.bias = float(model["bias"])
         self.threshold = float(model["threshold"])
 
     def probabilities(self, features: list[list[float]]) -> numpy.ndarray:
         """The probability of each candidate (a row of :data:`FEATURES` values) being right."""
+        import numpy
+
         z = numpy.asarray(features, dtype=float) @ self.weights + self.bias
         return 1 / (1 + numpy.exp(-z))
 

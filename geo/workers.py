@@ -20,9 +20,8 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from conflictmap.gazetteer import Gazetteer
-
 from .document import Document
+from .nlp import gazetteer
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -42,8 +41,7 @@ def extract_in_workers(nlp: Language, db: Path | None, documents: Iterable[Docum
 
     if "fork" not in multiprocessing.get_all_start_methods():
         warnings.warn("this system cannot fork: the articles are read in one process", RuntimeWarning, stacklevel=2)
-        with Gazetteer(db) as gaz:
-            yield from extract_documents(nlp, gaz, documents)
+        yield from extract_documents(nlp, gazetteer(str(db) if db else None), documents)
         return
     _loaded.update(nlp=nlp, db=db)
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
@@ -76,7 +74,7 @@ def _start_worker() -> None:
     # Ctrl-C and SIGTERM are the parent's to handle: it ends the workers and says what is kept.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _loaded["gaz"] = Gazetteer(_loaded["db"])
+    _loaded["gaz"] = gazetteer(str(_loaded["db"]) if _loaded["db"] else None)  # this process's own connection
 
 
 def _extract_batch(batch: list[Document]) -> list[DocumentResult]:
