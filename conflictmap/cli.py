@@ -104,8 +104,9 @@ def gazetteer():
                    "beside it, ../shared/data/gazetteer-sources; an installed package needs one of the first two].")
 @click.option("--geonames-dump", "dumps", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A GeoNames country dump (19-column format, e.g. YE.txt) to add; repeatable.")
-@click.option("--world-min-population", type=click.IntRange(min=0), default=15000, show_default=True,
-              help="Towns outside Syria, Iraq and their neighbours are kept from this population up.")
+@click.option("--world-min-population", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Towns outside Syria, Iraq and their neighbours are kept from this population up "
+                   "(0: every town of the packaged GeoNames data, 500 people and more).")
 def gazetteer_build(out, sources, dumps, world_min_population):
     """Rebuild the gazetteer database from its sources (atomic: the old file stays until done)."""
     from conflictmap.gazetteer.build import BuildError, build
@@ -116,7 +117,8 @@ def gazetteer_build(out, sources, dumps, world_min_population):
         counts = build(out=out, sources=sources, geonames_dumps=dumps, world_min_population=world_min_population)
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {out}: {counts['places']} places, {counts['names']} names, {counts['aliases']} curated aliases", err=True)
+    click.echo(f"wrote {out}: {counts['places']} places, {counts['names']} names, {counts['aliases']} curated aliases, "
+               f"{counts['countries']} countries, {counts['admin1']} first-order divisions", err=True)
 
 
 @gazetteer.command("lookup")

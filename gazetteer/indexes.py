@@ -36,8 +36,8 @@ def write_indexes(con: sqlite3.Connection) -> None:
     # Outside the theatre only a place's own name or a curated alias counts: "Car" is one of
     # Kerman's many alternate names, but no reader means Kerman by it.
     con.execute(
-        f"INSERT INTO name_keys SELECT n.key, max(CASE WHEN p.country IN ({marks}) OR n.alias = 1 "
-        f"OR n.name = p.name THEN p.importance ELSE 0 END), max(p.country IN ({marks})) "
+        f"INSERT INTO name_keys SELECT n.key, max(CASE WHEN coalesce(p.country, '') IN ({marks}) OR n.alias = 1 "
+        f"OR n.name = p.name THEN p.importance ELSE 0 END), max(coalesce(p.country, '') IN ({marks})) "
         "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key", THEATRE + THEATRE)
     blocks = defaultdict(set)
     for key, country in con.execute("SELECT DISTINCT n.key, p.country FROM names n JOIN places p ON p.id = n.place"):

@@ -32,10 +32,12 @@ KIND_PRIOR = {
     "populated place": 1.0,
     "airport/base": 0.9,
     "neighbourhood": 0.8,
-    "country": 0.8,
-    "admin1": 0.75,
+    "admin1": 0.9,  # below a town of the same notability (Idlib the city), above a lesser one (California, MD)
     "admin2": 0.6,
 }
+# Countries, continents and regions: known by every reader under their names, so only a name
+# of theirs matches them, never a near spelling ("Iowa" is not Iraq, "Tennessee" not Tunisia).
+BROAD_KINDS = ("country", "continent", "region")
 OTHER_KIND_PRIOR = 0.5
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) below which a fuzzy key is not a candidate
 SHORT_KEY = 5  # keys this short allow no substitution in the fuzzy net
@@ -43,6 +45,7 @@ SHORT_FUZZY_CUTOFF = 85
 SKELETON_LIMIT = 400  # a short skeleton ("bj") can match many keys; rank only this many
 EXACT_SPELLING_BONUS = 0.02  # the literal spelling beats another name folded to the same key
 ALIAS_BONUS = 0.1  # a curated alias is the project's answer for that spelling
+OWN_NAME_BONUS = 0.02  # a place's own name beats another place's alternate name ("Indiana")
 # Arabic writes no short vowels, so spellings with the same consonants are near-certainly one
 # name; only for skeletons long enough not to collide by chance.
 SKELETON_MIN = 3
@@ -87,7 +90,7 @@ WORLD_PRIOR = 0.5
 
 def prior(kind: str, importance: float, country: str | None) -> float:
     """Weak preference (0..1) for towns over districts, for notable places, for the theatre."""
-    if kind == "country":  # "Russia" is the country wherever the reader is, not Ar Rusiyah
+    if kind in BROAD_KINDS:  # "Russia" is the country wherever the reader is, not Ar Rusiyah
         return 1.0
     return (KIND_PRIOR.get(kind, OTHER_KIND_PRIOR) * (0.4 + 0.6 * importance)
             * THEATRE_PRIOR.get(country or "", WORLD_PRIOR))
@@ -243,6 +246,10 @@ class Gazetteer:
         # row: 0 id, 1 place_id, 2 name, 3 lat, 4 lon, 5 kind, 6 country, 7 admin1, 8 admin2,
         #      9 population, 10 source, 11 importance, 12 matched name, 13 alias, 14 key
         rows = self._rows_for(f"{select} WHERE n.key = ?", (key,))
+        # "Russian", "Americans": the country a demonym names, as a curated name of it
+        rows += self._rows_for(f"SELECT {_COLUMNS}, d.name, 1, d.key FROM demonyms d JOIN places p "
+                               "ON p.id = d.place WHERE d.key IN (?, ?)",
+                               (key, key[:-1] if key.endswith("s") else key))
         skel = skeleton(key)
         if len(skel) >= SKELETON_MIN:  # shorter skeletons collide by chance; the fuzzy net covers them
             rows += self._rows_for(f"{select} WHERE n.skel = ? AND n.key != ? LIMIT {SKELETON_LIMIT}", (skel, key))
@@ -259,6 +266,8 @@ class Gazetteer:
         cutoff = SHORT_FUZZY_CUTOFF if len(key) <= SHORT_KEY else FUZZY_CUTOFF
         best: dict[int, tuple[float, tuple]] = {}
         for row in rows:
+            if row[5] in BROAD_KINDS and row[14] != key and not row[13]:
+                continue
             similarity = 1.0 if row[13] else fuzz.ratio(key, row[14]) / 100.0
             if len(skel) >= SKELETON_MIN and similarity * 100 >= SKELETON_MIN_RATIO and skeleton(row[14]) == skel:
                 # Raised, but kept below an exact key: "Neirab" is An Nayrab, not 'Ayn al 'Arab.
@@ -267,6 +276,8 @@ class Gazetteer:
                 continue
             if row[14] == key and _plain(row[12]) == spelling:
                 similarity += EXACT_SPELLING_BONUS
+            if row[14] == name_key(row[2]):
+                similarity += OWN_NAME_BONUS
             score = SIMILARITY_WEIGHT * similarity + (1 - SIMILARITY_WEIGHT) * prior(row[5], row[11], row[6])
             if row[13]:
                 score += ALIAS_BONUS

