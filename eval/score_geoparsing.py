@@ -1,15 +1,31 @@
 """World news geoparsing: LGL and GeoVirus (../shared/data/dev/geoparsing), gold toponyms with offsets.
 
     python eval/score_geoparsing.py [--shared ../shared] [--corpus lgl GeoVirus] [--limit N]
+                                    [--by-kind] [--errors FILE.tsv] [--json FILE.json]
 
 Per corpus:
 
-- gold span: ``Gazetteer.lookup(phrase)`` for each gold toponym alone: Acc@161 km, median
-  error, AUC of the log error curve (Gritta et al. 2018: the area under ln(1 + error) scaled
-  by ln(20039), the largest error on Earth; lower is better), and how many find nothing;
+- gold span alone: ``Gazetteer.lookup(phrase)`` for each gold toponym, without its article;
+- gold span in context (the figure Mordecai-style geoparsers report): the gold toponyms of an
+  article become ``PlaceMention`` s (sentences from ``geo.nlp.build_pipeline()``) resolved
+  together by ``geo.resolve.resolve_mentions``, each the others' context; a province fallback
+  counts as the answer given (``fallback`` says how many);
+- each gold span mode gives, as in Gritta et al. 2018: Acc@161 km, mean and median error in km,
+  AUC of the log error curve (the area under ln(1 + error) scaled by ln(20039), the largest
+  error on Earth; lower is better), and how many find nothing (counted as 20039 km off);
 - end to end: each article through the pipeline (``process_documents``, offline): toponym
   precision, recall and F1 by character-offset overlap, and the share of gold toponyms found
   and placed within 161 km.
+
+``--by-kind``: Acc@161 and count per GeoNames feature code of the gold toponym (PPL, PCLI,
+ADM1, ...; codes with fewer than 30 toponyms as "other"), both gold span modes; LGL only
+(GeoVirus gives no feature codes). ``--errors``: a TSV of the in-context misses (beyond 161 km
+or nothing found), worst first: corpus, article, phrase, fcode, gold point, the place found
+(name, kind, country, point), error, and whether it was a province fallback. ``--json``: all
+figures, per corpus.
+
+GeoVirus offsets count from 1 (text[start - 1:end - 1] is the name); :func:`read_corpus` moves
+any gold span off by one character onto its phrase.
 
 Nothing here is tuned on these corpora; they measure how the theatre's tool does on world news.
 """
@@ -17,25 +33,71 @@ Nothing here is tuned on these corpora; they measure how the theatre's tool does
 from __future__ import annotations
 
 import argparse
+import bisect
+import csv
+import json
 import math
 import statistics
 import sys
 import xml.etree.ElementTree as ET
+from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
-from conflictmap.gazetteer import Gazetteer
+from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km
 from conflictmap.geo.document import Document
+from conflictmap.geo.nlp import build_pipeline
 from conflictmap.geo.pipeline import process_documents
+from conflictmap.geo.resolve import PlaceMention, resolve_mentions
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 KM = 161.0
 EARTH_MAX_KM = 20039.0
+MIN_KIND = 30  # feature codes with fewer gold toponyms are scored together as "other"
+ERROR_COLUMNS = ("corpus", "article", "phrase", "fcode", "gold_lat", "gold_lon", "found_name", "found_kind",
+                 "found_country", "found_lat", "found_lon", "error_km", "fallback")
 
 
-def read_corpus(path: Path) -> list[tuple[str, list[tuple[int, int, str, float, float]]]]:
-    """(text, [(start, end, phrase, lat, lon)]) per article; toponyms without coordinates are left out."""
+class Toponym(NamedTuple):
+    start: int
+    end: int
+    phrase: str
+    lat: float
+    lon: float
+    fcode: str  # GeoNames feature code; "" when the corpus gives none
+
+
+class Article(NamedTuple):
+    text: str
+    gold: list[Toponym]
+
+
+class Answer(NamedTuple):
+    """What one gold toponym was resolved to (None: nothing)."""
+
+    article: int
+    toponym: Toponym
+    place: Candidate | None
+    fallback: bool = False
+
+    @property
+    def error_km(self) -> float | None:
+        return None if self.place is None else haversine_km(self.place.lat, self.place.lon,
+                                                            self.toponym.lat, self.toponym.lon)
+
+
+def _aligned(text: str, start: int, end: int, phrase: str) -> tuple[int, int]:
+    """The span moved by one character when that puts it on its phrase (GeoVirus counts from 1)."""
+    for shift in (0, -1, 1):
+        if text[start + shift:end + shift] == phrase:
+            return start + shift, end + shift
+    return start, end
+
+
+def read_corpus(path: Path) -> list[Article]:
+    """The articles with their gold toponyms; toponyms without coordinates are left out."""
     articles = []
     for article in ET.parse(path).getroot():
         text = article.findtext("text") or ""
@@ -46,29 +108,83 @@ def read_corpus(path: Path) -> list[tuple[str, list[tuple[int, int, str, float, 
             lat = t.findtext("gaztag/lat") or t.findtext("lat")
             lon = t.findtext("gaztag/lon") or t.findtext("lon")
             if lat and lon:
-                gold.append((int(t.findtext("start")), int(t.findtext("end")),
-                             t.findtext("phrase") or t.findtext("name") or "", float(lat), float(lon)))
-        articles.append((text, gold))
+                phrase = t.findtext("phrase") or t.findtext("name") or ""
+                start, end = _aligned(text, int(t.findtext("start")), int(t.findtext("end")), phrase)
+                gold.append(Toponym(start, end, phrase, float(lat), float(lon), t.findtext("gaztag/fcode") or ""))
+        articles.append(Article(text, gold))
     return articles
 
 
-def gold_span(gaz: Gazetteer, articles) -> dict:
-    errors, nothing = [], 0
-    for _, gold in articles:
-        for _, _, phrase, lat, lon in gold:
-            found = gaz.lookup(phrase)
-            if found is None:
-                nothing += 1
-                errors.append(EARTH_MAX_KM)
-            else:
-                errors.append(haversine_km(found.lat, found.lon, lat, lon))
-    auc = statistics.mean(math.log1p(e) / math.log(EARTH_MAX_KM) for e in errors)
-    return {"toponyms": len(errors), "acc@161": round(sum(e <= KM for e in errors) / len(errors), 4),
-            "median_km": round(statistics.median(errors)), "auc": round(auc, 4), "found_nothing": nothing}
+def metrics(errors: list[float | None]) -> dict:
+    """Gritta et al. 2018's figures for a list of errors in km (None: nothing found, scored as
+    the largest error on Earth)."""
+    km = [EARTH_MAX_KM if e is None else e for e in errors]
+    if not km:
+        return {"toponyms": 0}
+    auc = statistics.mean(math.log1p(e) / math.log(EARTH_MAX_KM) for e in km)
+    return {"toponyms": len(km), "acc@161": round(sum(e <= KM for e in km) / len(km), 4),
+            "mean_km": round(statistics.mean(km)), "median_km": round(statistics.median(km)),
+            "auc": round(auc, 4), "found_nothing": sum(e is None for e in errors)}
 
 
-def end_to_end(articles) -> dict:
-    docs = [Document(doc_id=f"a{i}", text=text, published=date(2010, 1, 1)) for i, (text, _) in enumerate(articles)]
+def score(answers: list[Answer]) -> dict:
+    out = metrics([a.error_km for a in answers])
+    if any(a.fallback for a in answers):
+        out["fallback"] = sum(a.fallback for a in answers)
+    return out
+
+
+def answers_alone(gaz: Gazetteer, articles: list[Article]) -> list[Answer]:
+    """Each gold toponym looked up by its phrase alone."""
+    return [Answer(i, t, gaz.lookup(t.phrase)) for i, a in enumerate(articles) for t in a.gold]
+
+
+def sentence_starts(nlp, articles: list[Article]) -> list[list[tuple[int, str]]]:
+    """Per article, each sentence's first character and text (as ``geo.resolve.mentions_of`` keeps it)."""
+    out = []
+    with nlp.select_pipes(disable=["conflictmap_actors", "conflictmap_places"]):  # sentences only
+        for article, doc in zip(articles, nlp.pipe(a.text for a in articles)):
+            out.append([(s.start_char, article.text[s.start_char:s.end_char].strip()) for s in doc.sents])
+    return out
+
+
+def gold_mentions(doc_id: str, article: Article, sentences: list[tuple[int, str]]) -> list[PlaceMention]:
+    """One event mention per gold toponym, in the sentence holding its first character."""
+    starts = [s for s, _ in sentences]
+    mentions = []
+    for t in article.gold:
+        i = max(bisect.bisect_right(starts, t.start) - 1, 0)
+        mentions.append(PlaceMention(doc_id=doc_id, text=article.text[t.start:t.end], sentence=sentences[i][1],
+                                     sentence_index=i, start_char=t.start, end_char=t.end, cue=None, precision=1,
+                                     role="event"))
+    return mentions
+
+
+def answers_in_context(gaz: Gazetteer, nlp, articles: list[Article]) -> list[Answer]:
+    """Each article's gold toponyms resolved together by ``resolve_mentions``."""
+    answers = []
+    for i, (article, sentences) in enumerate(zip(articles, sentence_starts(nlp, articles))):
+        mentions = resolve_mentions(gold_mentions(f"a{i}", article, sentences), gaz)
+        answers += [Answer(i, t, m.place, m.fallback) for t, m in zip(article.gold, mentions)]
+    return answers
+
+
+def by_kind(answers: list[Answer]) -> dict[str, dict]:
+    """:func:`score` per feature code, the rare ones together as "other", most frequent first."""
+    counts = Counter(a.toponym.fcode for a in answers)
+    groups: dict[str, list[Answer]] = {}
+    for a in sorted(answers, key=lambda a: -counts[a.toponym.fcode]):
+        kind = a.toponym.fcode if counts[a.toponym.fcode] >= MIN_KIND else "other"
+        groups.setdefault(kind, []).append(a)
+    return {kind: score(group) for kind, group in groups.items()}
+
+
+def _overlaps(mention: dict, g: Toponym) -> bool:
+    return mention["start_char"] < g.end and g.start < mention["end_char"]
+
+
+def end_to_end(articles: list[Article]) -> dict:
+    docs = [Document(doc_id=f"a{i}", text=a.text, published=date(2010, 1, 1)) for i, a in enumerate(articles)]
     with process_documents(docs) as result:
         mentions = result.mentions
     by_doc: dict[str, list[dict]] = {}
@@ -79,12 +195,11 @@ def end_to_end(articles) -> dict:
         found = by_doc.get(f"a{i}", [])
         gold_n += len(gold)
         found_n += len(found)
-        overlaps = lambda m, g: m["start_char"] < g[1] and g[0] < m["end_char"]  # noqa: E731
-        matched_found += sum(any(overlaps(m, g) for g in gold) for m in found)
+        matched_found += sum(any(_overlaps(m, g) for g in gold) for m in found)
         for g in gold:
-            hits = [m for m in found if overlaps(m, g)]
+            hits = [m for m in found if _overlaps(m, g)]
             matched_gold += bool(hits)
-            placed += any(m["latitude"] is not None and haversine_km(m["latitude"], m["longitude"], g[3], g[4]) <= KM
+            placed += any(m["latitude"] is not None and haversine_km(m["latitude"], m["longitude"], g.lat, g.lon) <= KM
                           for m in hits)
     precision = matched_found / found_n if found_n else 0.0
     recall = matched_gold / gold_n
@@ -93,18 +208,69 @@ def end_to_end(articles) -> dict:
             "placed@161": round(placed / gold_n, 4)}
 
 
+def miss_rows(corpus: str, answers: list[Answer]) -> list[tuple]:
+    """The answers beyond 161 km (or none), as rows of :data:`ERROR_COLUMNS`."""
+    rows = []
+    for a in answers:
+        error, p, t = a.error_km, a.place, a.toponym
+        if error is not None and error <= KM:
+            continue
+        found = (p.name, p.kind, p.country or "", round(p.lat, 4), round(p.lon, 4)) if p else ("",) * 5
+        rows.append((corpus, a.article, t.phrase, t.fcode, t.lat, t.lon, *found,
+                     round(EARTH_MAX_KM if error is None else error), int(a.fallback)))
+    return rows
+
+
+def write_errors(path: Path, rows: list[tuple]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        writer.writerow(ERROR_COLUMNS)
+        writer.writerows(sorted(rows, key=lambda r: -r[ERROR_COLUMNS.index("error_km")]))
+
+
+def print_by_kind(kinds: dict[str, dict[str, dict]]) -> None:
+    """Acc@161 per feature code, one column per gold span mode."""
+    modes = list(kinds)
+    print(f"  by kind (Acc@161): {'fcode':<6} {'n':>5}" + "".join(f" {m:>11}" for m in modes))
+    for kind, first in kinds[modes[0]].items():
+        print(f"  {'':<18} {kind:<6} {first['toponyms']:>5}"
+              + "".join(f" {kinds[m][kind]['acc@161']:>11.3f}" for m in modes))
+
+
+def score_corpus(name: str, articles: list[Article], gaz: Gazetteer, nlp, want_kinds: bool) -> tuple[dict, list]:
+    """All figures for one corpus (printed as they come), and its in-context misses."""
+    print(f"{name}: {len(articles)} articles")
+    alone, in_context = answers_alone(gaz, articles), answers_in_context(gaz, nlp, articles)
+    figures = {"articles": len(articles), "gold_span_alone": score(alone), "gold_span_in_context": score(in_context)}
+    print("  gold span alone:", figures["gold_span_alone"])
+    print("  gold span in context:", figures["gold_span_in_context"])
+    if want_kinds and any(t.fcode for a in articles for t in a.gold):
+        figures["by_kind"] = {"alone": by_kind(alone), "in context": by_kind(in_context)}
+        print_by_kind(figures["by_kind"])
+    figures["end_to_end"] = end_to_end(articles)
+    print("  end to end:", figures["end_to_end"])
+    return figures, miss_rows(name, in_context)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--corpus", nargs="+", default=["lgl", "GeoVirus"])
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles of each corpus")
+    parser.add_argument("--by-kind", action="store_true", help="Acc@161 per gold feature code (LGL)")
+    parser.add_argument("--errors", type=Path, help="write the gold-span-in-context misses to this TSV")
+    parser.add_argument("--json", type=Path, help="write all figures to this JSON file")
     args = parser.parse_args(argv)
-    gaz = Gazetteer()
+    gaz, nlp = Gazetteer(), build_pipeline()
+    figures, misses = {}, []
     for name in args.corpus:
         articles = read_corpus(args.shared / "data" / "dev" / "geoparsing" / f"{name}.xml")[:args.limit]
-        print(f"{name}: {len(articles)} articles")
-        print("  gold span:", gold_span(gaz, articles))
-        print("  end to end:", end_to_end(articles))
+        figures[name], rows = score_corpus(name, articles, gaz, nlp, args.by_kind)
+        misses += rows
+    if args.errors:
+        write_errors(args.errors, misses)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
