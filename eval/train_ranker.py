@@ -97,7 +97,7 @@ def geoparsing(shared: Path) -> tuple[list[Document], dict, dict, dict]:
         for i, (text, gold) in enumerate(read_corpus(shared / "data" / "dev" / "geoparsing" / f"{name}.xml")):
             doc_id = f"{name}-{i}"
             documents.append(Document(doc_id=doc_id, text=text, published=date(2010, 1, 1)))
-            points[doc_id] = [(lat, lon) for _, _, _, lat, lon in gold]
+            points[doc_id] = [(t.lat, t.lon) for t in gold]
             fold_of[doc_id] = int(hashlib.sha1(doc_id.encode()).hexdigest(), 16) % score_acled.N_FOLDS
     return documents, points, defaultdict(set), fold_of
 

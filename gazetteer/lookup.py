@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 from .indexes import KEY_SEPARATOR, REGIONS, prefixes
 from .names import name_key, plain, skeleton
 from .store import connect
+from .theatre import NEIGHBOURS, THEATRE
 
 # How much of the score is the spelling and how much the kind/population prior.
 SIMILARITY_WEIGHT = 0.8
@@ -45,7 +46,7 @@ SHORT_FUZZY_CUTOFF = 85
 SKELETON_LIMIT = 400  # a short skeleton ("bj") can match many keys; rank only this many
 EXACT_SPELLING_BONUS = 0.02  # the literal spelling beats another name folded to the same key
 ALIAS_BONUS = 0.1  # a curated alias is the project's answer for that spelling
-OWN_NAME_BONUS = 0.02  # a place's own name beats another place's alternate name ("Indiana")
+OWN_NAME_BONUS = 0.1  # a place's own name beats another place's alternate name ("Indiana")
 # Arabic writes no short vowels, so spellings with the same consonants are near-certainly one
 # name; only for skeletons long enough not to collide by chance.
 SKELETON_MIN = 3
@@ -84,7 +85,9 @@ class NameEntry(NamedTuple):
     in_theatre: bool  # whether any place of that name lies in the theatre (gazetteer.theatre)
 
 
-THEATRE_PRIOR = {"SY": 1.0, "IQ": 1.0, "TR": 0.75, "JO": 0.75, "LB": 0.75, "IL": 0.7, "PS": 0.7, "SA": 0.7, "KW": 0.7, "IR": 0.7}
+# A name asked alone, with no article around it: the theatre first (geo.resolve weighs the
+# article's own countries instead).
+THEATRE_PRIOR = {**dict.fromkeys(NEIGHBOURS, 0.75), **dict.fromkeys(THEATRE, 1.0)}
 WORLD_PRIOR = 0.5
 
 

@@ -21,8 +21,7 @@ from .actors import CIVILIANS, ActorMention, assign_roles, find_actors, load_lex
 from .casualties import find_casualties
 from .dates import EventDate, resolve_event_date
 from .document import Document
-from .resolve import PlaceMention
-from conflictmap.gazetteer.theatre import THEATRE
+from .resolve import BROAD_KINDS, PlaceMention
 
 TRIGGERS = Path(__file__).with_name("data") / "triggers.json"
 HEADER_LINE = re.compile(r"\s*(?:published|posted|updated|last updated|by)\b", re.I)
@@ -125,7 +124,7 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
     the actor mentions of each (as geo.nlp found them), else they are looked up here."""
     by_sentence: dict[int, list[PlaceMention]] = {}
     for m in mentions:
-        if m.place is not None and m.role == "event" and m.place.country in THEATRE and m.place.kind != "country":
+        if m.place is not None and m.role == "event" and m.place.kind not in BROAD_KINDS:
             by_sentence.setdefault(m.sentence_index, []).append(m)
 
     by_sentence_any: dict[int, list[PlaceMention]] = {}

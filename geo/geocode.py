@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 from conflictmap.gazetteer import Candidate
 from conflictmap.gazetteer.distance import haversine_km
 from conflictmap.gazetteer.names import name_key
-from conflictmap.gazetteer.theatre import NEIGHBOURS, THEATRE
+from conflictmap.gazetteer.theatre import THEATRE
 
 from .geocache import GeocodeCache, GeocodeCacheError
 
@@ -270,11 +270,11 @@ class ArticleContext:
 
     @classmethod
     def of(cls, places: Iterable[Candidate], countries: Iterable[str] = ()) -> "ArticleContext":
-        """From an article's resolved places: their countries in the theatre or next to it
-        (else Syria and Iraq), and the points of those that are not whole countries."""
-        places = [p for p in places if p is not None and p.country in THEATRE + NEIGHBOURS]
+        """From an article's resolved places: their countries (else the theatre's), and the
+        points of those that are not whole countries or regions."""
+        places = [p for p in places if p is not None and p.country]
         codes = {c.upper() for c in countries if c} | {p.country for p in places}
-        points = tuple((p.name, p.lat, p.lon) for p in places if p.kind != "country")
+        points = tuple((p.name, p.lat, p.lon) for p in places if p.kind not in ("country", "continent", "region"))
         return cls(tuple(sorted(codes)) or THEATRE, points)
 
     def viewbox(self) -> tuple[tuple[float, float], tuple[float, float]] | None:

@@ -25,7 +25,8 @@ from rapidfuzz import fuzz
 from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km
 from conflictmap.gazetteer.names import name_key
-from conflictmap.gazetteer.theatre import NEIGHBOURS, THEATRE
+from conflictmap.gazetteer.theatre import THEATRE
+from conflictmap.theatre import neighbours_of
 
 if TYPE_CHECKING:  # geo.geocode imports geopy; a run without a geocoder need not
     import numpy
@@ -43,6 +44,7 @@ COUNTRY_NAMED_WEIGHT = 2
 NEARBY_KM = 150
 FAR_KM = 100
 ADMIN_KINDS = ("admin1", "admin2")
+BROAD_KINDS = ("country", "continent", "region")  # context, never an event's point
 CITY_PARTS = ("neighbourhood", "neighborhood", "suburb", "district")
 CITY_PART_KM = 30
 
@@ -178,10 +180,24 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
                 m.precision = 3
 
     _unplace_outside_named_province(mentions)
+    _unplace_outside_focus(mentions)
     if geocoder is not None:
         _geocode_unresolved(mentions, gaz, geocoder)
     _fall_back_to_province(mentions, gaz, _provinces(mentions))
     return mentions
+
+
+def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
+    """An event place outside the theatre, in a country the rest of the article is not about
+    (a Syrian village's namesake in China), is a wrong match for a name the gazetteer lacks;
+    the geocoder or the province fallback takes the mention instead. A country the article
+    names is in its focus, so "shells from Syria hit Kilis, Turkey" keeps Kilis. The theatre
+    is where the tool is used first: a place there is never dropped for this."""
+    for m in mentions:
+        if m.place is None or m.role != "event" or m.place.kind in BROAD_KINDS or m.place.country in THEATRE:
+            continue
+        if m.place.country not in article_focus(mentions, _countries(mentions, besides=m), besides=m):
+            m.place, m.score, m.place_source = None, 0.0, None
 
 
 def _unplace_outside_named_province(mentions: list[PlaceMention]) -> None:
@@ -212,7 +228,7 @@ def _provinces(mentions: list[PlaceMention]) -> Counter:
 
 FEATURES = (
     "name_score", "first", "reciprocal_rank", "exact_key", "population", "town", "admin1", "admin2", "country",
-    "theatre", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
+    "focus", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
     "only_candidate", "cued",
 )
@@ -226,12 +242,11 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         m.candidates = _candidates(gaz, m, limit)
 
     # The article's own geography, from the mentions that are sure of themselves.
-    countries = Counter()
-    for top in filter(None, map(_sure_event_place, mentions)):
-        # A country named outright ("Iraq's Ramadi") says more than a town that might be in it.
-        countries[top.country] += COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1
+    countries = _countries(mentions)
     provinces = _provinces(mentions)
     main_country = countries.most_common(1)[0][0] if countries else None
+    focus = article_focus(mentions, countries)
+    near = neighbours_of(focus) - focus
 
     by_sentence: dict[int, list[PlaceMention]] = {}
     for m in mentions:
@@ -246,7 +261,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         # town in Iran must not pull "Baghdad" there. Distances are to towns: a province's or a
         # country's point says nothing of how near a village is (``parents`` has the province).
         sure = [o.candidates[0] for o in siblings if o.candidates and o.candidates[0].score >= SURE
-                and o.candidates[0].kind not in ("country", *ADMIN_KINDS) and o.candidates[0].country in THEATRE]
+                and o.candidates[0].kind not in (*BROAD_KINDS, *ADMIN_KINDS) and o.candidates[0].country in focus]
         parents = {o.candidates[0].admin1 for o in siblings if _wants_province(o) and o.candidates}
         named = {a for a, n in named_by.items() if n > (a in own_names)}  # by another mention
         # The city a neighbourhood or suburb belongs to: a sure town of this sentence or the one before.
@@ -268,7 +283,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
             scored.append((c, [
                 c.score, rank == 0, 1 / (1 + rank), name_key(c.matched) == key, math.log1p(c.population) / 15,
                 c.kind == "populated place", c.kind == "admin1", c.kind == "admin2", c.kind == "country",
-                c.country in THEATRE, c.country in NEIGHBOURS,
+                c.country in focus, c.country in near,
                 not sure and main_country is not None and c.country == main_country,
                 sum(o.country == c.country for o in sure) / len(sure) if sure else 0.0,
                 max(0.0, 1 - nearest / NEARBY_KM) if sure else 0.0,
@@ -282,6 +297,29 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 len(m.candidates) == 1, m.cue is not None,
             ]))
         yield m, scored
+
+
+def _countries(mentions: list[PlaceMention], besides: PlaceMention | None = None) -> Counter:
+    """The countries of the article's sure event places (but ``besides``), each by its votes."""
+    countries = Counter()
+    for top in (_sure_event_place(m) for m in mentions if m is not besides):
+        if top is not None:
+            # A country named outright ("Iraq's Ramadi") says more than a town that might be in it.
+            countries[top.country] += COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1
+    return countries
+
+
+def article_focus(mentions: list[PlaceMention], countries: Counter, besides: PlaceMention | None = None) -> frozenset[str]:
+    """The countries an article is about: those it names (a country or a province found by
+    its own name, the dateline's included) and the one most of its sure event places lie in
+    (``countries``, ties kept); the theatre when it has neither. "Officials in Tenn. said
+    Paris ..." is about the United States, and its Paris is the one in Tennessee. ``besides``:
+    a mention whose own naming does not count (asking whether it fits the rest)."""
+    named = {top.country for m in mentions if m.candidates and m is not besides for top in m.candidates[:1]
+             if top.kind in ("country", "admin1") and top.score >= SURE and top.country
+             and name_key(top.matched) == name_key(m.text)}
+    most = max(countries.values(), default=0)
+    return frozenset(named | {c for c, n in countries.items() if c and n == most}) or frozenset(THEATRE)
 
 
 class Ranker:
@@ -363,7 +401,7 @@ def _fall_back_to_province(mentions: list[PlaceMention], gaz: Gazetteer, provinc
         if m.place is not None or m.role != "event":
             continue
         same_sentence = [o for o in resolved if o.sentence_index == m.sentence_index and o.role == "event"
-                         and o.place.kind != "country" and o.place.country in THEATRE]
+                         and o.place.kind not in BROAD_KINDS]
         towns = [o.place for o in same_sentence if o.place.kind not in ADMIN_KINDS]
         regions = [o.place for o in same_sentence if o.place.kind == "admin1"]
         if towns:
