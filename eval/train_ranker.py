@@ -228,7 +228,7 @@ def main(argv=None) -> int:
         "weights": [round(float(w), 5) for w in model.coef_[0]],
         "bias": round(float(model.intercept_[0]), 5),
         "threshold": round(threshold, 3),
-        "trained_on": "ACLED Syria/Iraq 2018 dev split (eval/train_ranker.py)",
+        "trained_on": "ACLED Syria/Iraq 2018 dev notes, UCDP GED Iraq headlines, LGL and GeoVirus world news (eval/train_ranker.py)",
         "cross_validated": figures(best_p, right, has_right, threshold),
     }, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

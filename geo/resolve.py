@@ -230,7 +230,7 @@ FEATURES = (
     "name_score", "first", "reciprocal_rank", "exact_key", "population", "town", "admin1", "admin2", "country",
     "focus", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
-    "only_candidate", "cued",
+    "only_candidate", "cued", "country_share",
 )
 
 
@@ -247,6 +247,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
     main_country = countries.most_common(1)[0][0] if countries else None
     focus = article_focus(mentions, countries)
     near = neighbours_of(focus) - focus
+    votes = sum(countries.values())
 
     by_sentence: dict[int, list[PlaceMention]] = {}
     for m in mentions:
@@ -273,6 +274,8 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                    and name_key(o.candidates[0].matched) == name_key(o.text)]
         key = name_key(m.text)
         own_vote = top.admin1 if (top := _sure_event_place(m)) is not None else None
+        own_country = top.country if top is not None else None
+        own_weight = 0 if top is None else COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1
         scored = []
         for rank, c in enumerate(m.candidates):
             if m.cue in CITY_PARTS and anchors and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > CITY_PART_KM for o in anchors):
@@ -295,6 +298,9 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 c.kind == "admin1" and _wants_province(m),
                 bool(c.admin1) and c.admin1 in named and c.kind != "admin1",
                 len(m.candidates) == 1, m.cue is not None,
+                # how much of the rest of the article's sure geography lies in the candidate's country
+                (countries[c.country] - own_weight * (c.country == own_country)) / (votes - own_weight)
+                if votes > own_weight else 0.0,
             ]))
         yield m, scored
 

@@ -1,0 +1,96 @@
+"""geo.nlp on world news: abbreviations and names of countries, regions and big cities are
+places without a cue; people's names, demonyms and common words are not, with no hand-written
+list of them. Sentences written for these tests; the whole world needs the full gazetteer
+(``full_gazetteer``, tests/conftest.py)."""
+
+import pytest
+
+from conflictmap.geo.nlp import build_pipeline, person_names
+
+
+@pytest.fixture(scope="module")
+def nlp(full_gazetteer):
+    return build_pipeline(db=str(full_gazetteer))
+
+
+def places(nlp, text):
+    doc = nlp(text)  # kept: a doc's spans go with it
+    return [s.text for s in doc.spans["places"]]
+
+
+# -- abbreviations and names of countries, regions, states ------------------------------------
+
+def test_dotted_and_capital_abbreviations_of_countries_are_places(nlp):
+    assert places(nlp, "Officials in the U.S. and the UK condemned the shelling of the market.") == ["U.S.", "UK"]
+    assert places(nlp, "US diplomats and U.K. envoys flew to the USA for the talks.") == ["US", "U.K.", "USA"]
+
+
+def test_eu_is_a_place(nlp):
+    assert places(nlp, "EU ministers met in Brussels to discuss the sanctions.") == ["EU", "Brussels"]
+    assert places(nlp, "The E.U. sent observers.") == ["E.U."]
+
+
+def test_country_and_city_names_made_of_common_words_are_places_without_a_cue(nlp):
+    assert places(nlp, "The United States and New York pledged more aid on Tuesday.") == ["United States", "New York"]
+
+
+def test_a_state_abbreviation_after_a_town_is_a_place(nlp):
+    assert places(nlp, "The trucks left Charleston, W.Va., on Friday for Washington, D.C.") == [
+        "Charleston", "W.Va", "Washington", "D.C."]
+
+
+def test_the_pronoun_us_is_no_place(nlp):
+    assert places(nlp, "The villagers told us the convoy had left before dawn.") == []
+    assert places(nlp, "Us and them: the shelters were full.") == []
+    assert places(nlp, "TELL US WHAT YOU SAW AT THE CHECKPOINT") == []
+
+
+def test_acronyms_of_armed_groups_stay_actors_not_places(nlp):
+    doc = nlp("The SDF and the YPG fought IS near Raqqa while the SAA advanced on Deir ez-Zor.")
+    assert [s.text for s in doc.spans["places"]] == ["Raqqa", "Deir ez-Zor"]
+    assert {s.text for s in doc.spans["actors"]} >= {"SDF", "YPG", "IS", "SAA"}
+
+
+def test_an_acronym_folding_onto_a_country_is_not_it(nlp):
+    assert places(nlp, "The mayor said it was OK to reopen the school.") == []
+
+
+# -- people --------------------------------------------------------------------------------------
+
+def test_person_names_come_from_the_census_lists():
+    given, surnames = person_names()
+    assert {"kelly", "ahmed", "hassan", "jordan"} <= given
+    assert "al" not in given  # a particle: "Al Qaim" is a town
+    assert surnames["smith"] == 1
+
+
+def test_a_given_name_and_a_surname_are_a_person_not_a_place(nlp):
+    assert places(nlp, "Kelly Smith said the road north of the camp was closed.") == []
+    assert places(nlp, "Ahmed Hassan told reporters that the bridge had collapsed.") == []
+
+
+def test_a_name_after_a_title_and_its_surname_later_are_a_person(nlp):
+    assert places(nlp, "Gen. Ahmed Hassan said the army would hold the line. Hassan added that "
+                       "reinforcements were coming.") == []
+
+
+def test_a_lone_given_name_is_a_person_unless_a_country_or_a_big_city(nlp):
+    assert places(nlp, "Kelly said the shelling had stopped by noon.") == []
+    assert places(nlp, "Dallas police said a suspect was held.") == ["Dallas"]
+    assert places(nlp, "Jordan closed its border with Syria. Jordan Dyer, a student, was hurt.") == ["Jordan", "Syria"]
+
+
+def test_a_given_name_the_text_frames_as_a_place_is_kept(nlp):
+    assert places(nlp, "Clashes broke out in the town of Salah overnight, and shells hit the village of "
+                       "Hassan.") == ["Salah", "Hassan"]
+    assert places(nlp, "Rebels took Hassan Kalkawi village on Monday.") != []
+
+
+# -- demonyms and common words --------------------------------------------------------------------
+
+def test_demonyms_are_no_places(nlp):
+    assert places(nlp, "Syrian and Haitian officials met South Korean envoys in Brussels.") == ["Brussels"]
+
+
+def test_a_capitalised_word_the_article_also_writes_in_lower_case_is_no_place(nlp):
+    assert places(nlp, "The Circuit Court heard the case on Monday. The court adjourned until May.") == []

