@@ -88,3 +88,9 @@ def fsync_dir(directory) -> None:
     finally:
         os.close(fd)
 
+
+def cache_dir() -> Path:
+    """conflictmap's folder for what it may recompute: ``$XDG_CACHE_HOME/conflictmap``
+    (``~/.cache/conflictmap``). Not created here."""
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root).expanduser() / "conflictmap"

@@ -21,6 +21,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from conflictmap.files import cache_dir
+
 ENV_CACHE = "CONFLICTMAP_GEOCODE_CACHE"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000  # another conflictmap run may be writing the same cache
@@ -45,8 +47,7 @@ def default_cache_path() -> Path:
     configured = os.environ.get(ENV_CACHE)
     if configured:
         return Path(configured).expanduser()
-    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(root).expanduser() / "conflictmap" / "geocode.sqlite"
+    return cache_dir() / "geocode.sqlite"
 
 
 class GeocodeCache:

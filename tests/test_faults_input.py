@@ -410,3 +410,26 @@ def test_invisible_characters_inside_a_place_name_do_not_lose_the_place(text, sp
     (mention,) = result.mentions
     assert text[mention["start_char"]:mention["end_char"]] == mention["text"] == spelling
 
+
+
+def test_a_gazetteer_found_intact_once_is_still_refused_once_damaged(tmp_path, monkeypatch):
+    # Intact files are remembered by a stamp (path, inode, size, mtime) so that later starts
+    # skip the whole-file check; damage written in place, the size kept, is still caught.
+    from conflictmap.gazetteer import Gazetteer
+    from conflictmap.gazetteer import store
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(store, "_intact", set())
+    db = tmp_path / "gazetteer.sqlite"
+    shutil.copyfile(default_db_path(), db)
+    Gazetteer(db).close()
+    assert len(list((tmp_path / "cache" / "conflictmap" / "gazetteer-checked").iterdir())) == 1
+    Gazetteer(db).close()  # the stamp answers
+
+    size = db.stat().st_size
+    with open(db, "r+b") as fh:
+        fh.seek(size // 2 // 4096 * 4096)
+        fh.write(random.Random(3).randbytes(8 * 4096))
+    assert db.stat().st_size == size
+    with pytest.raises(GazetteerError, match=REBUILD_HINT):
+        Gazetteer(db)
