@@ -12,14 +12,16 @@ to resolution; every candidate of every event mention gets the features of
 - LGL and GeoVirus world news: within 161 km of a gold toponym of the article. Without them
   the weights learn that only the theatre exists, and world places go unresolved.
 
-A logistic regression (scikit-learn, for training only; the pipeline scores with the stored
-weights and no scikit-learn) learns the weights on the mentions that have a right candidate;
-the acceptance threshold is the one that maximises right minus 0.75 times the wrong choices
-among them (``WRONG_COST``).
+Gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier, for training only: the
+trees are written as arrays and the pipeline walks them with numpy) learn from the mentions
+that have a right candidate; the acceptance threshold is the one that maximises right minus
+wrong choices among them (``WRONG_COST`` 1; at 0.75 the trees' threshold fell to 0.03 and
+ACLED's event precision from 0.652 to 0.631).
 
 Everything is reported under 5-fold cross-validation grouped by coded place name (ACLED,
-UCDP) or by article (world news), per source, beside the hand-set rule it replaced and the
-weights of the file in use. The model written is fitted on all rows.
+UCDP) or by article (world news), per source, beside a logistic regression on the same
+features (the model before: 85.4% top-1 against the trees' 87.6%), the hand-set rule that
+came before it, and the file in use. The model written is fitted on all rows.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -50,10 +53,15 @@ LABEL_KM = 10.0  # the theatre's coded events: the village itself
 WORLD_LABEL_KM = 161.0  # world news corpora: the geoparsing literature's tolerance (Acc@161)
 # A wrong village costs three quarters of what a right one gains (a mention left unplaced goes to
 # the geocoder or its province, geo_precision 3: honest, but no help to a reader after the town).
-WRONG_COST = 0.75
+WRONG_COST = 1.0
 SOURCES = ("ACLED notes (Syria, Iraq 2018)", "UCDP GED headlines (Iraq 2014-2018)",
            "LGL and GeoVirus world news (gold toponyms)")
-C = 1.0  # inverse regularisation strength (scikit-learn's default)
+# Boosting rounds and depth: each candidate walks DEPTH steps down TREES trees in the pipeline.
+# Cross-validated top-1: 100 trees of depth 5 0.875, 200 of depth 5 0.878, 150 of depth 4 0.874,
+# 200 of 15 leaves (depth up to 12, 5x the steps) 0.876; the linear model 0.854.
+TREES = 100
+DEPTH = 5
+C = 1.0  # the linear baseline's inverse regularisation strength (scikit-learn's default)
 
 
 def acled(shared: Path) -> tuple[list[Document], dict, dict, dict]:
@@ -175,8 +183,24 @@ def figures(p: np.ndarray, right: np.ndarray, has_right: np.ndarray, threshold: 
     }
 
 
-def fit(X: np.ndarray, y: np.ndarray) -> LogisticRegression:
-    return LogisticRegression(C=C, max_iter=2000).fit(X, y)
+def fit(X: np.ndarray, y: np.ndarray) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(max_iter=TREES, learning_rate=0.1, max_depth=DEPTH, max_leaf_nodes=None,
+                                          random_state=0).fit(X, y)
+
+
+def export(model: HistGradientBoostingClassifier) -> dict:
+    """The fitted trees as plain arrays (geo.resolve.Ranker walks them with numpy): per node the
+    feature and threshold it splits on (a value <= threshold goes left), its children, whether
+    it is a leaf, and the leaf's value; the raw score is the baseline plus one leaf per tree.
+    Thresholds are kept to the last bit: some are data values, and a rounded one flips them."""
+    trees, depth = [], 0
+    for (predictor,) in model._predictors:  # one per boosting round (binary: one tree each)
+        nodes = predictor.nodes
+        trees.append({"feature": nodes["feature_idx"].tolist(), "threshold": nodes["num_threshold"].tolist(),
+                      "left": nodes["left"].tolist(), "right": nodes["right"].tolist(),
+                      "leaf": nodes["is_leaf"].astype(int).tolist(), "value": nodes["value"].tolist()})
+        depth = max(depth, int(nodes["depth"].max()))
+    return {"baseline": round(float(np.ravel(model._baseline_prediction)[0]), 6), "depth": depth, "trees": trees}
 
 
 def main(argv=None) -> int:
@@ -202,6 +226,13 @@ def main(argv=None) -> int:
     best_p, right, has_right = choices(p_cv, y, mention)
     threshold = best_threshold(best_p[has_right], right[has_right])
     print("learned, cross-validated by place name:", figures(best_p, right, has_right, threshold))
+    p_linear = np.zeros(len(y))
+    for k in sorted(set(fold)):
+        train, test = (fold != k) & taught, fold == k
+        p_linear[test] = LogisticRegression(C=C, max_iter=2000).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+    linear_p, linear_right, _ = choices(p_linear, y, mention)
+    print("a logistic regression on the same features, cross-validated:",
+          figures(linear_p, linear_right, has_right, best_threshold(linear_p[has_right], linear_right[has_right])))
     for s, name in enumerate(SOURCES):
         mine = source == s
         print(f"  {name}:", figures(*choices(p_cv[mine], y[mine], np.unique(mention[mine], return_inverse=True)[1]),
@@ -216,8 +247,8 @@ def main(argv=None) -> int:
     if RANKER_FILE.exists():
         try:
             current = Ranker(RANKER_FILE)
-        except ValueError as exc:
-            print(f"weights in use: {exc}")
+        except (ValueError, KeyError) as exc:
+            print(f"weights in use: cannot be read by this version ({exc!r})")
         else:
             p_now = current.probabilities(X)
             print("weights in use:", figures(*choices(p_now, y, mention), current.threshold))
@@ -225,15 +256,16 @@ def main(argv=None) -> int:
     model = fit(X[taught], y[taught])
     args.out.write_text(json.dumps({
         "features": list(FEATURES),
-        "weights": [round(float(w), 5) for w in model.coef_[0]],
-        "bias": round(float(model.intercept_[0]), 5),
+        **export(model),
         "threshold": round(threshold, 3),
         "trained_on": "ACLED Syria/Iraq 2018 dev notes, UCDP GED Iraq headlines, LGL and GeoVirus world news (eval/train_ranker.py)",
         "cross_validated": figures(best_p, right, has_right, threshold),
-    }, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
-    for name, w in sorted(zip(FEATURES, model.coef_[0]), key=lambda t: -abs(t[1])):
-        print(f"  {name:>20} {w:+.3f}")
+    }, separators=(",", ":")) + "\n", encoding="utf-8")
+    # The file must give what scikit-learn gives: the pipeline walks these arrays alone.
+    gap = np.abs(Ranker(args.out).probabilities(X) - model.predict_proba(X)[:, 1]).max()
+    if gap > 1e-4:
+        raise SystemExit(f"{args.out}: the exported trees differ from the fitted model by {gap:.2g}")
+    print(f"wrote {args.out} (its trees reproduce the fitted model within {gap:.1g})")
     return 0
 
 

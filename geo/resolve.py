@@ -329,10 +329,13 @@ def article_focus(mentions: list[PlaceMention], countries: Counter, besides: Pla
 
 
 class Ranker:
-    """Logistic regression over :data:`FEATURES`, learned from coded events by
-    ``eval/train_ranker.py``: the probability that a candidate is the place meant (within
-    10 km of it). A mention whose best candidate falls below ``threshold`` stays unresolved
-    (the geocoder, else the province fallback, takes it): better no village than a far one."""
+    """Gradient-boosted trees over :data:`FEATURES`, learned from coded events and gold
+    toponyms by ``eval/train_ranker.py`` (scikit-learn's HistGradientBoostingClassifier,
+    exported as arrays and walked here with numpy alone): the probability that a candidate is
+    the place meant. Trees, not a weighted sum, because what a feature says depends on the
+    others: a country's name is right in world news and wrong for a village the note locates.
+    A mention whose best candidate falls below ``threshold`` stays unresolved (the geocoder,
+    else the province fallback, takes it): better no village than a far one."""
 
     def __init__(self, path: Path = RANKER_FILE):
         with open(path, encoding="utf-8") as fh:
@@ -342,15 +345,35 @@ class Ranker:
                              "run eval/train_ranker.py")
         import numpy  # here: the CLI reads this module's constants without it
 
-        self.weights = numpy.array(model["weights"], dtype=float)
-        self.bias = float(model["bias"])
+        # All trees' nodes in one array each, a node's children as global indices; a leaf is
+        # its own child, so every candidate walks ``depth`` steps and ends on its leaf.
+        trees = model["trees"]
+        sizes = [len(t["value"]) for t in trees]
+        self.roots = numpy.cumsum([0] + sizes[:-1])
+        offset = numpy.repeat(self.roots, sizes)
+        self.feature = numpy.concatenate([t["feature"] for t in trees]).astype(numpy.intp)
+        self.split = numpy.concatenate([t["threshold"] for t in trees]).astype(float)
+        self.value = numpy.concatenate([t["value"] for t in trees]).astype(float)
+        leaf = numpy.concatenate([t["leaf"] for t in trees]).astype(bool)
+        here = numpy.arange(len(leaf))
+        self.children = numpy.stack([numpy.concatenate([t["left"] for t in trees]) + offset,
+                                     numpy.concatenate([t["right"] for t in trees]) + offset], axis=1)
+        self.children[leaf] = here[leaf, None]
+        self.depth = int(model["depth"])
+        self.baseline = float(model["baseline"])
         self.threshold = float(model["threshold"])
 
     def probabilities(self, features: list[list[float]]) -> numpy.ndarray:
         """The probability of each candidate (a row of :data:`FEATURES` values) being right."""
         import numpy
 
-        z = numpy.asarray(features, dtype=float) @ self.weights + self.bias
+        x = numpy.asarray(features, dtype=float).reshape(-1, len(FEATURES))
+        rows = numpy.arange(len(x))[:, None]
+        node = numpy.broadcast_to(self.roots, (len(x), len(self.roots)))
+        for _ in range(self.depth):  # every candidate down every tree at once, one level a step
+            right = x[rows, self.feature[node]] > self.split[node]
+            node = self.children[node, right.view(numpy.int8)]
+        z = self.baseline + self.value[node].sum(axis=1)
         return 1 / (1 + numpy.exp(-z))
 
 

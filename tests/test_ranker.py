@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -19,8 +20,28 @@ def run(text, gaz):
 
 def test_the_shipped_model_weighs_the_features_this_version_computes():
     ranker = resolve.Ranker()
-    assert len(ranker.weights) == len(resolve.FEATURES) and 0 < ranker.threshold < 1
-    assert ranker.probabilities([[0.0] * len(resolve.FEATURES)]).shape == (1,)
+    assert ranker.feature.max() < len(resolve.FEATURES) and 0 < ranker.threshold < 1
+    p = ranker.probabilities([[0.0] * len(resolve.FEATURES), [1.0] * len(resolve.FEATURES)])
+    assert p.shape == (2,) and ((0 < p) & (p < 1)).all()
+
+
+def test_the_trees_are_walked_as_scikit_learn_walks_them(tmp_path):
+    # A small model fitted here and exported as eval/train_ranker.py exports it: the numpy walk
+    # in the pipeline gives scikit-learn's own probabilities.
+    import sys
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+    import train_ranker
+
+    rng = np.random.default_rng(1)
+    X = rng.random((2000, len(resolve.FEATURES)))
+    y = (X[:, 0] + X[:, 3] * X[:, 5] > 0.8).astype(int)
+    model = train_ranker.fit(X, y)
+    path = tmp_path / "ranker.json"
+    path.write_text(json.dumps({"features": list(resolve.FEATURES), **train_ranker.export(model), "threshold": 0.5}))
+    assert np.abs(resolve.Ranker(path).probabilities(X) - model.predict_proba(X)[:, 1]).max() < 1e-6
 
 
 @pytest.mark.parametrize("village, province, other", [
