@@ -134,6 +134,7 @@ class Gazetteer:
         self._cached = lru_cache(maxsize=100_000)(self._candidates)
         self._name_entry = lru_cache(maxsize=200_000)(self._read_name_entry)
         self._fuzzy_block = lru_cache(maxsize=20_000)(self._read_fuzzy_block)
+        self._demonyms: frozenset[str] | None = None
 
     def close(self) -> None:
         self._con.close()
@@ -202,6 +203,13 @@ class Gazetteer:
         True
         """
         return self._name_entry(key)
+
+    def demonyms(self) -> frozenset[str]:
+        """The demonyms the gazetteer knows, case-folded ("syrian", "haitian"): a country's
+        people, which name its country in a lookup but are no place in a text."""
+        if self._demonyms is None:
+            self._demonyms = frozenset(name.casefold() for (name,) in self._rows_for("SELECT name FROM demonyms", ()))
+        return self._demonyms
 
     def _read_name_entry(self, key: str) -> NameEntry | None:
         row = self._rows_for("SELECT importance, theatre FROM name_keys WHERE key = ?", (key,))

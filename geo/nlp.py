@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 from bisect import bisect_right
 from functools import lru_cache
 from typing import Callable
@@ -49,7 +48,6 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.gazetteer.names import ARTICLES, name_key
-from conflictmap.gazetteer.store import connect
 
 from .actors import ActorMention, find_actors
 from .ingest import find_dateline
@@ -256,23 +254,10 @@ def person_names() -> tuple[frozenset[str], dict[str, int]]:
     return frozenset(given), read("last")
 
 
-@lru_cache(maxsize=4)
-def demonyms(db: str | None = None) -> frozenset[str]:
-    """The gazetteer's demonyms ("syrian", "haitian"), lower case: a country's people, context
-    for an article but never a place mention. Empty for a database without them."""
-    con = connect(db)
-    try:
-        return frozenset(name.casefold() for (name,) in con.execute("SELECT name FROM demonyms"))
-    except sqlite3.OperationalError:
-        return frozenset()
-    finally:
-        con.close()
-
-
 def _is_demonym(db: str | None, name: str) -> bool:
     """"Haitian", "Americans": a demonym or its plural, as spelt (their name keys fold onto
     villages' names: "Thai" and "Tah")."""
-    folded, known = " ".join(name.casefold().split()), demonyms(db)
+    folded, known = " ".join(name.casefold().split()), gazetteer(db).demonyms()
     return folded in known or (folded.endswith("s") and folded[:-1] in known)
 
 
