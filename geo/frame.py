@@ -42,7 +42,7 @@ EVENT_SCHEMA.update(
 
 MENTION_COLUMNS = (
     "doc_id", "text", "sentence", "start_char", "end_char", "place_id", "name", "score",
-    "geo_precision", "place_source", "latitude", "longitude",
+    "geo_precision", "place_source", "latitude", "longitude", "role",
 )
 MENTION_SCHEMA: dict[str, str] = {column: "text" for column in MENTION_COLUMNS}
 MENTION_SCHEMA.update(

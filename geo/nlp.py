@@ -68,6 +68,7 @@ _NO_BREAK_SPACE = re.compile(f"[{NO_BREAK_SPACES}]")
 # its name alone; a lesser one needs a cue ("village of", "near", "province") around it.
 NOTABLE = 0.35
 WORLD_NOTABLE = 0.8
+DEMONYM = "DEMONYM"  # the label of a demonym's span ("Syrian"), beside "PLACE"
 # A name a cue frames as a place ("at Marib", "in Tulsa") anywhere in the world, from a town of
 # about 1,800 people (importance is log10(population) / 6.5): set on the LGL and GeoVirus dev
 # corpora (toponym F1 0.64 -> 0.72 and 0.86 -> 0.88 from 0.8; ACLED unchanged).
@@ -84,7 +85,7 @@ NOT_PLACES = STOP_WORDS | {
     "agency", "ministry", "justice", "source", "comments", "article", "copyright", "gov", "col",
     "lt", "maj", "gen", "president", "government", "regime", "national", "defense", "defence",
     "movement", "militia", "militias", "front", "sunni", "shia", "shiite", "christian", "yazidi",
-    "euphrates", "tigris", "river", "valley", "desert", "border", "law", "conflict", "geneva",
+    "euphrates", "tigris", "river", "valley", "desert", "border", "law", "conflict",
     "conventions", "united", "nations", "news", "press", "television", "times", "star", "daily",
     "statement", "spokesperson", "spokesman", "official", "officials", "police", "security",
     "operation", "operations", "center", "centre", "command", "control", "leader", "leaders",
@@ -93,7 +94,7 @@ NOT_PLACES = STOP_WORDS | {
     "central", "greater", "upper", "lower", "new", "old", "al", "el", "sign", "please", "also",
     "another", "after", "since", "according", "elsewhere", "meanwhile", "source", "link",
     "assad", "bashar", "rami", "abdel", "rahman", "mohammad", "muhammad", "ahmad", "ali", "hassan",
-    "hussein", "ibrahim", "omar", "abu", "bakr", "baghdadi", "kobani", "hezbollah", "hamas",
+    "hussein", "ibrahim", "omar", "abu", "bakr", "baghdadi", "hezbollah", "hamas",
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
     "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands", "dozen", "dozens",
 }
@@ -487,7 +488,7 @@ class PlaceMatcher:
                 span._.cm_cue, span._.cm_precision = _cue(words, text, span.start, span.end)
                 found.append(span)
         for span in found:
-            span._.cm_role = _role(doc, span, text)
+            span._.cm_role = "demonym" if span.label_ == DEMONYM else _role(doc, span, text)
         doc.spans["places"] = sorted(found, key=lambda s: s.start)
         return doc
 
@@ -569,7 +570,14 @@ class PlaceMatcher:
                 continue
             name = _visible(text[words.start[i]:words.end[j - 1]])
             if _is_demonym(self.db, name) or (previous == i - 1 and _is_demonym(self.db, f"{words.word[i - 1]} {name}")):
-                continue  # "Haitian officials", "South Korean", "the Dutch province of Limburg": people, not places
+                # "Haitian officials", "South Korean", "the Dutch province of Limburg": a country's
+                # people, kept as a mention of the country (role "demonym"), never an event's place
+                first = i - 1 if not _is_demonym(self.db, name) else i
+                if taken.intersection(range(first, j)):
+                    return None
+                span = Span(doc, first, j, label=DEMONYM)
+                span._.cm_cue, span._.cm_precision = None, 3
+                return span
             if (cue not in NAMING_CUES and all(w in NOT_PLACES for w in content)
                     and not (len(content) > 1 and self._broad(name))):  # "United States", not "Islamic State"
                 continue

@@ -61,7 +61,7 @@ class PlaceMention:
     end_char: int
     cue: str | None
     precision: int  # geo_precision: 1 the place, 2 near / part of it, 3 province
-    role: str  # event, dateline, metonymy
+    role: str  # event, dateline, metonymy, demonym (a country's people: context, no event)
     place: Candidate | None = None
     score: float = 0.0
     place_source: str | None = None  # gazetteer | geocoder | cache
@@ -76,6 +76,7 @@ class PlaceMention:
             "place_id": p.place_id if p else None, "name": p.name if p else None,
             "score": round(self.score, 4) if p else None, "geo_precision": self.precision if p else None,
             "place_source": self.place_source, "latitude": p.lat if p else None, "longitude": p.lon if p else None,
+            "role": self.role,
         }
 
 
@@ -321,7 +322,8 @@ def article_focus(mentions: list[PlaceMention], countries: Counter, besides: Pla
     (``countries``, ties kept); the theatre when it has neither. "Officials in Tenn. said
     Paris ..." is about the United States, and its Paris is the one in Tennessee. ``besides``:
     a mention whose own naming does not count (asking whether it fits the rest)."""
-    named = {top.country for m in mentions if m.candidates and m is not besides for top in m.candidates[:1]
+    named = {top.country for m in mentions if m.candidates and m.role != "demonym" and m is not besides
+             for top in m.candidates[:1]
              if top.kind in ("country", "admin1") and top.score >= SURE and top.country
              and name_key(top.matched) == name_key(m.text)}
     most = max(countries.values(), default=0)

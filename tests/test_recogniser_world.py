@@ -15,7 +15,7 @@ def nlp(full_gazetteer):
 
 def places(nlp, text):
     doc = nlp(text)  # kept: a doc's spans go with it
-    return [s.text for s in doc.spans["places"]]
+    return [s.text for s in doc.spans["places"] if s._.cm_role != "demonym"]
 
 
 # -- abbreviations and names of countries, regions, states ------------------------------------
@@ -88,9 +88,31 @@ def test_a_given_name_the_text_frames_as_a_place_is_kept(nlp):
 
 # -- demonyms and common words --------------------------------------------------------------------
 
-def test_demonyms_are_no_places(nlp):
-    assert places(nlp, "Syrian and Haitian officials met South Korean envoys in Brussels.") == ["Brussels"]
+def test_demonyms_are_no_places_but_mentions_of_their_country(nlp, full_gaz):
+    text = "Syrian and Haitian officials met South Korean envoys in Brussels."
+    assert places(nlp, text) == ["Brussels"]
+    doc = nlp(text)
+    assert [(s.text, s._.cm_role) for s in doc.spans["places"] if s._.cm_role == "demonym"] == [
+        ("Syrian", "demonym"), ("Haitian", "demonym"), ("South Korean", "demonym")]
+    from conflictmap.geo.resolve import resolve_doc
+
+    countries = {m.text: m.place.country for m in resolve_doc(doc, "d", full_gaz) if m.role == "demonym"}
+    assert countries == {"Syrian": "SY", "Haitian": "HT", "South Korean": "KR"}
+
+
+def test_a_demonym_gives_no_event(full_gazetteer):
+    import conflictmap
+
+    events = conflictmap.extract(["Russian and Syrian jets bombed the village of Kafr Nabl on Monday, killing two."],
+                                 gazetteer=full_gazetteer, published="2018-03-06")
+    assert set(events.location) == {"Kafr Nabl"}, events[["location", "country"]].to_dict("records")
 
 
 def test_a_capitalised_word_the_article_also_writes_in_lower_case_is_no_place(nlp):
     assert places(nlp, "The Circuit Court heard the case on Monday. The court adjourned until May.") == []
+
+
+def test_names_once_listed_as_not_places_are_places_again(nlp):
+    # "geneva" and "kobani" were on the hand list of words that are never places.
+    assert places(nlp, "Envoys met in Geneva on Monday.") == ["Geneva"]
+    assert places(nlp, "Clashes erupted near Kobani on Monday.") == ["Kobani"]
