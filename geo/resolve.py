@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 
 from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km
-from conflictmap.gazetteer.names import name_key
+from conflictmap.gazetteer.names import name_key, plain
 from conflictmap.gazetteer.theatre import THEATRE
 from conflictmap.theatre import neighbours_of
 
@@ -267,12 +267,12 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         parents = {o.candidates[0].admin1 for o in siblings if _wants_province(o) and o.candidates}
         named = {a for a, n in named_by.items() if n > (a in own_names)}  # by another mention
         # The city a neighbourhood or suburb belongs to: a sure town of this sentence or the one before.
-        # Only a town found by its own name anchors: "Jobar" fuzzily matched to Yabrud must not
-        # pull "the suburb of Douma" 50 km away, nor Douma's neighbour there.
+        # Only a town found by its own spelling anchors: "Jobar" fuzzily matched to Yabrud, or
+        # folded onto Jawbar in Homs, must not pull "the suburb of Douma" away, nor its neighbours.
         anchors = [o.candidates[0] for o in siblings + by_sentence.get(m.sentence_index - 1, [])
                    if o.candidates and o.candidates[0].score >= SURE and o.role == "event"
                    and o.candidates[0].kind == "populated place"
-                   and name_key(o.candidates[0].matched) == name_key(o.text)]
+                   and plain(o.candidates[0].matched) == plain(o.text)]
         key = name_key(m.text)
         own_vote = top.admin1 if (top := _sure_event_place(m)) is not None else None
         own_country = top.country if top is not None else None

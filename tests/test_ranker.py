@@ -113,3 +113,13 @@ def test_a_neighbourhood_is_not_placed_at_a_town_far_from_the_suburb_beside_it(f
     jobar = next(m for m in mentions if m["text"] == "Jobar")
     assert jobar["latitude"] is None or haversine_km(douma["latitude"], douma["longitude"],
                                                      jobar["latitude"], jobar["longitude"]) <= 30
+
+
+def test_a_suburb_is_not_pulled_away_by_a_neighbour_spelt_otherwise(full_gaz):
+    # "Jobar" folds onto the key of Jawbar, a village in Homs; it must not anchor "the suburb of
+    # Douma" there and leave Douma unresolved (Douma lies in Rural Damascus).
+    _, mentions = run("Five civilians were killed by a strike on the suburb of Douma, while jets hit the "
+                      "neighborhood of Jobar.", full_gaz)
+    douma = next(m for m in mentions if m["text"] == "Douma")
+    assert douma["latitude"] is not None
+    assert haversine_km(douma["latitude"], douma["longitude"], 33.57, 36.40) < 10
