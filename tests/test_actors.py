@@ -62,6 +62,16 @@ def test_longest_alias_wins_and_spans_are_exact():
     ("Hayat Tahrir al-Sham fighters entered the town.", "Jabhat al-Nusra / HTS"),
     ("Villagers fled toward the border.", "Civilians"),
     ("ISIL fighters retreated.", "Islamic State"),
+    # beyond the first theatre
+    ("Houthi fighters fired a missile at the port.", "Houthis"),
+    ("Saudi-led coalition jets bombed a bridge.", "Saudi-led coalition"),
+    ("Ukrainian troops crossed the river at dawn.", "Ukrainian forces"),
+    ("Russian artillery shelled the suburbs overnight.", "Russian forces"),
+    ("RSF fighters looted the market.", "Rapid Support Forces"),
+    ("The Sudanese army recaptured the bridge.", "Sudanese Armed Forces"),
+    ("Al-Shabaab militants stormed a hotel.", "al-Shabaab"),
+    ("Boko Haram insurgents raided a village.", "Boko Haram"),
+    ("Taliban fighters seized the district centre.", "Taliban"),
 ])
 def test_aliases_map_to_canonical_actors(sentence, actor):
     assert actors_in(sentence) == [actor]

@@ -217,3 +217,16 @@ def test_an_event_in_a_dumped_country_is_placed_there(yemen_build):
     event = events.iloc[distances.index(min(distances))]
     assert event.iso3 == "YEM" and int(event.fatalities) == 3
     assert event.event_date.date().isoformat() == "2024-03-12"  # the Tuesday before publication
+
+
+def test_a_yemen_article_codes_its_own_actors_at_its_own_places(full_gazetteer):
+    # Written for this test. "Houthi" is an actor here, not the name of a village elsewhere.
+    import conflictmap
+
+    text = ("SANAA, Yemen - Houthi fighters fired missiles at Marib on Tuesday, killing four civilians. "
+            "Saudi-led coalition jets later struck Houthi positions near Sanaa, residents said.")
+    events = conflictmap.extract([text], gazetteer=full_gazetteer, published="2024-03-13")
+    assert set(events.iso3) == {"YEM"}, events[["location", "iso3"]].to_dict("records")
+    marib = events[[haversine_km(15.46, 45.33, lat, lon) < 10 for lat, lon in zip(events.latitude, events.longitude)]]
+    assert list(marib.actor1) == ["Houthis"] and int(marib.fatalities.iloc[0]) == 4
+    assert "Saudi-led coalition" in set(events.actor1)
