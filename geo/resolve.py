@@ -231,7 +231,7 @@ FEATURES = (
     "name_score", "first", "reciprocal_rank", "exact_key", "population", "town", "admin1", "admin2", "country",
     "focus", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
-    "only_candidate", "cued", "country_share",
+    "only_candidate", "cued", "country_share", "near_article",
 )
 
 
@@ -249,6 +249,9 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
     focus = article_focus(mentions, countries)
     near = neighbours_of(focus) - focus
     votes = sum(countries.values())
+    # The article's sure towns, for how near a candidate lies to the rest of the article.
+    towns = [(m, m.candidates[0]) for m in mentions if m.candidates and m.candidates[0].score >= SURE
+             and m.candidates[0].kind not in (*BROAD_KINDS, *ADMIN_KINDS) and m.candidates[0].country in focus]
 
     by_sentence: dict[int, list[PlaceMention]] = {}
     for m in mentions:
@@ -277,6 +280,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         own_vote = top.admin1 if (top := _sure_event_place(m)) is not None else None
         own_country = top.country if top is not None else None
         own_weight = 0 if top is None else COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1
+        elsewhere = [t for o, t in towns if name_key(o.text) != key]
         scored = []
         for rank, c in enumerate(m.candidates):
             if m.cue in CITY_PARTS and anchors and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > CITY_PART_KM for o in anchors):
@@ -302,6 +306,8 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 # how much of the rest of the article's sure geography lies in the candidate's country
                 (countries[c.country] - own_weight * (c.country == own_country)) / (votes - own_weight)
                 if votes > own_weight else 0.0,
+                max((1 - haversine_km(c.lat, c.lon, t.lat, t.lon) / NEARBY_KM for t in elsewhere), default=0.0)
+                if elsewhere else 0.0,
             ]))
         yield m, scored
 
