@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Iterator
 from rapidfuzz import fuzz
 
 from conflictmap.gazetteer import Candidate, Gazetteer
-from conflictmap.gazetteer.distance import haversine_km
+from conflictmap.gazetteer.distance import haversine_km, haversine_matrix_km
 from conflictmap.gazetteer.names import name_key, plain
 from conflictmap.gazetteer.theatre import THEATRE
 from conflictmap.theatre import neighbours_of
@@ -280,7 +280,14 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         own_vote = top.admin1 if (top := _sure_event_place(m)) is not None else None
         own_country = top.country if top is not None else None
         own_weight = 0 if top is None else COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1
-        elsewhere = [t for o, t in towns if name_key(o.text) != key]
+        elsewhere = {(t.lat, t.lon) for o, t in towns if name_key(o.text) != key}
+        # 1 at a town the rest of the article names, 0 at NEARBY_KM, below 0 further: one call per mention
+        near_article = [0.0] * len(m.candidates)
+        if elsewhere and m.candidates:
+            lats, lons = zip(*elsewhere)
+            nearest_km = haversine_matrix_km([c.lat for c in m.candidates], [c.lon for c in m.candidates],
+                                             lats, lons).min(axis=1)
+            near_article = [1 - float(d) / NEARBY_KM for d in nearest_km]
         scored = []
         for rank, c in enumerate(m.candidates):
             if m.cue in CITY_PARTS and anchors and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > CITY_PART_KM for o in anchors):
@@ -306,8 +313,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 # how much of the rest of the article's sure geography lies in the candidate's country
                 (countries[c.country] - own_weight * (c.country == own_country)) / (votes - own_weight)
                 if votes > own_weight else 0.0,
-                max((1 - haversine_km(c.lat, c.lon, t.lat, t.lon) / NEARBY_KM for t in elsewhere), default=0.0)
-                if elsewhere else 0.0,
+                near_article[rank],
             ]))
         yield m, scored
 
