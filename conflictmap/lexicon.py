@@ -1,7 +1,7 @@
 """The actors conflictmap knows, kept as data in one file: ``conflictmap/data/actors.json``.
 
 Each entry says an actor's canonical name (what ``actor1`` and ``actor2`` hold), its kind
-("state", "non-state", "coalition", "civilians"), its country (ISO 3166 alpha-2, null for
+("state", "non-state", "coalition", "protesters", "civilians"), its country (ISO 3166 alpha-2, null for
 multinational or stateless actors), whether it flies aircraft (an air strike can be
 attributed to it), its map colour ("#rrggbb"; without one the map derives a stable colour from
 the name), the aliases reporters use and the groups coded as its associated actors.

@@ -30,7 +30,7 @@ class Actor:
     """One lexicon entry."""
 
     name: str
-    kind: str  # "state" | "non-state" | "coalition" | "civilians"
+    kind: str  # "state" | "non-state" | "coalition" | "protesters" | "civilians"
     country: str | None  # ISO 3166 alpha-2, None for multinational or stateless actors
     aliases: tuple[str, ...]
     associated: tuple[str, ...] = ()  # names of groups coded as assoc_actor of this actor

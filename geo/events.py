@@ -31,6 +31,10 @@ UNSTATED_COUNT = " [casualties reported without an exact number: counts are lowe
 # A frame sentence with a count ("A second strike hit the hideout of 14 ...") is concrete
 # enough to carry to the next one even when it names no place.
 COUNTED = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third)\b", re.I)
+# ACLED's actor1 when the report names no doer (and neither sentence nor article gives one):
+# the people protesting, else an unidentified armed group ("Shells fell on Duma").
+UNIDENTIFIED = "Unidentified armed group"
+UNNAMED_DOER = {"Protests": "Protesters"}
 WEAK = 0.7  # triggers below this strength (hit, struck, killed) need an actor or a count
 STRONG = 0.8  # "airstrike", "air raid": the type is certain whoever the sentence names first
 
@@ -136,6 +140,7 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
     last_actor: dict[str, str] = {}  # sub_event_type -> the article's latest actor1 for it
     events: list[dict] = []
     frame, frame_age = None, CARRY_OVER + 1
+    previous: list[dict] = []  # the events of the last sentence that made some
     for i, sentence in enumerate(sentences):
         casualties = find_casualties(sentence)
         found = actors[i] if actors is not None else find_actors(sentence)
@@ -158,25 +163,49 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
                 actor1 = last_actor.get(sub_event_type)
             if actor1 is not None:
                 last_actor[sub_event_type] = actor1
-            framed = (event_type, sub_event_type, actor1, actor2)
+            framed = (event_type, sub_event_type, actor1 or UNNAMED_DOER.get(event_type, UNIDENTIFIED), actor2)
             # Only a frame anchored somewhere carries over: "Sixteen strikes in Iraq ..." then
             # "The targets were near ...", but not "We continue to conduct our strikes ...".
             carries = bool(by_sentence_any.get(i)) or bool(COUNTED.search(sentence))
         else:
             frame_age += 1
         if not places or frame is None or frame_age > CARRY_OVER or (frame_age > 0 and not carries):
+            if ((casualties.fatalities or casualties.injuries) and previous and previous[0]["_sentence"] == i - 1
+                    and not any(e["fatalities"] or e["injuries"] for e in previous)):
+                # "Jets struck Hajin. Four civilians were killed.": the counts of a sentence
+                # that makes no event of its own belong to the events just before it.
+                _add_counts(previous, casualties, also_says=sentence)
             continue
         event_type, sub_event_type, actor1, actor2 = framed
         when = resolve_event_date(sentence, document.published)
         if when.text is None and lead_date is not None:
             when = lead_date
-        for k, m in enumerate(places):
-            first = k == 0  # counts belong to the first place the sentence names
+        previous = []
+        for m in places:
             row = _row(document, m, event_type, sub_event_type, actor1, actor2, frame.assoc_actor_1,
-                       when, casualties if first else None, frame.trigger.strength)
+                       when, frame.trigger.strength)
             row["_sentence"] = i
-            events.append(row)
+            previous.append(row)
+        _add_counts(previous, casualties)
+        events.extend(previous)
     return [{k: v for k, v in e.items() if k != "_sentence"} for e in _refine_provinces(events)]
+
+
+def _add_counts(rows: list[dict], casualties, also_says: str | None = None) -> None:
+    """Adds a sentence's counts to the first of its events: a count belongs to the first place
+    the sentence names ("killed 5 in Hajin, near Abu Kamal"; on ACLED's dev notes this beats
+    splitting it evenly over the places, 0.836 against 0.830 exact). Marks the notes when a
+    count was not stated. ``also_says``: the counts' own sentence, when it is not the events'
+    (added to their notes)."""
+    if also_says is not None:
+        for row in rows:
+            row["notes"] += " " + also_says
+    for col in ("fatalities", "civilian_fatalities", "injuries"):
+        rows[0][col] += getattr(casualties, col)
+    if casualties.uncertain:
+        for row in rows:
+            if not row["notes"].endswith(UNSTATED_COUNT):
+                row["notes"] += UNSTATED_COUNT
 
 
 def _refine_provinces(events: list[dict]) -> list[dict]:
@@ -223,7 +252,7 @@ def _lead_date(sentences: list[str], published: date | None) -> EventDate | None
 
 
 def _row(document: Document, m: PlaceMention, event_type: str, sub_event_type: str, actor1, actor2, assoc,
-         when: EventDate, casualties, strength: float) -> dict:
+         when: EventDate, strength: float) -> dict:
     place = m.place
     name, iso3 = countries().get(place.country, (place.country, None))
     confidence = round(min(1.0, m.score) * strength * (0.6 if m.fallback else 1.0), 3)
@@ -244,14 +273,14 @@ def _row(document: Document, m: PlaceMention, event_type: str, sub_event_type: s
         "latitude": place.lat,
         "longitude": place.lon,
         "geo_precision": m.precision,
-        "fatalities": casualties.fatalities if casualties else 0,
-        "civilian_fatalities": casualties.civilian_fatalities if casualties else 0,
-        "injuries": casualties.injuries if casualties else 0,
+        "fatalities": 0,
+        "civilian_fatalities": 0,
+        "injuries": 0,
         "place_id": place.place_id,
         "place_source": m.place_source,
         "confidence": confidence,
         "source": document.source,
         "source_url": document.url,
         "doc_id": document.doc_id,
-        "notes": m.sentence + (UNSTATED_COUNT if casualties and casualties.uncertain else ""),
+        "notes": m.sentence,
     }

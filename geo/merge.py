@@ -14,6 +14,12 @@ _JOINED = ("source", "source_url", "doc_id")
 
 
 def _same_event(a: dict, b: dict) -> bool:
+    """``a``: the first report of a group (its own source and doc_id); ``b``: a new one."""
+    if a.get("source") and a.get("source") == b.get("source") and a.get("doc_id") != b.get("doc_id"):
+        # One outlet's two reports of one place and day are two events (a daily digest's
+        # shelling of a town in the morning and again at night); the same outlet repeating
+        # an event inside one report, or two outlets reporting one, are one.
+        return False
     if haversine_km(a["latitude"], a["longitude"], b["latitude"], b["longitude"]) > MERGE_KM:
         return False
     if a["event_date"] and b["event_date"]:
@@ -35,22 +41,23 @@ def _absorb(kept: dict, dup: dict) -> None:
 
 
 def merge_duplicates(events: list[dict]) -> list[dict]:
-    """Merge events of the same type and actor1 within MERGE_KM and MERGE_DAYS, first one kept.
+    """Merge events of the same type and actor1 within MERGE_KM and MERGE_DAYS, first one kept,
+    unless they are two reports of one source (:func:`_same_event`).
 
-    Counts take the largest report (ACLED's practice when sources disagree on one event);
+    Counts take the largest report;
     source, source_url and doc_id list every article, joined with "; ".
     """
-    grid: dict[tuple, list[dict]] = defaultdict(list)
+    grid: dict[tuple, list[tuple[dict, dict]]] = defaultdict(list)  # (first report, merged row)
     kept: list[dict] = []
     for event in events:
         kind = (event["event_type"], event["sub_event_type"], event["actor1"])
         cx, cy = int(event["longitude"] // _CELL), int(event["latitude"] // _CELL)
         nearby = (o for dx in (-1, 0, 1) for dy in (-1, 0, 1) for o in grid.get((kind, cx + dx, cy + dy), ()))
-        match = next((o for o in nearby if _same_event(o, event)), None)
+        match = next((merged for first, merged in nearby if _same_event(first, event)), None)
         if match is not None:
             _absorb(match, event)
             continue
-        event = dict(event)
-        grid[(kind, cx, cy)].append(event)
-        kept.append(event)
+        merged = dict(event)
+        grid[(kind, cx, cy)].append((event, merged))
+        kept.append(merged)
     return kept

@@ -68,7 +68,7 @@ CREATE TABLE mentions (data TEXT NOT NULL);
 CREATE TABLE events (leader INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE INDEX events_by_group ON events (leader);
 CREATE TABLE leaders (id INTEGER PRIMARY KEY, kind TEXT, cx INTEGER, cy INTEGER, day TEXT,
-                      latitude REAL, longitude REAL);
+                      latitude REAL, longitude REAL, source TEXT, doc_id TEXT);
 CREATE INDEX leaders_nearby ON leaders (kind, cx, cy, day);
 """
 
@@ -127,15 +127,18 @@ class Spill:
             same_days = ("day IS NULL", ())
         # merge_duplicates scans the nine cells column by column, each in arrival order.
         candidates = self._db.execute(
-            f"SELECT id, latitude, longitude, day FROM leaders WHERE kind = ? AND cx IN (?, ?, ?) "
+            f"SELECT id, latitude, longitude, day, source, doc_id FROM leaders WHERE kind = ? AND cx IN (?, ?, ?) "
             f"AND cy IN (?, ?, ?) AND {same_days[0]} ORDER BY cx, cy, id",
             (kind, cx - 1, cx, cx + 1, cy - 1, cy, cy + 1, *same_days[1]),
         )
-        for leader, latitude, longitude, leader_day in candidates:
-            if _same_event({"latitude": latitude, "longitude": longitude, "event_date": leader_day}, event):
+        for leader, latitude, longitude, leader_day, source, doc_id in candidates:
+            first = {"latitude": latitude, "longitude": longitude, "event_date": leader_day,
+                     "source": source, "doc_id": doc_id}
+            if _same_event(first, event):
                 return leader
-        self._db.execute("INSERT INTO leaders VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (rowid, kind, cx, cy, day, event["latitude"], event["longitude"]))
+        self._db.execute("INSERT INTO leaders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (rowid, kind, cx, cy, day, event["latitude"], event["longitude"],
+                          event.get("source"), event.get("doc_id")))
         self.event_count += 1
         return rowid
 

@@ -118,7 +118,7 @@ def test_lexicon_is_data_with_required_fields():
             "SDF", "YPG / Kurdish militias", "Iraqi forces", "Peshmerga", "Turkish forces",
             "Rebel groups", "Jabhat al-Nusra / HTS", "Civilians"} <= names
     for actor in lexicon:
-        assert actor.kind in {"state", "non-state", "coalition", "civilians"}
+        assert actor.kind in {"state", "non-state", "coalition", "protesters", "civilians"}
         assert actor.country is None or (len(actor.country) == 2 and actor.country.isupper())
 
 

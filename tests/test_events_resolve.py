@@ -104,3 +104,32 @@ def test_without_a_publication_date_no_date_is_invented(gaz):
     [e] = events(gaz, s, [(0, "Safuhun")], published=None)
     assert e["event_date"] is None and e["time_precision"] is None
     assert e["actor1"] == "Syrian government forces"
+
+
+def test_the_toll_in_the_next_sentence_belongs_to_the_event_before_it(gaz):
+    s = ["Regime helicopters dropped barrel bombs on Safuhun on Tuesday.",
+         "Four civilians, including two children, were killed and nine were hurt."]
+    [e] = events(gaz, s, [(0, "Safuhun")])
+    assert (e["fatalities"], e["civilian_fatalities"], e["injuries"]) == (4, 4, 9)
+    assert s[0] in e["notes"] and s[1] in e["notes"]  # the sentence that says so goes with it
+
+
+def test_a_later_total_is_not_added_to_an_event_that_has_its_own_toll(gaz):
+    s = ["Regime artillery shelled Safuhun on Tuesday, killing two men.",
+         "Some 40 people have been killed in the province this month."]
+    [e] = events(gaz, s, [(0, "Safuhun")])
+    assert e["fatalities"] == 2 and s[1] not in e["notes"]
+    far = ["Regime artillery shelled Safuhun on Tuesday.", "The market was closed.",
+           "Three soldiers were killed in a separate ambush."]
+    [e] = events(gaz, far, [(0, "Safuhun")])
+    assert e["fatalities"] == 0
+
+
+def test_a_doer_named_nowhere_is_acleds_unidentified_group_and_a_protest_is_the_protesters(gaz):
+    [shelled] = events(gaz, ["Shells fell on Safuhun on Tuesday, killing a woman."], [(0, "Safuhun")])
+    assert shelled["actor1"] == "Unidentified armed group" and shelled["fatalities"] == 1
+    [protest] = events(gaz, ["Hundreds of people protested in Safuhun on Friday."], [(0, "Safuhun")])
+    assert protest["event_type"] == "Protests" and protest["actor1"] == "Protesters"
+    # a doer named earlier in the article is still the doer
+    s = ["Regime artillery shelled Safuhun on Tuesday.", "Shells also fell on Hajin."]
+    assert {e["actor1"] for e in events(gaz, s, [(0, "Safuhun"), (1, "Hajin")])} == {"Syrian government forces"}

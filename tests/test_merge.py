@@ -10,6 +10,8 @@ def event(**fields):
            "geo_precision": 1, "fatalities": 4, "civilian_fatalities": 0, "injuries": None, "confidence": 0.8,
            "source": "Wire A", "source_url": "https://example.invalid/a", "doc_id": "a"}
     row.update(fields)
+    if "source" not in fields:  # another report is another outlet's unless a test says otherwise
+        row["source"] = f"Wire {row['doc_id'].upper()}"
     return row
 
 
@@ -31,6 +33,17 @@ def test_same_strike_from_two_outlets_is_one_row_with_both_sources():
 def test_the_same_source_twice_is_listed_once():
     merged = merge_duplicates([event(), event()])
     assert len(merged) == 1 and merged[0]["source"] == "Wire A" and merged[0]["doc_id"] == "a"
+
+
+def test_one_outlets_two_reports_of_a_place_and_day_are_two_events():
+    """A daily digest that reports Duma shelled in the morning and again at night."""
+    morning = event(source="Daily Digest", doc_id="digest-1", fatalities=0)
+    night = event(source="Daily Digest", doc_id="digest-2", fatalities=3)
+    merged = merge_duplicates([morning, night])
+    assert [row["fatalities"] for row in merged] == [0, 3]
+    # reports whose outlet is not known merge as before
+    unsourced = merge_duplicates([event(source=None, doc_id="x"), event(source=None, doc_id="y")])
+    assert len(unsourced) == 1 and unsourced[0]["doc_id"] == "x; y"
 
 
 def test_different_type_or_actor_stays_apart():
@@ -55,7 +68,7 @@ def test_dates_more_than_a_day_apart_stay_apart():
 def test_an_undated_report_merges_only_with_undated_ones():
     undated = event(event_date=None, time_precision=None, doc_id="b")
     assert len(merge_duplicates([event(), undated])) == 2
-    merged = merge_duplicates([undated, dict(undated, doc_id="c")])
+    merged = merge_duplicates([undated, dict(undated, doc_id="c", source="Wire C")])
     assert len(merged) == 1 and merged[0]["doc_id"] == "b; c"
 
 
