@@ -35,6 +35,7 @@ class Actor:
     aliases: tuple[str, ...]
     associated: tuple[str, ...] = ()  # names of groups coded as assoc_actor of this actor
     aircraft: bool = False  # an air strike can be attributed to it
+    modifiers: tuple[str, ...] = ()  # words that name it before a force noun ("Turkish" jets)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def load_lexicon(path: str | Path | None = None) -> tuple[Actor, ...]:
         Actor(
             name=e["name"], kind=e["kind"], country=e.get("country"),
             aliases=tuple(e.get("aliases", ())), associated=tuple(e.get("associated", ())),
-            aircraft=bool(e.get("aircraft", False)),
+            aircraft=bool(e.get("aircraft", False)), modifiers=tuple(e.get("modifiers", ())),
         )
         for e in read_actors(path)
     )
@@ -124,6 +125,63 @@ def _matcher(path: str | Path | None = None) -> _Matcher:
 
 _WORD = re.compile(r"(?<![\w-])\w+")
 
+# Force phrases the lexicon does not spell: modifiers of one or more actors, coordinated, then
+# a force noun ("rebel and Islamist factions", "Syrian or Russian warplanes", "Kurdish
+# fighters"). Each coordinated item may stack modifiers ("Syrian Kurdish fighters"): the
+# last one before the noun or the next item names it; the first item is the doer named.
+_NEUTRAL = r"(?i:allied|Islamist|Islamic|jihadist|militia|faction|tribal|armed|loyal|special|ground|air)"
+_JOIN = r"(?:\s*,\s*(?:and\s+)?|\s+(?:and/or|and|or)\s+|\s*/\s*)"
+_FORCE_NOUN = (r"(?i:forces|troops|soldiers|fighters|factions|militias|militiamen|militants|units|brigades|"
+               r"battalions|warplanes|jets|aircraft|planes|helicopters|drones|artillery|army|gunmen|snipers|"
+               r"tanks|patrols?|convoys?|members|elements|personnel|police|guards)")
+
+
+@lru_cache(maxsize=8)
+def _force_phrases(path: str | Path | None = None) -> tuple[re.Pattern, dict[str, Actor]] | None:
+    by_word = {m.casefold(): actor for actor in load_lexicon(path) for m in actor.modifiers}
+    if not by_word:
+        return None
+    mod = "|".join(_token_pattern(m) for m in sorted({m for a in load_lexicon(path) for m in a.modifiers},
+                                                       key=len, reverse=True))
+    word = rf"(?:{mod}|{_NEUTRAL})"
+    item = rf"{word}(?:\s+{word})*"
+    pattern = re.compile(rf"(?<![\w-])(?P<first>{item})(?:{_JOIN}{item})*\s+{_FORCE_NOUN}(?:\s+{_FORCE_NOUN})?(?![\w-])")
+    return pattern, by_word
+
+
+def named_by_modifier(sentence: str, among: frozenset[str], lexicon: str | Path | None = None) -> str | None:
+    """The first actor of ``among`` whose modifier word the sentence uses anywhere ("warplanes
+    believed to be Russian" -> Russian forces), or None."""
+    compiled = _force_phrases(lexicon)
+    if compiled is None:
+        return None
+    by_word = compiled[1]
+    for word in _WORD.finditer(sentence):
+        actor = by_word.get(word.group().casefold())
+        if actor is not None and actor.name in among and not _PLACE_NOUN_AFTER.match(sentence, word.end()):
+            return actor.name
+    return None
+
+
+# "the Turkish border", "Syrian territory", "Turkish-backed", "the Syrian Observatory": the word
+# names a place, a backer or begins another name
+_PLACE_NOUN_AFTER = re.compile(r"-|\s+[A-Z][a-z]|\s+(?i:border|borders|side|frontier|territory|soil|city|capital|province|"
+                               r"town|village|countryside|desert|coast|government|officials?|ministry|media)\b")
+
+
+def _force_mentions(sentence: str, lexicon) -> list[ActorMention]:
+    compiled = _force_phrases(lexicon)
+    if compiled is None:
+        return []
+    pattern, by_word = compiled
+    found = []
+    for m in pattern.finditer(sentence):
+        named = [by_word[w.casefold()] for w in re.findall(r"[\w-]+", m["first"]) if w.casefold() in by_word]
+        if named:
+            actor = named[-1]
+            found.append(ActorMention(actor.name, m.start(), m.end(), m.group(), False, actor.kind))
+    return found
+
 
 def find_actors(sentence: str, lexicon: str | Path | None = None) -> list[ActorMention]:
     """Actor mentions in ``sentence``, non-overlapping, longest match first, sorted by start."""
@@ -136,7 +194,8 @@ def find_actors(sentence: str, lexicon: str | Path | None = None) -> list[ActorM
             actor, assoc = matcher.targets[int(m.lastgroup[1:])]
             found.append(ActorMention(actor.name, m.start(), m.end(), m.group(), assoc, actor.kind))
     chosen: list[ActorMention] = []
-    for m in sorted(found, key=lambda m: (m.start - m.end, m.start)):
+    # Lexicon aliases first, longest first; then force phrases where no alias stands.
+    for m in sorted(found, key=lambda m: (m.start - m.end, m.start)) + _force_mentions(sentence, lexicon):
         if all(m.end <= c.start or m.start >= c.end for c in chosen):
             chosen.append(m)
     return sorted(chosen, key=lambda m: m.start)
@@ -174,7 +233,8 @@ def canonical_actor(text: str, lexicon: str | Path | None = None) -> str | None:
 # Known misses: subordinate clauses ("X, which Y attacked, ..."), coreference ("the
 # militants"), and countries used as actors ("Iraq launched an air strike") are not seen.
 _BACKER = re.compile(
-    r"\b(?:backed|supported|aided|assisted|helped|led|spearheaded|armed|trained|funded)\s+by\s+(?:the\s+)?$",
+    r"\b(?:backed|supported|aided|assisted|helped|led|spearheaded|armed|trained|funded)\s+by\s+"
+    r"(?:(?:the|its|their|his|her|allied|loyal|local)\s+)*$",
     re.I,
 )
 _AGENT = re.compile(
@@ -185,6 +245,7 @@ _TARGET = re.compile(
     r"(?:(?:the|a|an|its|their)\s+)?$",
     re.I,
 )
+_COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and/or|and|or|,)\s+(?:the\s+)?", re.I)
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.I)
 
 
@@ -233,7 +294,10 @@ def assign_roles(
         return actor1, _first([m for m, _ in before], {actor1})
     doers = [m for m, c in before if c != "target" and m.actor != CIVILIANS]
     if doers:
-        actor1 = doers[-1].actor
+        last = len(doers) - 1
+        while last and _COORDINATED.fullmatch(sentence, doers[last - 1].end, doers[last].start):
+            last -= 1  # "Regime and Russian warplanes struck": the first of coordinated doers
+        actor1 = doers[last].actor
     elif len({m.actor for m, _ in after}) >= 2:  # "clashes pitting rebels against regime troops"
         actor1 = _first([m for m, c in after if c != "target"], {CIVILIANS})
     else:  # "jets hit ISIS targets": a lone actor after the verb is its object

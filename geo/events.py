@@ -17,7 +17,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from .actors import CIVILIANS, ActorMention, assign_roles, find_actors, load_lexicon
+from .actors import CIVILIANS, ActorMention, assign_roles, find_actors, load_lexicon, named_by_modifier
 from .casualties import find_casualties
 from .dates import EventDate, resolve_event_date
 from .document import Document
@@ -145,7 +145,8 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
         casualties = find_casualties(sentence)
         found = actors[i] if actors is not None else find_actors(sentence)
         own = _frame(sentence, found)
-        last_air_actor = next((a.actor for a in found if a.actor in air_capable()), last_air_actor)
+        last_air_actor = next((a.actor for a in found if a.actor in air_capable()), None) or \
+            named_by_modifier(sentence, air_capable()) or last_air_actor
         places = _event_places(by_sentence.get(i, []))
         if own is not None and own.trigger.strength < WEAK and not (own.actor1 or casualties.fatalities or casualties.injuries):
             # "The targets were near ...": too weak to frame an event alone; it continues the

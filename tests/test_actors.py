@@ -243,3 +243,35 @@ def test_a_lone_actor_after_the_verb_is_the_target_not_the_doer():
 ])
 def test_names_coders_and_wires_use_find_their_actor(sentence, actor):
     assert actors_in(sentence)[0] == actor
+
+
+@pytest.mark.parametrize("sentence, actor", [
+    ("The rebel and Islamist factions shelled a checkpoint.", "Rebel groups"),
+    ("Syrian Kurdish fighters repelled the attack.", "YPG / Kurdish militias"),
+    ("Turkish and allied forces advanced on the hill.", "Turkish forces"),
+    ("Ukrainian drones hit a depot.", "Ukrainian forces"),
+])
+def test_force_phrases_the_lexicon_does_not_spell_name_their_actor(sentence, actor):
+    assert [m.actor for m in find_actors(sentence)] == [actor]
+
+
+def test_force_phrases_need_a_force_noun():
+    assert [m.actor for m in find_actors("Russian-made missiles and Syrian refugees were in the news.")] == ["Civilians"]
+
+
+def test_coordinated_doers_make_the_first_one_actor1():
+    s = "Regime and Russian warplanes carried out strikes on the village."
+    assert assign_roles(s, find_actors(s), s.index("strikes")) == ("Syrian government forces", "Russian forces")
+
+
+def test_a_backer_after_a_possessive_is_no_party():
+    s = "Regime forces supported by their allied gunmen recaptured the hill from HTS."
+    assert assign_roles(s, find_actors(s), s.index("recaptured"))[0] == "Syrian government forces"
+
+
+def test_an_air_force_named_by_its_country_alone_is_the_striker():
+    from conflictmap.geo.actors import named_by_modifier
+    from conflictmap.geo.events import air_capable
+    assert named_by_modifier("Jets believed to be Russian bombed the market.", air_capable()) == "Russian forces"
+    assert named_by_modifier("Jets bombed a market near the Turkish border.", air_capable()) is None
+    assert named_by_modifier("Jets killed three, the Syrian Observatory said.", air_capable()) is None
