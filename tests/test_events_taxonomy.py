@@ -29,6 +29,9 @@ from conflictmap.geo.pipeline import process_documents
     ("Unknown gunmen shot dead two civilians in Baiji on Monday.",  # unarmed victims: no battle
      "Violence against civilians", "Attack"),
     ("Gunmen assassinated an SDF commander in Hajin on Monday.", "Battles", "Armed clash"),
+    ("Rebels and regime troops clashed in Hajin on Monday amid heavy shelling by both sides.",
+     "Battles", "Armed clash"),  # shelling during clashes: the battle
+    ("The SDF and Islamic State exchanged artillery fire around Hajin on Monday.", "Battles", "Armed clash"),
 ])
 def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_event_type):
     with process_documents([Document("t", sentence, date(2018, 3, 7))], gaz=gaz) as result:
@@ -38,3 +41,11 @@ def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_eve
 def test_a_town_entered_is_no_battle_by_that_word_alone(gaz):
     with process_documents([Document("t", "A delegation entered Hajin on Monday.", date(2018, 3, 7))], gaz=gaz) as r:
         assert r.events == []
+
+
+def test_a_named_air_force_striking_during_a_battle_is_a_second_event(gaz):
+    text = ("Heavy fighting raged between the SDF and Islamic State in Hajin on Monday, "
+            "and coalition air strikes hit the jihadists' positions.")
+    with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as result:
+        got = sorted((e["sub_event_type"], e["actor1"]) for e in result.events)
+    assert got == [("Air/drone strike", "US-led coalition"), ("Armed clash", "SDF")]
