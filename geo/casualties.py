@@ -104,19 +104,26 @@ def parse_count(text: str) -> int | None:
 # --- sentences -----------------------------------------------------------------------------
 _CIVILIAN_WORDS = (r"civilians?|child(?:ren)?|schoolchildren|kids?|wom[ae]n|boys?|girls?|bab(?:y|ies)|"
                    r"infants?|residents?|villagers?|refugees?|students?|worshippers?|passengers?|"
-                   r"farmers?|shepherds?|journalists?|doctors?|medics?|nurses?|relatives?|pilgrims?|"
+                   r"farmers?|shepherds?|journalists?|doctors?|medics?|nurses?|relatives?|pilgrims?|daughters?|sons?|"
+                   r"wi(?:fe|ves)|husbands?|mothers?|fathers?|brothers?|sisters?|"
                    r"aid\s+workers?|workers?|famil(?:y|ies)|family\s+members|displaced")
 _OTHER_WORDS = (r"people|persons?|individuals?|m[ae]n|fighters?|militants?|jihadists?|soldiers?|troops|"
                 r"members?|forces|insurgents?|rebels?|gunm[ae]n|policem[ae]n|police\s+officers?|officers?|"
                 r"guards?|personnel|combatants?|warriors?|militiam[ae]n|recruits?|servicem[ae]n|"
-                r"terrorists?|detainees?|prisoners?|hostages?|volunteers?|others|victims|elements")
+                r"terrorists?|detainees?|prisoners?|hostages?|volunteers?|others|victims|elements|"
+                r"commanders?|leaders?|elders?|emirs?|associates?|(?:suicide\s+)?bombers?|attackers?|assailants?|"
+                r"snipers?|officials?|employees?|clerics?|judges?|lawyers?|activists?|teachers?|pilots?|"
+                r"agents?|operatives?|informants?|tribesm[ae]n|sheikhs?|mayors?|captains?|colonels?|"
+                r"generals?|lieutenants?|sergeants?|conscripts?|paramilitar(?:y|ies)|jihadis|occupants")
 _VICTIM = rf"(?i:{_CIVILIAN_WORDS}|{_OTHER_WORDS})(?![\w-])"
 # Words that may stand between a number and its noun: "20 ISIS fighters", "four regime troops".
-_MOD = (r"(?:[A-Z][\w'’.-]*|(?i:more|other|suspected|alleged|armed|innocent|unarmed|regime|"
+_MOD = (r"(?:[A-Z][\w'’.-]*|al-[A-Z][\w'’-]*|(?i:more|other|suspected|alleged|armed|innocent|unarmed|regime|"
         r"government|pro-[\w-]+|rebel|opposition|militia|jihadist|foreign|local|young|elderly|"
         r"security|army|police|civilian|displaced|enemy|female|male|teenage|of|the|its|their|his|"
-        r"her|and|same))")
-_PHRASE = rf"(?:{_COUNT}|{_VAGUE}|(?i:an?))(?:\s+{_MOD}){{0,4}}?\s+{_VICTIM}"
+        r"her|and|same|allied|loyalist|tribal|faction|mobili[sz]ation|military))")
+# "18 fighters of the Syrian army", "one member of the PMF"
+_OF_GROUP = r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|al-[A-Z][\w'’-]*|(?i:army|forces|militias?)))*)?"
+_PHRASE = rf"(?:{_COUNT}|{_VAGUE}|(?i:an?))(?:\s+{_MOD}){{0,4}}?\s+{_VICTIM}{_OF_GROUP}"
 _GROUP = rf"{_PHRASE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_PHRASE}){{0,6}}"
 _SUBSET_CUE = r"(?i:among\s+them|among\s+whom|including|of\s+whom|of\s+them)"
 _SUBSET = rf"\s*,?\s*{_SUBSET_CUE}\s+(?P<subset>{_GROUP})\s*,?"
@@ -125,7 +132,7 @@ _AUX = (r"(?:(?i:were|was|have|has|had|been|are|is|being|be|also|reportedly|alle
 _KILLED = (r"(?i:killed|dead|died|perished|slain|executed|beheaded|massacred|shot\s+dead|"
            r"lost\s+their\s+lives|deaths|fatalities)")
 _HURT = r"(?i:wounded|injured|hurt|maimed)"
-_KILL_ACT = (r"(?i:killed|killing|kills?|executed|executing|massacred|slew|slaughtered|"
+_KILL_ACT = (r"(?i:killed|killing|kills?|shot\s+dead|shot\s+and\s+killed|executed|executing|massacred|slew|slaughtered|"
              r"claimed\s+the\s+lives\s+of|(?:the\s+)?(?:deaths?|killings?|lives)\s+of)")
 _HURT_ACT = r"(?i:wounded|wounding|injured|injuring|injures?|wounds?|maimed)"
 _OBJECT_AFTER = re.compile(rf"\s+(?:{_COUNT}|{_VAGUE}|(?i:an?|the|his|her|their|its)\b)")
@@ -138,7 +145,7 @@ _LEFT = r"(?<![\w,.-])"  # a number starts a word: not "F-16", not "1,171"'s tai
 _VERB = rf"(?P<verb>{_KILLED}|{_HURT})\b"
 _ACT_VERB = rf"\b(?P<verb>{_KILL_ACT}|{_HURT_ACT})\s+"
 _BARE_AUX = r"(?P<aux>(?i:(?:others\s+)?(?:were|was|have\s+been|had\s+been|are)\s+)?)"
-_CLAUSE_GOES_ON = r"(?i:and|in|on|at|near|during|while|when|as|after|before|inside|across)\b"
+_CLAUSE_GOES_ON = r"(?i:and|in|on|at|near|during|while|when|as|after|before|inside|across|with|from|including)\b"
 _AMONG_DEAD = r"(?i:(?:were\s+|was\s+)?among\s+the\s+(?:dead|killed|victims|fatalities))"
 _PATTERNS = (  # (kind, regex); earlier patterns claim their numbers first
     # "Six civilians, among them two children, were killed", "three soldiers died"
@@ -151,6 +158,11 @@ _PATTERNS = (  # (kind, regex); earlier patterns claim their numbers first
     ("passive", re.compile(rf"{_LEFT}(?P<group>{_COUNT})\s+{_BARE_AUX}{_VERB}")),
     # "the blast killed 12 in the market"
     ("active", re.compile(rf"{_ACT_VERB}(?P<group>{_COUNT})(?=\s*(?:[,.;:)]|$)|\s+{_CLAUSE_GOES_ON})")),
+    # "shot at the attacker, killing him"
+    ("active", re.compile(rf"{_ACT_VERB}(?P<group>(?i:him|her))\b")),
+    # "shot dead a judicial investigator": one person, whatever the noun
+    ("active", re.compile(rf"{_ACT_VERB}(?P<group>(?i:an?|one)\s+(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+)"
+                          rf"(?=\s*(?:[,.;:)]|$)|\s+{_CLAUSE_GOES_ON})")),
     # "the death toll rose to 15"
     ("toll", re.compile(rf"(?i:death\s+toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of|reached|hit))\s+(?P<group>{_COUNT})")),
 )
@@ -175,6 +187,10 @@ class Casualties:
     evidence: list[str] = field(default_factory=list)
 
 
+_VAGUE_RE = re.compile(_VAGUE)
+_GROUP_NOUN = re.compile(r"(?i:an?\s+(?:family|group|crowd|number|unit|squad|convoy|gathering)\b)")
+
+
 def _tally(group: str, tail: str = "") -> tuple[int, int, bool]:
     """(people, civilians, vague) in a victim group such as "two men and a woman"."""
     total = civilians = 0
@@ -185,8 +201,10 @@ def _tally(group: str, tail: str = "") -> tuple[int, int, bool]:
         count_m = _COUNT_RE.match(text)
         if count_m:
             value = _count_value(count_m["count"])
-        else:  # "a woman", or a vague "several fighters" (no number)
-            value = 1 if re.match(r"(?i:an?)\s", text) else None
+        elif _VAGUE_RE.match(text) or _GROUP_NOUN.match(text):  # "a number of fighters", "a family of five"
+            value = None
+        else:  # "a woman", "him", or a vague "several fighters" (no number)
+            value = 1 if re.match(r"(?i:an?\s|one\s|him$|her$)", text) else None
         if value is None:
             vague = True
             continue

@@ -69,6 +69,14 @@ def test_airstrike_count_is_not_a_death_toll():
     ("Between 5 and 10 soldiers were killed at the checkpoint.", (5, 0, 0, False)),
     ("Dozens of militants were killed in the valley.", (12, 0, 0, False)),
     ("Mortar fire killed a shepherd outside the village.", (1, 1, 0, False)),
+    ("Nine fighters of the Northern Brigade were killed on the ridge.", (9, 0, 0, False)),
+    ("Guards fired at the intruder, killing him at the gate.", (1, 0, 0, False)),
+    ("Masked men shot dead a local notary in his office.", (1, 0, 0, False)),
+    ("The raid killed a tribal elder and two of his sons.", (3, 2, 0, False)),
+    ("Rockets hit the camp, killing three with many hurt.", (3, 0, 0, False)),
+    ("Two suicide bombers and an army commander were killed at the gate.", (3, 0, 0, False)),
+    ("The strike killed a number of fighters.", (0, 0, 0, True)),
+    ("The shelling killed a family of six.", (0, 0, 0, True)),
 ])
 def test_find_casualties_reads_the_common_phrasings(sentence, expected):
     assert counts(sentence) == expected

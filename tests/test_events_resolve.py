@@ -133,3 +133,9 @@ def test_a_doer_named_nowhere_is_acleds_unidentified_group_and_a_protest_is_the_
     # a doer named earlier in the article is still the doer
     s = ["Regime artillery shelled Safuhun on Tuesday.", "Shells also fell on Hajin."]
     assert {e["actor1"] for e in events(gaz, s, [(0, "Safuhun"), (1, "Hajin")])} == {"Syrian government forces"}
+
+
+def test_a_toll_of_another_kind_in_the_next_sentence_is_added(gaz):
+    s = ["Regime jets struck Safuhun on Tuesday, wounding six people.", "Two men later died of their wounds."]
+    [e] = events(gaz, s, [(0, "Safuhun")])
+    assert (e["fatalities"], e["injuries"]) == (2, 6)
