@@ -234,9 +234,9 @@ def _add_counts(rows: list[dict], casualties, also_says: str | None = None, only
             taken["fatalities"] = taken["civilian_fatalities"] = 0
         if any(row["injuries"] for row in rows):
             taken["injuries"] = 0
-    if not any(taken.values()):
-        return
     if also_says is not None:
+        if not any(taken.values()):
+            return  # an unstated toll in another sentence says nothing of these events
         for row in rows:
             row["notes"] += " " + also_says
     for col, value in taken.items():

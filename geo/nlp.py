@@ -153,6 +153,21 @@ PLACE_TYPES = frozenset(CUES_AFTER) | NAMING_CUES | {
     "river", "creek", "bay", "beach", "falls", "springs", "heights", "park", "woods", "gate", "street", "avenue",
     "road"}
 PLACE_PREPOSITIONS = frozenset({"in", "at", "into", "inside", "across"})
+# A place's name inside an organisation's names the place but is where nothing happened (role
+# "metonymy"): "Free Idlib Army", "Turkistan Islamic Party", "Al-Sham Corps", "Dublin City
+# Council" (a capitalised head noun in the same run of names), "Ahrar al-Sham", "Suqour
+# al-Sham" (an Arabic word for a group before it or opening it). A facility after the head
+# makes it a place again ("Army Base").
+ORGANISATION_HEADS = frozenset({
+    "corps", "army", "party", "brigade", "brigades", "battalion", "battalions", "division", "front", "movement",
+    "council", "committee", "committees", "legion", "force", "forces", "militia", "militias", "group",
+    "organization", "organisation", "observatory", "agency", "ministry", "company", "union", "alliance",
+    "league", "network", "authority", "command"})
+ORGANISATION_PREFIXES = frozenset({
+    "ahrar", "jaysh", "jaish", "liwa", "liwaa", "harakat", "harakah", "suquor", "suqour", "suqur", "faylaq",
+    "failaq", "ansar", "jund", "katibat", "kataib", "kata'ib", "firqat", "tahrir", "thuwar", "jabhat", "saraya",
+    "usbat", "tajammu", "asa'ib", "asaib"})
+FACILITIES = frozenset({"base", "camp", "airport", "airbase", "barracks", "academy", "airfield", "headquarters", "hq"})
 METONYMY = re.compile(
     r"\b(?:based|headquartered|exiled|living|lives|based out|ministry|embassy|government|officials?|authorities|"
     r"parliament|court|headquarters|talks|summit|conference)\s+in\s+(?:the\s+)?$", re.I)
@@ -488,7 +503,12 @@ class PlaceMatcher:
                 span._.cm_cue, span._.cm_precision = _cue(words, text, span.start, span.end)
                 found.append(span)
         for span in found:
-            span._.cm_role = "demonym" if span.label_ == DEMONYM else _role(doc, span, text)
+            if span.label_ == DEMONYM:
+                span._.cm_role = "demonym"
+            elif _in_organisation(words, span.start, words.name_end(span.start, len(doc))):
+                span._.cm_role = "metonymy"  # "Free Idlib Army", "Dublin City Council": no event there
+            else:
+                span._.cm_role = _role(doc, span, text)
         doc.spans["places"] = sorted(found, key=lambda s: s.start)
         return doc
 
@@ -628,6 +648,22 @@ class PlaceMatcher:
                         and len(words.word[k]) > 1 and not (words.abbrev[k] and self._broad(words.word[k]))):
                     return False  # capitals all along: the pronoun as much as the country
         return self._broad(words.word[i])
+
+
+def _in_organisation(words: _Words, i: int, end: int) -> bool:
+    """Whether the names from token i to ``end`` belong to an organisation's name."""
+    if words.lower[i] in ORGANISATION_PREFIXES and end > i + 1:
+        return True  # "Suquor al-Sham" itself
+    k = i - 1
+    while k >= 0 and (words.joiner[k] or words.lower[k] in NAME_PARTICLES or not words.word[k].strip()):
+        k -= 1
+    if k >= 0 and words.lower[k] in ORGANISATION_PREFIXES:
+        return True
+    head = next((h for h in range(i + 1, end) if words.lower[h] in ORGANISATION_HEADS), None)
+    if head is None:
+        return False
+    after = _next_word(words, head + 1)
+    return not (after is not None and words.lower[after] in FACILITIES)
 
 
 def _of_person(words: _Words, i: int, people: _People) -> bool:

@@ -25,6 +25,7 @@ from conflictmap.maps.colors import actor_color
 from conflictmap.maps.layers import choropleth_breaks
 from conflictmap.maps.table import EXPORT_COLUMNS
 from test_map_browser import ARTIFACTS, TILE_HOST, DevTools, Page, chromium  # noqa: F401 (a fixture)
+from test_map_browser import wait_until_settled
 
 PLACES = [  # (location, lat, lon, admin1, country): each inside its governorate
     ("Hajin", 34.693, 40.827, "Deir ez-Zor", "Syria"),
@@ -171,6 +172,7 @@ def reset(page: Page):
     if page.js("window.__moved"):  # the clusters re-form after a zoom, animated
         page.dt.drain(0.3)
         page.wait_js("!ConflictMap.current.cluster._inZoomAnimation")
+    page.wait_js("document.querySelector('.leaflet-popup') === null")  # a closed popup fades out
 
 
 def set_viewport(page: Page, width: int, height: int, mobile: bool = False):
@@ -343,6 +345,29 @@ def test_a_table_row_click_flies_to_the_event_and_opens_its_popup(workbench, row
     # At the event (or on a leg of the spider that splits events at one point).
     assert popup == pytest.approx([row["latitude"], row["longitude"]], abs=0.02)
     assert workbench.js("ConflictMap.current.map.getZoom()") >= zoom
+
+
+@pytest.mark.parametrize("moving", ["pan", "flight"])
+def test_a_row_clicked_while_the_map_moves_ends_with_its_popup_open(workbench, moving):
+    """A row click while the map still pans (a popup's autopan, a drag's inertia) or flies to an
+    earlier row's event: the popup opens once the map has arrived, and stays open (one opened on
+    the way would close when the clusters re-form at the end of the flight)."""
+    reset(workbench)
+    index = workbench.js("ConflictMap.current.columns.event_id.indexOf('WB-DEIR-1')")  # one of three at a point
+    row_click = "(i => { ConflictMap.current.table.reveal(i, true);" \
+                " document.querySelector(`.cm-events tr.cm-row[data-index=\"${i}\"] td`).click(); })"
+    if moving == "pan":
+        workbench.js("void ConflictMap.current.map.panBy([160, 90], {duration: 0.5})")
+    else:
+        workbench.js(f"{row_click}(ConflictMap.current.columns.event_id.indexOf('WB-07'))")
+        workbench.dt.drain(0.3)
+    workbench.js(f"{row_click}({index})")
+    workbench.wait_js("document.querySelector('.leaflet-popup-content') !== null", timeout=10)
+    wait_until_settled(workbench)
+    assert workbench.js(f"""(() => {{ const wb = ConflictMap.current, popup = wb.map._popup;
+        return !!popup && popup.isOpen() && popup._source === wb.markers[{index}]; }})()""")
+    assert "id WB-DEIR-1" in workbench.js("document.querySelector('.leaflet-popup-content').textContent")
+    assert workbench.js("ConflictMap.current.selected") == index
 
 
 def test_a_marker_click_highlights_its_row(workbench, rows):

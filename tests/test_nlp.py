@@ -90,6 +90,23 @@ def test_based_in_is_metonymy(nlp):
     assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Britain", "metonymy"), ("Raqqa", "event")]
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Fighters of the Free Mosul Army shelled the bridge.", "Mosul"),
+    ("Suqour al-Raqqa fighters entered the village of Hajin.", "Raqqa"),
+    ("The Hajin Military Council denied the report.", "Hajin"),
+])
+def test_a_place_inside_an_organisations_name_is_no_event_place(nlp, text, name):
+    doc = nlp(text)
+    roles = {s.text: s._.cm_role for s in doc.spans["places"]}
+    assert roles.get(name) in (None, "metonymy") and name not in [t for t, r in roles.items() if r == "event"]
+
+
+def test_an_army_base_is_still_a_place(nlp):
+    doc = nlp("Rebels stormed the Mosul Army Base at dawn.")
+    roles = {s.text: s._.cm_role for s in doc.spans["places"]}
+    assert roles.get("Mosul") == "event"
+
+
 def test_a_newline_ends_a_sentence(nlp):
     doc = nlp("Fighting raged in Hajin\nMosul was calm.")
     assert [s.text.strip() for s in doc.sents] == ["Fighting raged in Hajin", "Mosul was calm."]
