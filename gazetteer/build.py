@@ -35,7 +35,7 @@ from tqdm import tqdm
 from conflictmap.files import replacing
 
 from .indexes import write_indexes
-from .names import is_arabic_script, name_key, skeleton
+from .names import is_arabic_script, name_key, skeleton, without_generic_prefix
 from .store import INDEXES, PACKAGE_DB, SCHEMA, SCHEMA_VERSION
 from . import world as world_sources
 from .theatre import NEIGHBOURS, THEATRE
@@ -410,9 +410,10 @@ def build(
             for spelling in place.names:
                 if not _indexable(spelling):
                     continue
-                key = name_key(spelling)
-                if key and (key, rowid) not in name_rows:
-                    name_rows[(key, rowid)] = (key, skeleton(key), rowid, spelling, 0)
+                for form in (spelling, without_generic_prefix(spelling)):
+                    key = name_key(form) if form else ""
+                    if key and (key, rowid) not in name_rows:
+                        name_rows[(key, rowid)] = (key, skeleton(key), rowid, spelling, 0)
         rowid_of = {row[1]: row[0] for row in place_rows}
         aliases = read_aliases()
         for alias, target in aliases:

@@ -180,11 +180,11 @@ class Gazetteer:
                                     if any(mark in name_key(c.matched) for mark in marks)]  # the qualifier kept
                                    for form in forms))[:limit]
         parts = [part for part in ALTERNATIVES.split(name) if name_key(part)]
-        if found or len(parts) < 2:
-            return found
+        if len(parts) < 2 or any(name_key(c.matched) == key for c in found):
+            return found  # no parts, or spelt whole
         # "Damascus - Barzeh", "Hosh/Zariqiyah", "Tal Abyad (Gire Spi)": a name given with its
-        # alternative or its parent finds nothing whole; each part is asked, the best first.
-        return _best(*map(ask, parts))[:limit]
+        # alternative or its parent is rarely spelt whole; each part is asked too, the best first.
+        return _best(found, *map(ask, parts))[:limit]
 
     def lookup(self, name: str, country: str | None = None) -> Candidate | None:
         """The best candidate, or None."""

@@ -125,6 +125,24 @@ def name_key(name: str) -> str:
     return joined.replace(" ", "")
 
 
+# Words GeoNames puts before many Iraqi and Syrian names that reporters leave out: "Qaryat
+# Kharbardan" (the village of Kharbardan) is "Kharbardan", "Nahiyat al Haqlaniyah" (the
+# subdistrict of) "Haqlaniyah", "Madinat ..." (the city of) likewise.
+GENERIC_PREFIXES = frozenset({"qaryat", "qaryah", "nahiyat", "nahiyah", "madinat", "mintaqat"})
+
+
+def without_generic_prefix(name: str) -> str | None:
+    """``name`` without its generic first word, or None when it has none (or nothing after it).
+
+    >>> without_generic_prefix("Qaryat al Hajjaj"), without_generic_prefix("Hajjaj")
+    ('al Hajjaj', None)
+    """
+    first, _, rest = name.strip().partition(" ")
+    if plain(first) in GENERIC_PREFIXES and len(plain(rest).replace(" ", "")) >= 3:
+        return rest
+    return None
+
+
 def skeleton(key: str) -> str:
     """Consonants of a key: a coarse bucket for spellings whose vowels disagree.
 

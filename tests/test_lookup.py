@@ -2,6 +2,8 @@ import csv
 
 import pytest
 
+from conflictmap.gazetteer.names import without_generic_prefix
+
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.gazetteer.distance import haversine_km
 
@@ -82,6 +84,16 @@ def test_a_name_given_with_its_parent_or_alternative_finds_its_parts(full_gaz):
         assert found, name
         assert found[0].country == "SY" and found[0].name in ("Damascus", "Hajīn"), (name, found[0])
     assert full_gaz.candidates("Deir ez-Zor")[0].name == "Deir ez-Zor"  # a hyphen inside a name is no split
+    # both parts spelt, the first found fuzzily as something else: the district is still offered
+    names = [c.name for c in full_gaz.candidates("Baghdad - Al Rashid", limit=20)]
+    assert "Baghdad" in names and any("Rashid" in n for n in names), names
+
+
+def test_a_village_geonames_writes_as_qaryat_x_is_found_as_x(full_gaz):
+    assert without_generic_prefix("Qaryat Kharbardan") == "Kharbardan"
+    assert without_generic_prefix("Qaryat") is None and without_generic_prefix("Tall Afar") is None
+    found = full_gaz.candidates("Kharbardan", limit=5)
+    assert any(c.name.startswith("Qaryat") and c.country == "IQ" for c in found), found
 
 
 @pytest.mark.parametrize("english, arabic_form", [
