@@ -32,6 +32,9 @@ from conflictmap.geo.pipeline import process_documents
     ("Rebels and regime troops clashed in Hajin on Monday amid heavy shelling by both sides.",
      "Battles", "Armed clash"),  # shelling during clashes: the battle
     ("The SDF and Islamic State exchanged artillery fire around Hajin on Monday.", "Battles", "Armed clash"),
+    ("Regime forces fired surface-to-surface missiles at Hajin on Monday.",
+     "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("Rebels hit an army tank with an ATGM outside Hajin on Monday.", "Battles", "Armed clash"),
 ])
 def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_event_type):
     with process_documents([Document("t", sentence, date(2018, 3, 7))], gaz=gaz) as result:
