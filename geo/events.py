@@ -35,6 +35,14 @@ COUNTED = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten
 # the people protesting, else an unidentified armed group ("Shells fell on Duma").
 UNIDENTIFIED = "Unidentified armed group"
 UNNAMED_DOER = {"Protests": "Protesters"}
+# "Security forces found an IED workshop", "police arrested two men": forces named by their
+# office alone are the state's of the country where it happened (the lexicon's state actor of
+# that country; none there: an unidentified group).
+GENERIC_STATE_FORCES = re.compile(
+    r"\b(?:security forces|(?:federal |local )?police(?:men| forces| officers| patrol)?|army|soldiers|troops|"
+    r"government forces|military|border guards|intelligence (?:services|forces|officers)|counter-terrorism forces)\b",
+    re.I)
+HOME_FORCES = "\0home forces"  # a placeholder, never in a row
 _CLASHES = re.compile(r"\b(?:clash(?:es|ed)?|fighting|fought|battles?|exchang(?:ed?|ing)(?:\s+of)?\s+(?:\w+\s+)?"
                       r"(?:fire|shelling|shells|targeting|bombardment))\b", re.I)
 WEAK = 0.7  # triggers below this strength (hit, struck, killed) need an actor or a count
@@ -69,6 +77,26 @@ def state_actors() -> frozenset[str]:
 def air_capable() -> frozenset[str]:
     """Who flies: the actors an air strike can be attributed to (``aircraft`` in the lexicon)."""
     return frozenset(a.name for a in load_lexicon() if a.aircraft)
+
+
+def _forces_by_office(sentence: str, trigger_start: int) -> bool:
+    """Whether forces named by their office alone do what the trigger says: before it, not as
+    its target ("Police arrested ...", not "a bomb hit a police patrol")."""
+    found = GENERIC_STATE_FORCES.search(sentence, 0, trigger_start)
+    return found is not None and not _TARGETED.search(sentence, 0, found.start())
+
+
+_TARGETED = re.compile(r"\b(?:on|at|against|targeting|targeted|hit|of|near|killed|wounded|injured)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$", re.I)
+
+
+@lru_cache(maxsize=1)
+def home_forces() -> dict[str, str]:
+    """ISO alpha-2 -> the lexicon's state actor of that country (the first one listed)."""
+    out: dict[str, str] = {}
+    for actor in load_lexicon():
+        if actor.kind == "state" and actor.country:
+            out.setdefault(actor.country, actor.name)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -171,6 +199,8 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
                 actor1 = last_actor.get(sub_event_type)
             if actor1 is not None:
                 last_actor[sub_event_type] = actor1
+            if actor1 is None and _forces_by_office(sentence, own.trigger_start):
+                actor1 = HOME_FORCES  # resolved per place below: the forces of the country it is in
             framed = (event_type, sub_event_type, actor1 or UNNAMED_DOER.get(event_type, UNIDENTIFIED), actor2)
             striker = _striker_beside_battle(sentence, found, framed)
             # Only a frame anchored somewhere carries over: "Sixteen strikes in Iraq ..." then
@@ -294,6 +324,8 @@ def _row(document: Document, m: PlaceMention, event_type: str, sub_event_type: s
          when: EventDate, strength: float) -> dict:
     place = m.place
     name, iso3 = countries().get(place.country, (place.country, None))
+    if actor1 == HOME_FORCES:
+        actor1 = home_forces().get(place.country, UNIDENTIFIED)
     confidence = round(min(1.0, m.score) * strength * (0.6 if m.fallback else 1.0), 3)
     return {
         "event_id": event_id(document.doc_id, m.sentence_index, place.place_id, sub_event_type),

@@ -139,3 +139,13 @@ def test_a_toll_of_another_kind_in_the_next_sentence_is_added(gaz):
     s = ["Regime jets struck Safuhun on Tuesday, wounding six people.", "Two men later died of their wounds."]
     [e] = events(gaz, s, [(0, "Safuhun")])
     assert (e["fatalities"], e["injuries"]) == (2, 6)
+
+
+def test_forces_named_by_office_alone_are_the_state_forces_of_the_country_it_happened_in(gaz):
+    [syria] = events(gaz, ["Army troops shelled Safuhun on Tuesday."], [(0, "Safuhun")])
+    assert syria["actor1"] == "Syrian government forces"
+    [iraq] = events(gaz, ["Federal police clashed with gunmen in Tal Afar on Tuesday."], [(0, "Tal Afar")])
+    assert iraq["actor1"] == "Iraqi forces"
+    # the army as the target is no doer
+    [bomb] = events(gaz, ["A roadside bomb hit an army patrol in Tal Afar on Tuesday."], [(0, "Tal Afar")])
+    assert bomb["actor1"] == "Unidentified armed group"
