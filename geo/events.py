@@ -79,13 +79,19 @@ def air_capable() -> frozenset[str]:
     return frozenset(a.name for a in load_lexicon() if a.aircraft)
 
 
-def _forces_by_office(sentence: str, trigger_start: int) -> bool:
+def _forces_by_office(sentence: str, trigger_start: int, actors: list[ActorMention]) -> bool:
     """Whether forces named by their office alone do what the trigger says: before it, not as
-    its target ("Police arrested ...", not "a bomb hit a police patrol")."""
-    found = GENERIC_STATE_FORCES.search(sentence, 0, trigger_start)
-    return found is not None and not _TARGETED.search(sentence, 0, found.start())
+    its target or its victims ("Police arrested ...", not "a bomb hit a police patrol" nor
+    "soldiers were killed"), and not part of an actor already named ("Iraqi soldiers")."""
+    for found in GENERIC_STATE_FORCES.finditer(sentence, 0, trigger_start):
+        if any(a.start < found.end() and found.start() < a.end for a in actors):
+            continue
+        if not _TARGETED.search(sentence, 0, found.start()) and not _SUFFERED.match(sentence, found.end()):
+            return True
+    return False
 
 
+_SUFFERED = re.compile(r"\s+(?:\w+\s+){0,3}?(?:were|was|had been|have been|has been)\s+(?:\w+ly\s+)?(?:killed|wounded|injured|hurt|shot|captured|abducted)\b", re.I)
 _TARGETED = re.compile(r"\b(?:on|at|against|targeting|targeted|hit|of|near|killed|wounded|injured)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$", re.I)
 
 
@@ -199,7 +205,7 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
                 actor1 = last_actor.get(sub_event_type)
             if actor1 is not None:
                 last_actor[sub_event_type] = actor1
-            if actor1 is None and _forces_by_office(sentence, own.trigger_start):
+            if actor1 is None and _forces_by_office(sentence, own.trigger_start, found):
                 actor1 = HOME_FORCES  # resolved per place below: the forces of the country it is in
             framed = (event_type, sub_event_type, actor1 or UNNAMED_DOER.get(event_type, UNIDENTIFIED), actor2)
             striker = _striker_beside_battle(sentence, found, framed)

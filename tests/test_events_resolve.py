@@ -149,3 +149,6 @@ def test_forces_named_by_office_alone_are_the_state_forces_of_the_country_it_hap
     # the army as the target is no doer
     [bomb] = events(gaz, ["A roadside bomb hit an army patrol in Tal Afar on Tuesday."], [(0, "Tal Afar")])
     assert bomb["actor1"] == "Unidentified armed group"
+    # nor are its victims
+    [victims] = events(gaz, ["Two soldiers were killed by a roadside bomb in Tal Afar on Tuesday."], [(0, "Tal Afar")])
+    assert victims["actor1"] == "Unidentified armed group" and victims["fatalities"] == 2
