@@ -35,6 +35,20 @@ from conflictmap.geo.pipeline import process_documents
     ("Regime forces fired surface-to-surface missiles at Hajin on Monday.",
      "Explosions/Remote violence", "Shelling/artillery/missile attack"),
     ("Rebels hit an army tank with an ATGM outside Hajin on Monday.", "Battles", "Armed clash"),
+    ("A man threw a grenade at a checkpoint in Baiji on Monday.", "Explosions/Remote violence", "Grenade"),
+    ("Islamic State fighters controlled Hajin town on Monday after a long siege.",
+     "Battles", "Non-state actor overtakes territory"),
+    ("SDF fighters gained control of Hajin on Monday.", "Battles", "Non-state actor overtakes territory"),
+    ("Soldiers opened machine-gun fire on villagers near Baiji on Monday.", "Violence against civilians", "Attack"),
+    ("Rioters stormed the governor's office in Mosul on Monday.", "Riots", "Violent demonstration"),
+    ("Gunmen abducted a teacher in Baiji on Monday.", "Violence against civilians", "Abduction/forced disappearance"),
+    ("Police arrested four men suspected of smuggling weapons in Baiji on Monday.",
+     "Strategic developments", "Arrests"),
+    ("Militiamen looted shops in Hajin on Monday.", "Strategic developments", "Looting/property destruction"),
+    ("Turkish troops set up a new base near Tal Afar on Monday.",
+     "Strategic developments", "Headquarters or base established"),
+    ("A rebel brigade in Hajin defected to the SDF on Monday.", "Strategic developments", "Change to group/activity"),
+    ("Elders in Hajin signed a truce with the SDF on Monday.", "Strategic developments", "Agreement"),
 ])
 def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_event_type):
     with process_documents([Document("t", sentence, date(2018, 3, 7))], gaz=gaz) as result:
