@@ -246,7 +246,8 @@ _TARGET = re.compile(
     re.I,
 )
 _COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and/or|and|or|,)\s+(?:the\s+)?", re.I)
-_PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.I)
+# "is" only in lower case: "IS controlled the village" is the Islamic State, not a passive
+_PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|(?-i:is)|are|be)\s+(?:\w+ly\s+)?$", re.I)
 
 
 def _cue(sentence: str, mention: ActorMention) -> str | None:

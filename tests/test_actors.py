@@ -275,3 +275,10 @@ def test_an_air_force_named_by_its_country_alone_is_the_striker():
     assert named_by_modifier("Jets believed to be Russian bombed the market.", air_capable()) == "Russian forces"
     assert named_by_modifier("Jets bombed a market near the Turkish border.", air_capable()) is None
     assert named_by_modifier("Jets killed three, the Syrian Observatory said.", air_capable()) is None
+
+
+def test_is_in_capitals_before_the_verb_is_the_doer_not_a_passive():
+    s = "IS captured the village after a night of fighting."
+    assert assign_roles(s, find_actors(s), s.index("captured"))[0] == "Islamic State"
+    s = "The village is held by the SDF."
+    assert assign_roles(s, find_actors(s), s.index("held"))[0] == "SDF"
