@@ -446,35 +446,67 @@
 
   /** Flies to event i and opens its popup. The map zooms in until the event's cluster splits,
    * up to FOCUS_ZOOM; a cluster still holding it there (events at one place, as geocoding to a
-   * town gives) is spiderfied. Returns false when the event is not on the map. */
+   * town gives) is spiderfied. Returns false when the event is not on the map.
+   *
+   * The popup opens only once the map has settled where the flight ends: a popup opened
+   * earlier would close again when the clusters re-form at the end of the flight (its marker,
+   * or the spider it sits on, leaves the map). Hence the flight's end is recognised by where
+   * the map is, not by the first moveend: flyTo itself fires one when it stops a pan still
+   * running (a popup's autopan, a drag's inertia). And a later focus supersedes this one, so
+   * the callbacks of an earlier row click cannot open their popup over this one's. */
   Workbench.prototype.focus = function (i) {
-    var map = this.map, cluster = this.cluster, marker = this.markers[i];
+    var wb = this, map = this.map, cluster = this.cluster, marker = this.markers[i];
+    var token = this.focusToken = (this.focusToken || 0) + 1;
     this.select(i, 'table');
     if (!marker || !this.inCluster[i]) { return false; }
     var parent = marker.__parent;
     var alone = parent && typeof parent._zoom === 'number' ? parent._zoom + 1 : map.getZoom();
     var target = Math.max(map.getZoom(), Math.min(alone, FOCUS_ZOOM, map.getMaxZoom()));
     var tries = 0, deeper = false, latlng = marker.getLatLng();
+    function current() { return wb.focusToken === token; }
+    function moving() {
+      return cluster._inZoomAnimation || map._animatingZoom || (map._panAnim && map._panAnim._inProgress);
+    }
+    function fly(zoom, duration) {
+      map.flyTo(latlng, zoom, {duration: duration});
+      function arrived() {
+        if (!current()) { map.off('moveend', arrived); return; }
+        var offset = map.latLngToContainerPoint(latlng).distanceTo(map.getSize().divideBy(2));
+        if (map.getZoom() !== zoom || offset > 2) { return; }  // not the flight's end
+        map.off('moveend', arrived);
+        setTimeout(open, 0);  // after the clusters' own moveend work
+      }
+      map.on('moveend', arrived);  // after flyTo: not the moveend of a pan it stopped
+      arrived();  // already there: flyTo fell back to setView (no 3D transforms)
+    }
     function open() {
-      if ((cluster._inZoomAnimation || map._animatingZoom) && tries++ < 60) { setTimeout(open, 50); return; }
+      if (!current()) { return; }
+      if (moving() && tries++ < 60) { setTimeout(open, 50); return; }
       if (marker._map) { marker.openPopup(); return; }
       var shown = marker.__parent;
       while (shown && !shown._icon) { shown = shown.__parent; }
       if (!shown) { return; }
       if (shown.getChildCount() <= SPIDERFY_AT_MOST || deeper || map.getZoom() >= map.getMaxZoom()) {
-        cluster.once('spiderfied', function () { marker.openPopup(); });
+        var spiderfied = function (e) {
+          if (e.cluster !== shown) { return; }
+          cluster.off('spiderfied', spiderfied);
+          if (current() && marker._map) { marker.openPopup(); }
+        };
+        cluster.on('spiderfied', spiderfied);
         shown.spiderfy();
+        if (cluster._spiderfied !== shown) {  // it did not start: try again once things settle
+          cluster.off('spiderfied', spiderfied);
+          if (tries++ < 60) { setTimeout(open, 50); }
+        }
       } else {  // a big cluster: closer still
         deeper = true;
-        map.once('moveend', function () { setTimeout(open, 0); });
-        map.flyTo(latlng, Math.min(alone, map.getMaxZoom()), {duration: 0.4});
+        fly(Math.min(alone, map.getMaxZoom()), 0.4);
       }
     }
     if (target === map.getZoom() && map.getBounds().contains(latlng)) {
       open();
     } else {
-      map.once('moveend', function () { setTimeout(open, 0); });
-      map.flyTo(latlng, target, {duration: 0.6});
+      fly(target, 0.6);
     }
     return true;
   };
