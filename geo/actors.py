@@ -129,7 +129,9 @@ _WORD = re.compile(r"(?<![\w-])\w+")
 # a force noun ("rebel and Islamist factions", "Syrian or Russian warplanes", "Kurdish
 # fighters"). Each coordinated item may stack modifiers ("Syrian Kurdish fighters"): the
 # last one before the noun or the next item names it; the first item is the doer named.
-_NEUTRAL = r"(?i:allied|Islamist|Islamic|jihadist|militia|faction|tribal|armed|loyal|special|ground|air)"
+_NEUTRAL_WORDS = ("allied", "islamist", "islamic", "jihadist", "militia", "faction", "tribal", "armed", "loyal",
+                  "special", "ground", "air")
+_NEUTRAL = rf"(?i:{'|'.join(_NEUTRAL_WORDS)})"
 _JOIN = r"(?:\s*,\s*(?:and\s+)?|\s+(?:and/or|and|or)\s+|\s*/\s*)"
 _FORCE_NOUN = (r"(?i:forces|troops|soldiers|fighters|factions|militias|militiamen|militants|units|brigades|"
                r"battalions|warplanes|jets|aircraft|planes|helicopters|drones|artillery|army|gunmen|snipers|"
@@ -137,7 +139,7 @@ _FORCE_NOUN = (r"(?i:forces|troops|soldiers|fighters|factions|militias|militiame
 
 
 @lru_cache(maxsize=8)
-def _force_phrases(path: str | Path | None = None) -> tuple[re.Pattern, dict[str, Actor]] | None:
+def _force_phrases(path: str | Path | None = None) -> tuple[re.Pattern, dict[str, Actor], frozenset[str]] | None:
     by_word = {m.casefold(): actor for actor in load_lexicon(path) for m in actor.modifiers}
     if not by_word:
         return None
@@ -145,8 +147,10 @@ def _force_phrases(path: str | Path | None = None) -> tuple[re.Pattern, dict[str
                                                        key=len, reverse=True))
     word = rf"(?:{mod}|{_NEUTRAL})"
     item = rf"{word}(?:\s+{word})*"
-    pattern = re.compile(rf"(?<![\w-])(?P<first>{item})(?:{_JOIN}{item})*\s+{_FORCE_NOUN}(?:\s+{_FORCE_NOUN})?(?![\w-])")
-    return pattern, by_word
+    pattern = re.compile(rf"(?P<first>{item})(?:{_JOIN}{item})*\s+{_FORCE_NOUN}(?:\s+{_FORCE_NOUN})?(?![\w-])")
+    # the first word of each modifier ("pro" of "pro-regime") or neutral word: where to try
+    starts = frozenset(re.match(r"\w+", w).group().casefold() for w in (*by_word, *_NEUTRAL_WORDS))
+    return pattern, by_word, starts
 
 
 def named_by_modifier(sentence: str, among: frozenset[str], lexicon: str | Path | None = None) -> str | None:
@@ -169,13 +173,21 @@ _PLACE_NOUN_AFTER = re.compile(r"-|\s+[A-Z][a-z]|\s+(?i:border|borders|side|fron
                                r"town|village|countryside|desert|coast|government|officials?|ministry|media)\b")
 
 
-def _force_mentions(sentence: str, lexicon) -> list[ActorMention]:
-    compiled = _force_phrases(lexicon)
-    if compiled is None:
-        return []
-    pattern, by_word = compiled
-    found = []
-    for m in pattern.finditer(sentence):
+def _force_mentions(sentence: str, lexicon, starts: list[int]) -> list[ActorMention]:
+    """Force phrases starting at ``starts``: where a modifier's or a neutral word's first word
+    stands (find_actors notes them on its one pass over the words; tried at every character,
+    the pattern cost as much as the whole lexicon)."""
+    if not starts:
+        return []  # also: a lexicon without modifiers
+    pattern, by_word, _ = _force_phrases(lexicon)
+    found, end = [], 0
+    for start in starts:
+        if start < end:
+            continue
+        m = pattern.match(sentence, start)
+        if m is None:
+            continue
+        end = m.end()
         named = [by_word[w.casefold()] for w in re.findall(r"[\w-]+", m["first"]) if w.casefold() in by_word]
         if named:
             actor = named[-1]
@@ -186,8 +198,12 @@ def _force_mentions(sentence: str, lexicon) -> list[ActorMention]:
 def find_actors(sentence: str, lexicon: str | Path | None = None) -> list[ActorMention]:
     """Actor mentions in ``sentence``, non-overlapping, longest match first, sorted by start."""
     matcher = _matcher(lexicon)
-    found = []
+    phrases = _force_phrases(lexicon)
+    force_starts = phrases[2] if phrases is not None else frozenset()
+    found, starts = [], []
     for word in _WORD.finditer(sentence):
+        if word.group().casefold() in force_starts:
+            starts.append(word.start())
         pattern = matcher.patterns.get(word.group().lower())
         m = pattern.match(sentence, word.start()) if pattern is not None else None
         if m:
@@ -195,7 +211,7 @@ def find_actors(sentence: str, lexicon: str | Path | None = None) -> list[ActorM
             found.append(ActorMention(actor.name, m.start(), m.end(), m.group(), assoc, actor.kind))
     chosen: list[ActorMention] = []
     # Lexicon aliases first, longest first; then force phrases where no alias stands.
-    for m in sorted(found, key=lambda m: (m.start - m.end, m.start)) + _force_mentions(sentence, lexicon):
+    for m in sorted(found, key=lambda m: (m.start - m.end, m.start)) + _force_mentions(sentence, lexicon, starts):
         if all(m.end <= c.start or m.start >= c.end for c in chosen):
             chosen.append(m)
     return sorted(chosen, key=lambda m: m.start)
