@@ -23,7 +23,7 @@ from typing import Iterable, NamedTuple
 from rapidfuzz import fuzz, process
 
 from .indexes import KEY_SEPARATOR, REGIONS, prefixes
-from .names import name_key, plain, skeleton
+from .names import ARTICLES, name_key, plain, skeleton
 from .store import connect
 from .theatre import NEIGHBOURS, THEATRE
 
@@ -286,7 +286,7 @@ class Gazetteer:
             if similarity * 100 < cutoff:
                 continue
             if row[14] == key:
-                if _plain(row[12]) == spelling:
+                if _bare(row[12]) == _bare(spelling):  # "Hawijah" is spelt as "Al Hawijah" is
                     similarity += EXACT_SPELLING_BONUS
                 if key == name_key(row[2]):  # the query is the place's own name
                     similarity += OWN_NAME_BONUS
@@ -300,6 +300,13 @@ class Gazetteer:
 
 
 _plain = lru_cache(maxsize=200_000)(plain)
+
+
+@lru_cache(maxsize=200_000)
+def _bare(spelling: str) -> str:
+    """A spelling in plain letters without its leading Arabic article ("al hawijah" -> "hawijah")."""
+    words = _plain(spelling).split()
+    return " ".join(words[1:] if len(words) > 1 and words[0] in ARTICLES else words)
 
 _default: Gazetteer | None = None
 _default_lock = threading.Lock()

@@ -102,3 +102,9 @@ def test_a_village_geonames_writes_as_qaryat_x_is_found_as_x(full_gaz):
 ])
 def test_an_english_qualifier_finds_the_name_the_sources_write_with_the_arabic_one(full_gaz, english, arabic_form):
     assert full_gaz.candidates(english, limit=1)[0].name == arabic_form
+
+
+def test_a_spelling_without_the_article_is_as_exact_as_one_with_it(full_gaz):
+    # "Bab" as reporters write Al-Bab: the town, not a fuzzy neighbour
+    top = full_gaz.candidates("Bab", country="SY", limit=1)[0]
+    assert top.admin1 == "Aleppo" and "Bab" in top.name
