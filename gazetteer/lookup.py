@@ -179,11 +179,18 @@ class Gazetteer:
             found = _best(found, *([c for c in ask(f"{rest} al {form}")
                                     if any(mark in name_key(c.matched) for mark in marks)]  # the qualifier kept
                                    for form in forms))[:limit]
-        parts = [part for part in ALTERNATIVES.split(name) if name_key(part)]
-        if len(parts) < 2 or any(name_key(c.matched) == key for c in found):
-            return found  # no parts, or spelt whole
+        if any(name_key(c.matched) == key for c in found):
+            return found  # spelt whole
         # "Damascus - Barzeh", "Hosh/Zariqiyah", "Tal Abyad (Gire Spi)": a name given with its
         # alternative or its parent is rarely spelt whole; each part is asked too, the best first.
+        parts = [part for part in ALTERNATIVES.split(name) if name_key(part)]
+        if len(words) > 2:
+            # "Kafr Naseh Elatareb", "Mreimin Afrin": the name, then its district's
+            parts += [" ".join(words[:-1])]
+        if len(words) == 1 and len(words[0]) > 6 and words[0][:2].casefold() in ("al", "el"):
+            parts.append(words[0][2:])  # "Alzaafaranah": the article joined to the name
+        if not parts or parts == [name]:
+            return found
         return _best(found, *map(ask, parts))[:limit]
 
     def lookup(self, name: str, country: str | None = None) -> Candidate | None:

@@ -110,3 +110,10 @@ def test_a_spelling_without_the_article_is_as_exact_as_one_with_it(full_gaz):
         return next(c.score for c in full_gaz.candidates(spelling, country="IQ", limit=10)
                     if c.admin1 == "Kirkuk" and c.kind == "populated place")
     assert kirkuk_hawijah("Hawijah") == kirkuk_hawijah("Al Hawijah") < 1.0
+
+
+def test_a_name_followed_by_its_district_or_with_the_article_joined_is_found(full_gaz):
+    names = [c.name for c in full_gaz.candidates("Kafr Nasih Qwertydistrict", country="SY", limit=10)]
+    assert "Kafr Nasih" in names, names
+    joined = full_gaz.candidates("Alzaafaranah", country="SY", limit=10)
+    assert any(c.name.endswith("faranah") for c in joined), [c.name for c in joined]
