@@ -129,10 +129,11 @@ _SUBSET_CUE = r"(?i:among\s+them|among\s+whom|including|of\s+whom|of\s+them)"
 _SUBSET = rf"\s*,?\s*{_SUBSET_CUE}\s+(?P<subset>{_GROUP})\s*,?"
 _AUX = (r"(?:(?i:were|was|have|has|had|been|are|is|being|be|also|reportedly|allegedly|all|both|later|"
         r"reported|confirmed|who|may|might|could|believed|feared|thought|said|to)\s+){0,5}")
-_KILLED = (r"(?i:killed|dead|died|perished|slain|executed|beheaded|massacred|shot\s+dead|"
+_KILLED = (r"(?i:killed|dead|died|perished|slain|executed|beheaded|massacred|shot\s+dead|shot\s+and\s+killed|assassinated|"
            r"lost\s+their\s+lives|deaths|fatalities)")
 _HURT = r"(?i:wounded|injured|hurt|maimed)"
-_KILL_ACT = (r"(?i:killed|killing|kills?|shot\s+dead|shot\s+and\s+killed|executed|executing|massacred|slew|slaughtered|"
+_KILL_ACT = (r"(?i:killed|killing|kills?|shot\s+dead|shot\s+and\s+killed|assassinat(?:ed|ing)|executed|executing|"
+             r"executions?\s+(?:by\s+\w+\s+)?of|massacred|slew|slaughtered|"
              r"claimed\s+the\s+lives\s+of|(?:the\s+)?(?:deaths?|killings?|lives)\s+of)")
 _HURT_ACT = r"(?i:wounded|wounding|injured|injuring|injures?|wounds?|maimed)"
 _OBJECT_AFTER = re.compile(rf"\s+(?:{_COUNT}|{_VAGUE}|(?i:an?|the|his|her|their|its)\b)")
@@ -188,6 +189,7 @@ class Casualties:
 
 
 _VAGUE_RE = re.compile(_VAGUE)
+_FAMILY_OF = re.compile(rf"(?i:an?\s+family)\s+of\s+(?P<count>{_COUNT})(?![\w-])")
 _GROUP_NOUN = re.compile(r"(?i:an?\s+(?:family|group|crowd|number|unit|squad|convoy|gathering)\b)")
 
 
@@ -201,7 +203,13 @@ def _tally(group: str, tail: str = "") -> tuple[int, int, bool]:
         count_m = _COUNT_RE.match(text)
         if count_m:
             value = _count_value(count_m["count"])
-        elif _VAGUE_RE.match(text) or _GROUP_NOUN.match(text):  # "a number of fighters", "a family of five"
+        elif family := _FAMILY_OF.match(text + tail):  # "a family of three": three, civilians
+            value = _count_value(family["count"])
+            if value is not None:
+                total += value
+                civilians += value
+            continue
+        elif _VAGUE_RE.match(text) or _GROUP_NOUN.match(text):  # "a number of fighters"
             value = None
         else:  # "a woman", "him", or a vague "several fighters" (no number)
             value = 1 if re.match(r"(?i:an?\s|one\s|him$|her$)", text) else None
@@ -218,7 +226,7 @@ def _tally(group: str, tail: str = "") -> tuple[int, int, bool]:
 # Every pattern above needs one of these stems (its verb, "among the victims", "death toll"),
 # and so does the "uncertain" flag below ("casualties"):
 # most sentences of an article have none and are let go after one cheap search.
-_ANY_VERB = re.compile(r"(?i:kill|dead|died|perish|slain|execut|behead|massacr|lives|death|fatalit|"
+_ANY_VERB = re.compile(r"(?i:kill|dead|died|perish|slain|execut|behead|massacr|lives|death|fatalit|assassin|"
                        r"wound|injur|hurt|maim|slew|slaughter|victim|casualt)")
 
 

@@ -76,7 +76,9 @@ def test_airstrike_count_is_not_a_death_toll():
     ("Rockets hit the camp, killing three with many hurt.", (3, 0, 0, False)),
     ("Two suicide bombers and an army commander were killed at the gate.", (3, 0, 0, False)),
     ("The strike killed a number of fighters.", (0, 0, 0, True)),
-    ("The shelling killed a family of six.", (0, 0, 0, True)),
+    ("The shelling killed a family of six.", (6, 6, 0, False)),
+    ("Gunmen assassinated a judge outside the court.", (1, 0, 0, False)),
+    ("A farmer was shot and killed near the wells.", (1, 1, 0, False)),
 ])
 def test_find_casualties_reads_the_common_phrasings(sentence, expected):
     assert counts(sentence) == expected
