@@ -610,7 +610,7 @@ class PlaceMatcher:
                 importance, theatre = info
                 framed = cue is not None
                 keep = ((theatre and (importance >= NOTABLE or framed or len(content) > 1)) or importance >= WORLD_NOTABLE
-                        or (framed and importance >= WORLD_FRAMED))
+                        or (framed and importance >= WORLD_FRAMED) or cue in NAMING_CUES)  # "Andan town", "the village of X"
                 if keep and person:  # "Ahmed Hassan" may fold onto some village's name; "Glen Allen" is one
                     keep = importance >= WORLD_NOTABLE or (framed and theatre) or bool(_spelt_places(self.db, name))
                 if keep and j == i + 1 and not framed and named and not _of_person(words, i, people):

@@ -116,3 +116,9 @@ def test_names_once_listed_as_not_places_are_places_again(nlp):
     # "geneva" and "kobani" were on the hand list of words that are never places.
     assert places(nlp, "Envoys met in Geneva on Monday.") == ["Geneva"]
     assert places(nlp, "Clashes erupted near Kobani on Monday.") == ["Kobani"]
+
+
+def test_a_name_a_type_word_frames_is_a_place_however_obscure_its_namesakes(nlp):
+    # "Andan" is in the gazetteer only as an unknown village abroad; "town" says it is a place
+    assert "Andan" in places(nlp, "Regime forces shelled Andan town in northern Aleppo.")
+    assert "Andan" not in places(nlp, "Andan said the talks would resume.")
