@@ -237,8 +237,18 @@ FEATURES = (
     "name_score", "first", "reciprocal_rank", "exact_key", "population", "town", "admin1", "admin2", "country",
     "focus", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
-    "only_candidate", "cued", "country_share", "near_article",
+    "only_candidate", "cued", "country_share", "near_article", "actor_country",
 )
+
+
+@lru_cache(maxsize=4096)
+def _actor_countries(sentence: str) -> frozenset[str]:
+    """The countries whose state forces the sentence names ("Regime forces shelled ...": SY).
+    Forces fight abroad too (Turkish, Russian, US): the ranker weighs what this is worth."""
+    from .actors import find_actors, load_lexicon
+
+    country_of = {a.name: a.country for a in load_lexicon() if a.kind == "state" and a.country}
+    return frozenset(country_of[m.actor] for m in find_actors(sentence) if m.actor in country_of)
 
 
 def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
@@ -319,6 +329,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 (countries[c.country] - own_weight * (c.country == own_country)) / (votes - own_weight)
                 if votes > own_weight else 0.0,
                 near_article[rank],
+                c.country in _actor_countries(m.sentence),
             ]))
         yield m, scored
 
