@@ -1,10 +1,14 @@
 """Event assembly: sentence frames -> ACLED-style event rows (DESIGN.md's event columns).
 
 A sentence with a trigger word ("airstrike", "clashes", "seized") and a place where it
-happened becomes one event per place. A sentence that names places but no trigger ("The
-targets were near the cities of ...") continues the frame of the sentence before it. Actors
-come from the sentence (or the article's last actor for that kind of event), counts from
-:mod:`geo.casualties`, dates from :mod:`geo.dates` against the publication date.
+happened becomes one event per place, coded as ACLED codes it (geo/data/triggers.json; a
+doer named nowhere is an unidentified armed group, forces named by their office are the
+state's of the country the place is in; the counts go to the first place, or to the events
+of the sentence before when the sentence says only how many died). A sentence that names
+places but no trigger ("The targets were near the cities of ...") continues the frame of the
+sentence before it. Actors come from the sentence (or the article's last actor for that kind
+of event), counts from :mod:`geo.casualties`, dates from :mod:`geo.dates` against the
+publication date.
 """
 
 from __future__ import annotations
@@ -146,7 +150,7 @@ def _sub_event_type(trig: Trigger, actor1: str | None, actor2: str | None = None
     if trig.event_type == "Battles" and trig.sub_event_type == "Armed clash" and actor2 == CIVILIANS:
         return "Violence against civilians", "Attack"  # ACLED: an armed side against unarmed people is no battle
     if trig.sub_event_type == "territory":
-        if actor1 in state_actors():
+        if actor1 in state_actors() or actor1 == HOME_FORCES:
             return "Battles", "Government regains territory"
         return "Battles", "Non-state actor overtakes territory"
     if trig.sub_event_type == "Air/drone strike" and trig.strength < STRONG and actor1 and actor1 not in air_capable():
@@ -201,7 +205,9 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
             own = None
         if own is not None:
             frame, frame_age = own, 0
-            event_type, sub_event_type = _sub_event_type(own.trigger, own.actor1, own.actor2)
+            # "Army troops recaptured ...": forces named by their office are a state's
+            home = own.actor1 is None and _forces_by_office(sentence, own.trigger_start, found)
+            event_type, sub_event_type = _sub_event_type(own.trigger, HOME_FORCES if home else own.actor1, own.actor2)
             actor1, actor2 = own.actor1, own.actor2
             if sub_event_type == "Air/drone strike" and actor1 not in air_capable():
                 # "the air raids hit ISIS units": ISIS is the target; the striker is the
@@ -211,7 +217,7 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
                 actor1 = last_actor.get(sub_event_type)
             if actor1 is not None:
                 last_actor[sub_event_type] = actor1
-            if actor1 is None and _forces_by_office(sentence, own.trigger_start, found):
+            if actor1 is None and home:
                 actor1 = HOME_FORCES  # resolved per place below: the forces of the country it is in
             framed = (event_type, sub_event_type, actor1 or UNNAMED_DOER.get(event_type, UNIDENTIFIED), actor2)
             striker = _striker_beside_battle(sentence, found, framed)

@@ -66,3 +66,10 @@ def test_a_named_air_force_striking_during_a_battle_is_a_second_event(gaz):
     with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as result:
         got = sorted((e["sub_event_type"], e["actor1"]) for e in result.events)
     assert got == [("Air/drone strike", "US-led coalition"), ("Armed clash", "SDF")]
+
+
+def test_army_troops_taking_a_town_is_the_government_regaining_it(gaz):
+    text = "Army troops recaptured Baiji from the militants on Monday."
+    with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as result:
+        [e] = result.events
+    assert (e["sub_event_type"], e["actor1"]) == ("Government regains territory", "Iraqi forces")
