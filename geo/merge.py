@@ -44,7 +44,8 @@ def merge_duplicates(events: list[dict]) -> list[dict]:
     """Merge events of the same type and actor1 within MERGE_KM and MERGE_DAYS, first one kept,
     unless they are two reports of one source (:func:`_same_event`).
 
-    Counts take the largest report;
+    Counts take the largest report (a later report's toll usually updates an early one; ACLED
+    itself codes the most conservative of disagreeing sources);
     source, source_url and doc_id list every article, joined with "; ".
     """
     grid: dict[tuple, list[tuple[dict, dict]]] = defaultdict(list)  # (first report, merged row)
