@@ -237,7 +237,7 @@ FEATURES = (
     "name_score", "first", "reciprocal_rank", "exact_key", "population", "town", "admin1", "admin2", "country",
     "focus", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
-    "only_candidate", "cued", "country_share", "near_article", "actor_country",
+    "only_candidate", "cued", "country_share", "near_article", "actor_country", "spelling",
 )
 
 
@@ -292,7 +292,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                    if o.candidates and o.candidates[0].score >= SURE and o.role == "event"
                    and o.candidates[0].kind == "populated place"
                    and plain(o.candidates[0].matched) == plain(o.text)]
-        key = name_key(m.text)
+        key, spelt = name_key(m.text), plain(m.text)
         own_vote = top.admin1 if (top := _sure_event_place(m)) is not None else None
         own_country, own_weight = _vote(m) or (None, 0)
         elsewhere = {(t.lat, t.lon) for o, t in towns if name_key(o.text) != key}
@@ -330,6 +330,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 if votes > own_weight else 0.0,
                 near_article[rank],
                 c.country in _actor_countries(m.sentence),
+                fuzz.ratio(spelt, plain(c.matched)) / 100,  # as written, before folding to keys
             ]))
         yield m, scored
 
