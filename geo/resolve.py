@@ -241,6 +241,9 @@ FEATURES = (
 )
 
 
+_plain = lru_cache(maxsize=65536)(plain)  # candidates' spellings recur from article to article
+
+
 @lru_cache(maxsize=4096)
 def _actor_countries(sentence: str) -> frozenset[str]:
     """The countries whose state forces the sentence names ("Regime forces shelled ...": SY).
@@ -330,7 +333,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 if votes > own_weight else 0.0,
                 near_article[rank],
                 c.country in _actor_countries(m.sentence),
-                fuzz.ratio(spelt, plain(c.matched)) / 100,  # as written, before folding to keys
+                fuzz.ratio(spelt, _plain(c.matched)) / 100,  # as written, before folding to keys
             ]))
         yield m, scored
 
