@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
 
 from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km, haversine_matrix_km
@@ -237,7 +238,7 @@ FEATURES = (
     "name_score", "first", "reciprocal_rank", "exact_key", "population", "town", "admin1", "admin2", "country",
     "focus", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
-    "only_candidate", "cued", "country_share", "near_article", "actor_country", "spelling",
+    "only_candidate", "cued", "country_share", "near_article", "actor_country", "spelling", "key_jaro",
 )
 
 
@@ -334,6 +335,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 near_article[rank],
                 c.country in _actor_countries(m.sentence),
                 fuzz.ratio(spelt, _plain(c.matched)) / 100,  # as written, before folding to keys
+                JaroWinkler.similarity(key, name_key(c.matched)),  # the folded keys, prefix-weighted
             ]))
         yield m, scored
 
