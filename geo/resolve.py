@@ -169,10 +169,14 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
     province fallback.
     """
     ranker = default_ranker()
-    for m, scored in ranked_candidates(mentions, gaz):
-        if not scored:
-            continue
-        scores = ranker.probabilities([features for _, features in scored])
+    ranked = [(m, scored) for m, scored in ranked_candidates(mentions, gaz) if scored]
+    # every candidate of the article down the trees in one call (a call per mention cost more
+    # in numpy's overhead than in the walk)
+    everything = ranker.probabilities([features for _, scored in ranked for _, features in scored])
+    start = 0
+    for m, scored in ranked:
+        scores = everything[start:start + len(scored)]
+        start += len(scored)
         k = int(scores.argmax())
         best, best_score = scored[k][0], float(scores[k])
         if best_score >= ranker.threshold:
