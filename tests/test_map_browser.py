@@ -453,7 +453,8 @@ def test_thousands_of_events_load_filter_and_pan_without_errors(assets, chromium
                 " m.setView([35.3, 40.1], 9); m.panBy([200, 100]); m.setZoom(12); })()")
         dt.drain(1.5)
         assert page.js("document.querySelectorAll('path.cm-event').length") > 0
-        # A brush over the timeline redraws well within a second (bench/bench_map.py times 10k).
+        # A brush over the timeline redraws the markers it selects (how fast: bench/bench_map.py,
+        # not a wall-clock limit here, which a loaded CI machine would trip).
         from test_map_workbench import drag, timeline_point
 
         x0, y = timeline_point(page, "2016-03-01")
@@ -461,7 +462,7 @@ def test_thousands_of_events_load_filter_and_pan_without_errors(assets, chromium
         drag(page, x0, x1, y)
         page.wait_js("ConflictMap.current.stats.lastRedraw.id === ConflictMap.current.redrawId")
         redraw = page.js("ConflictMap.current.stats.lastRedraw")
-        assert 500 < redraw["shown"] == shown() < 2500 and redraw["ms"] < 1000, redraw
+        assert 500 < redraw["shown"] == shown() < 2500, redraw
         assert page.session_events("Runtime.exceptionThrown") == []
     finally:
         dt.close()
