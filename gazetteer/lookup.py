@@ -306,13 +306,10 @@ class Gazetteer:
         return tuple(self._candidate(row, score) for score, row in ranked)
 
 
-_plain = lru_cache(maxsize=200_000)(plain)
-
-
 @lru_cache(maxsize=200_000)
 def _bare(spelling: str) -> str:
     """A spelling in plain letters without its leading Arabic article ("al hawijah" -> "hawijah")."""
-    words = _plain(spelling).split()
+    words = plain(spelling).split()
     return " ".join(words[1:] if len(words) > 1 and words[0] in ARTICLES else words)
 
 _default: Gazetteer | None = None

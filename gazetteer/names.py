@@ -79,6 +79,7 @@ def is_arabic_script(text: str) -> bool:
     return bool(_ARABIC.search(text))
 
 
+@lru_cache(maxsize=200_000)  # spellings recur from article to article, as keys do
 def plain(text: str) -> str:
     """Lower-case ASCII words: diacritics, ayn/hamza marks and punctuation removed.
 

@@ -63,6 +63,12 @@ def load_lexicon(path: str | Path | None = None) -> tuple[Actor, ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def state_countries() -> dict[str, str]:
+    """A country's own state forces in the packaged lexicon: actor name -> ISO alpha-2."""
+    return {a.name: a.country for a in load_lexicon() if a.kind == "state" and a.country}
+
+
 _APOSTROPHES = "['\u2019\u02bc]"
 _HYPHEN = "[-\u2010\u2011 ]"
 

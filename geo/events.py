@@ -21,7 +21,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from .actors import CIVILIANS, ActorMention, assign_roles, find_actors, load_lexicon, named_by_modifier
+from .actors import (CIVILIANS, ActorMention, assign_roles, find_actors, load_lexicon, named_by_modifier,
+                     state_countries)
 from .casualties import find_casualties
 from .dates import EventDate, resolve_event_date
 from .document import Document
@@ -109,9 +110,8 @@ _TARGETED = re.compile(r"\b(?:on|at|against|targeting|targeted|hit|of|near|kille
 def home_forces() -> dict[str, str]:
     """ISO alpha-2 -> the lexicon's state actor of that country (the first one listed)."""
     out: dict[str, str] = {}
-    for actor in load_lexicon():
-        if actor.kind == "state" and actor.country:
-            out.setdefault(actor.country, actor.name)
+    for actor, country in state_countries().items():  # in the lexicon's order
+        out.setdefault(country, actor)
     return out
 
 

@@ -246,16 +246,13 @@ FEATURES = (
 )
 
 
-_plain = lru_cache(maxsize=65536)(plain)  # candidates' spellings recur from article to article
-
-
 @lru_cache(maxsize=4096)
 def _actor_countries(sentence: str) -> frozenset[str]:
     """The countries whose state forces the sentence names ("Regime forces shelled ...": SY).
     Forces fight abroad too (Turkish, Russian, US): the ranker weighs what this is worth."""
-    from .actors import find_actors, load_lexicon
+    from .actors import find_actors, state_countries
 
-    country_of = {a.name: a.country for a in load_lexicon() if a.kind == "state" and a.country}
+    country_of = state_countries()
     return frozenset(country_of[m.actor] for m in find_actors(sentence) if m.actor in country_of)
 
 
@@ -338,7 +335,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 if votes > own_weight else 0.0,
                 near_article[rank],
                 c.country in _actor_countries(m.sentence),
-                fuzz.ratio(spelt, _plain(c.matched)) / 100,  # as written, before folding to keys
+                fuzz.ratio(spelt, plain(c.matched)) / 100,  # as written, before folding to keys
                 JaroWinkler.similarity(key, name_key(c.matched)),  # the folded keys, prefix-weighted
             ]))
         yield m, scored
