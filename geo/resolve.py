@@ -215,7 +215,8 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
 def _unplace_outside_named_province(mentions: list[PlaceMention]) -> None:
     """"X town in Rural Damascus": when the sentence names the province, a place found for X
     in another province (or country) is a wrong match for a name the gazetteer lacks, not
-    news from elsewhere; X goes to the geocoder or to that province instead."""
+    news from elsewhere; X goes to the geocoder or to that province instead. A place whose
+    province the gazetteer does not know is not outside it."""
     named: dict[int, set[str]] = {}
     for m in mentions:
         if m.place is not None and m.place.kind == "admin1" and m.role == "event":
@@ -223,7 +224,7 @@ def _unplace_outside_named_province(mentions: list[PlaceMention]) -> None:
     for m in mentions:
         provinces = named.get(m.sentence_index)
         if provinces and m.place is not None and m.place.kind not in ADMIN_KINDS + ("country",) \
-                and m.role == "event" and m.place.admin1 not in provinces:
+                and m.role == "event" and m.place.admin1 and m.place.admin1 not in provinces:
             m.place, m.score, m.place_source = None, 0.0, None
 
 

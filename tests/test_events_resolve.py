@@ -53,6 +53,14 @@ def test_an_unknown_village_falls_back_to_the_province_the_sentence_names(gaz):
     assert village.place.admin1 == province.place.admin1
 
 
+def test_a_village_whose_province_the_gazetteer_lacks_is_not_outside_the_province_named(gaz):
+    # the tiny gazetteer's Arak (Who's On First, in the Homs desert) has no province recorded
+    s = ["Regime jets struck Arak village in the east of Homs province."]
+    village, province = resolved(gaz, s, (0, "Arak"), (0, "Homs", "province", 3))
+    assert province.place.kind == "admin1" and not village.fallback
+    assert haversine_km(34.643, 38.569, village.place.lat, village.place.lon) < 10
+
+
 def test_nonsense_stays_unresolved(gaz):
     [m] = resolved(gaz, ["Something happened in Xqzvbnm."], (0, "Xqzvbnm"))
     assert m.place is None and m.as_row()["latitude"] is None and m.as_row()["place_id"] is None
