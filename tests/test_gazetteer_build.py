@@ -53,6 +53,9 @@ def test_full_build_drops_deprecated_records_and_takes_a_user_dump(built):
         assert best.place_id == "9900001" and best.country == "YE" and best.kind == "populated place"
         assert gaz.lookup("Testiyah Airbase", country="YE").kind == "airport/base"
         assert gaz.lookup("Hajin").place_id == "174506"  # the theatre is still there
+        # The seat of Hawiga district, not the Diyala hamlet its sources know in more languages.
+        assert gaz.lookup("Hawijah", country="IQ").place_id == "390188"
+    assert counts["district_seats"] > 150
 
 
 def test_malformed_dump_names_file_and_line_and_keeps_old_database(tiny_gazetteer, tmp_path, monkeypatch):
