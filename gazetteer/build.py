@@ -39,7 +39,7 @@ from conflictmap.files import replacing
 
 from .boundaries import POLYGONS_FILE, read_divisions
 from .indexes import write_indexes
-from .names import is_arabic_script, name_key, skeleton, without_generic_prefix
+from .names import SEAT_PREFIXES, is_arabic_script, name_key, plain, skeleton, without_generic_prefix
 from .store import INDEXES, PACKAGE_DB, SCHEMA, SCHEMA_VERSION
 from . import world as world_sources
 from .theatre import NEIGHBOURS, THEATRE
@@ -109,7 +109,8 @@ SEAT_MIN_RATIO = 85  # rapidfuzz ratio of the name keys: "Hawijah" / "Hawiga", "
 
 def mark_seats(places: list[Place]) -> int:
     """Raise the importance of each town named as its district is (by any of the district's
-    names: "Haweeja" is one of Hawiga's); returns how many."""
+    names: "Haweeja" is one of Hawiga's), and of each named as the centre of a subdistrict
+    ("Nahiyat al 'Amiriyah") or a city ("Madinat ..."); returns how many."""
     from rapidfuzz import fuzz
 
     district_keys: dict[tuple[str | None, str], set[str]] = {}
@@ -120,11 +121,13 @@ def mark_seats(places: list[Place]) -> int:
                 district_keys.setdefault((d.country, n), set()).update(keys)
     seats = 0
     for place in places:
-        if place.kind != "populated place" or not place.admin2:
+        if place.kind != "populated place":
             continue
-        keys = district_keys.get((place.country, place.admin2), set()) | {name_key(place.admin2)}
+        keys = district_keys.get((place.country, place.admin2), set()) | {name_key(place.admin2)} \
+            if place.admin2 else set()
         names = {name_key(n) for n in (place.name, *place.names) if not is_arabic_script(n)} - {""}
-        if any(fuzz.ratio(name, key) >= SEAT_MIN_RATIO for name in names for key in keys):
+        if plain(place.name).partition(" ")[0] in SEAT_PREFIXES \
+                or any(fuzz.ratio(name, key) >= SEAT_MIN_RATIO for name in names for key in keys):
             place.importance = max(place.importance, SEAT_IMPORTANCE)
             seats += 1
     return seats

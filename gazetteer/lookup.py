@@ -23,7 +23,7 @@ from typing import Iterable, NamedTuple
 from rapidfuzz import fuzz, process
 
 from .indexes import KEY_SEPARATOR, REGIONS, prefixes
-from .names import ARTICLES, name_key, plain, skeleton
+from .names import ARTICLES, name_key, plain, skeleton, without_generic_prefix
 from .store import connect
 from .theatre import NEIGHBOURS, THEATRE
 
@@ -293,9 +293,10 @@ class Gazetteer:
             if similarity * 100 < cutoff:
                 continue
             if row[14] == key:
-                if _bare(row[12]) == _bare(spelling):  # "Hawijah" is spelt as "Al Hawijah" is
+                # "Hawijah" is spelt as "Al Hawijah" is, "Amiriyah" as "Nahiyat al Amiriyah"
+                if _bare(row[12]) == _bare(spelling) or _bare(without_generic_prefix(row[12]) or "") == _bare(spelling):
                     similarity += EXACT_SPELLING_BONUS
-                if key == name_key(row[2]):  # the query is the place's own name
+                if key in (name_key(row[2]), name_key(without_generic_prefix(row[2]) or "")):  # the place's own name
                     similarity += OWN_NAME_BONUS
             score = SIMILARITY_WEIGHT * similarity + (1 - SIMILARITY_WEIGHT) * prior(row[5], row[11], row[6])
             if row[13]:

@@ -130,6 +130,8 @@ def name_key(name: str) -> str:
 # Kharbardan" (the village of Kharbardan) is "Kharbardan", "Nahiyat al Haqlaniyah" (the
 # subdistrict of) "Haqlaniyah", "Madinat ..." (the city of) likewise.
 GENERIC_PREFIXES = frozenset({"qaryat", "qaryah", "nahiyat", "nahiyah", "madinat", "mintaqat"})
+# Those of them that make the place a seat: the centre of a subdistrict (nahiya), a city.
+SEAT_PREFIXES = frozenset({"nahiyat", "nahiyah", "madinat"})
 
 
 def without_generic_prefix(name: str) -> str | None:

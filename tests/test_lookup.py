@@ -121,3 +121,11 @@ def test_a_name_followed_by_its_district_or_with_the_article_joined_is_found(ful
     assert "Kafr Nasih" in names, names
     joined = full_gaz.candidates("Alzaafaranah", country="SY", limit=10)
     assert any(c.name.endswith("faranah") for c in joined), [c.name for c in joined]
+
+
+@pytest.mark.parametrize("spelling", ["Al Amiriyah", "Saqlawiyah", "Al-Khalidiyah"])
+def test_a_subdistrict_centre_outranks_the_villages_of_its_name(full_gaz, spelling):
+    # GeoNames writes the centre of a subdistrict (nahiya) "Nahiyat al X": asked as "X", it
+    # matches as exactly as a village spelt "X" and, being the seat, comes first
+    top = full_gaz.candidates(spelling, country="IQ", limit=1)[0]
+    assert top.name.startswith("Nahiyat") and top.admin1 == "Al Anbar", top
