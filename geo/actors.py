@@ -240,8 +240,10 @@ def canonical_actor(text: str, lexicon: str | Path | None = None) -> str | None:
 #   * "by X" marks X as the agent (passive voice: "were killed by regime airstrikes",
 #     "a strike by Russian aircraft") -- unless it reads "backed/supported/led by X": a
 #     backer is no party to the event and is dropped.
+#     So does "by a sniper of X" (the agent is one of X's).
 #   * "against/targeting/fighting/with/on X" before the trigger marks X as a target, so
-#     "The coalition fighting ISIS launched strikes" still makes the coalition actor1.
+#     "The coalition fighting ISIS launched strikes" still makes the coalition actor1; but
+#     "wounds received from regime shelling": X right before the trigger is its doer.
 #   * Active voice: actor1 is the nearest non-target mention before the trigger (nearest,
 #     because news wraps events in reporting clauses: "the coalition said ISIS attacked");
 #     actor2 is the first other actor after the trigger, else another one before it.
@@ -260,13 +262,17 @@ _BACKER = re.compile(
     re.I,
 )
 _AGENT = re.compile(
-    r"\bby\s+(?:(?:the|a|an|suspected|alleged|apparently|reportedly|unidentified)\s+)*$", re.I
+    r"\bby\s+(?:(?:the|a|an|suspected|alleged|apparently|reportedly|unidentified)\s+)*"
+    r"(?:(?:\w+\s+){1,2}?(?:of|from)\s+(?:the\s+)?)?$",  # "shot by a sniper of the regime forces"
+    re.I,
 )
 _TARGET = re.compile(
     r"\b(?:against|targeting|targeted|fighting|battling|with|on|at|from|hit|hitting)\s+"
     r"(?:(?:the|a|an|its|their)\s+)?$",
     re.I,
 )
+_MODIFIES = re.compile(r"\s+(?:[a-z]+\s+)?")  # "regime shelling", "Russian aerial shelling"
+_CAUSE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)  # died / wounds received from ...
 _COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and/or|and|or|,)\s+(?:the\s+)?", re.I)
 # "is" only in lower case: "IS controlled the village" is the Islamic State, not a passive
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|(?-i:is)|are|be)\s+(?:\w+ly\s+)?$", re.I)
@@ -297,6 +303,9 @@ def assign_roles(
     ('Syrian government forces', 'Civilians')
     """
     cued = [(m, _cue(sentence, m)) for m in sorted(mentions, key=lambda m: m.start)]
+    if trigger_start is not None:  # "died from regime shelling": the trigger's own modifier does it
+        cued = [(m, None if c == "target" and _MODIFIES.fullmatch(sentence, m.end, trigger_start)
+                 and _CAUSE.search(sentence, 0, m.start) else c) for m, c in cued]
     cued = [(m, c) for m, c in cued if c != "backer"]
     agents = [m for m, c in cued if c == "agent" and m.actor != CIVILIANS]
     plain = [(m, c) for m, c in cued if c != "agent"]

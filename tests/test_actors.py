@@ -161,6 +161,19 @@ def test_passive_voice_agent_after_by_is_actor1():
         "Russian forces", "Civilians")
 
 
+def test_an_agent_named_as_one_of_a_force_is_actor1():
+    s = "A farmer died after he was shot by a gunman of the regime militias near the mill."
+    assert roles(s, "shot")[0] == "Syrian government forces"
+
+
+def test_the_force_whose_shelling_caused_the_death_is_actor1():
+    s = "An elderly man died of wounds he received from regime shelling on the bakery last week."
+    assert roles(s, "shelling") == ("Syrian government forces", None)
+    # but a force the doer acts with is no doer
+    s = "Iraqi jets in coordination with the US-led coalition killed six militants."
+    assert roles(s, "killed")[0] == "Iraqi forces"
+
+
 def test_passive_without_agent_has_no_actor1():
     assert roles("Five civilians were killed in the shelling.", "killed") == (None, "Civilians")
 
