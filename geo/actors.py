@@ -23,6 +23,7 @@ from pathlib import Path
 from conflictmap.lexicon import read_actors
 
 CIVILIANS = "Civilians"
+UNIDENTIFIED = "Unidentified armed group"  # ACLED's actor for attackers no one names
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,19 @@ def named_by_modifier(sentence: str, among: frozenset[str], lexicon: str | Path 
     return None
 
 
+def modifier_before(sentence: str, position: int, among: frozenset[str] | None = None,
+                    lexicon: str | Path | None = None) -> str | None:
+    """The actor (of ``among``, when given) whose modifier word stands right before
+    ``position``, one lower-case word between allowed: "Turkish shelling", "Russian aerial
+    bombardment" -> the trigger's doer."""
+    compiled = _force_phrases(lexicon)
+    found = _MODIFIER_BEFORE.search(sentence, 0, position) if compiled is not None else None
+    actor = compiled[1].get(found.group(1).casefold()) if found else None
+    return actor.name if actor is not None and (among is None or actor.name in among) else None
+
+
+_MODIFIER_BEFORE = re.compile(r"\b([A-Za-z]+)\s+(?:[a-z]+\s+)?$")
+
 # "the Turkish border", "Syrian territory", "Turkish-backed", "the Syrian Observatory": the word
 # names a place, a backer or begins another name
 _PLACE_NOUN_AFTER = re.compile(r"-|\s+[A-Z][a-z]|\s+(?i:border|borders|side|frontier|territory|soil|city|capital|province|"
@@ -220,7 +234,11 @@ def find_actors(sentence: str, lexicon: str | Path | None = None) -> list[ActorM
     for m in sorted(found, key=lambda m: (m.start - m.end, m.start)) + _force_mentions(sentence, lexicon, starts):
         if all(m.end <= c.start or m.start >= c.end for c in chosen):
             chosen.append(m)
-    return sorted(chosen, key=lambda m: m.start)
+    chosen.sort(key=lambda m: m.start)
+    # "suspected IS gunmen": the gunmen of the group named right before them are that group's
+    return [m for i, m in enumerate(chosen) if not (
+        i and m.actor == UNIDENTIFIED and chosen[i - 1].actor != UNIDENTIFIED
+        and sentence[chosen[i - 1].end:m.start].isspace())]
 
 
 def canonical_actor(text: str, lexicon: str | Path | None = None) -> str | None:
@@ -273,7 +291,7 @@ _TARGET = re.compile(
 )
 _MODIFIES = re.compile(r"\s+(?:[a-z]+\s+)?")  # "regime shelling", "Russian aerial shelling"
 _CAUSE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)  # died / wounds received from ...
-_COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and/or|and|or|,)\s+(?:the\s+)?", re.I)
+_COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and/or|and|or|,)\s+(?:the\s+)?(?:(?:its|their)\s+)?(?:allied\s+)?", re.I)
 # "is" only in lower case: "IS controlled the village" is the Islamic State, not a passive
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|(?-i:is)|are|be)\s+(?:\w+ly\s+)?$", re.I)
 

@@ -21,8 +21,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from .actors import (CIVILIANS, ActorMention, assign_roles, find_actors, load_lexicon, named_by_modifier,
-                     state_countries)
+from .actors import (CIVILIANS, UNIDENTIFIED, ActorMention, assign_roles, find_actors, load_lexicon, modifier_before,
+                     named_by_modifier, state_countries)
 from .casualties import find_casualties
 from .dates import EventDate, resolve_event_date
 from .document import Document
@@ -38,7 +38,6 @@ UNSTATED_COUNT = " [casualties reported without an exact number: counts are lowe
 COUNTED = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third)\b", re.I)
 # ACLED's actor1 when the report names no doer (and neither sentence nor article gives one):
 # the people protesting, else an unidentified armed group ("Shells fell on Duma").
-UNIDENTIFIED = "Unidentified armed group"
 UNNAMED_DOER = {"Protests": "Protesters"}
 # "Security forces found an IED workshop", "police arrested two men": forces named by their
 # office alone are the state's of the country where it happened (the lexicon's state actor of
@@ -214,7 +213,8 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
                 # article's last one with aircraft, "the US and its allies" of the lead.
                 actor1, actor2 = last_air_actor, actor2 or actor1
             elif actor1 is None:
-                actor1 = last_actor.get(sub_event_type)
+                # "Turkish shelling wounded ...": the trigger's own adjective, else the article's last doer
+                actor1 = modifier_before(sentence, own.trigger_start) or last_actor.get(sub_event_type)
             if actor1 is not None:
                 last_actor[sub_event_type] = actor1
             if actor1 is None and home:

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 
 from conflictmap.geo.actors import (
-    ActorMention, assign_roles, canonical_actor, find_actors, load_lexicon,
+    ActorMention, assign_roles, canonical_actor, find_actors, load_lexicon, modifier_before,
 )
 
 
@@ -172,6 +172,27 @@ def test_the_force_whose_shelling_caused_the_death_is_actor1():
     # but a force the doer acts with is no doer
     s = "Iraqi jets in coordination with the US-led coalition killed six militants."
     assert roles(s, "killed")[0] == "Iraqi forces"
+
+
+def test_the_gunmen_of_a_group_named_right_before_them_are_that_group():
+    assert actors_in("Masked ISIS gunmen stopped the bus at dawn.") == ["Islamic State"]
+    assert actors_in("ISIS said gunmen stopped the bus.") == ["Islamic State", "Unidentified armed group"]
+
+
+def test_a_force_and_its_allies_acting_together_give_the_force_as_actor1():
+    s = "Turkish troops and allied Syrian factions shelled a hamlet north of the dam."
+    assert roles(s, "shelled")[0] == "Turkish forces"
+    s = "Iraqi troops and their allied tribal fighters stormed the farms."
+    assert roles(s, "stormed")[0] == "Iraqi forces"
+
+
+def test_a_state_adjective_right_before_the_trigger_names_its_forces():
+    s = "Russian heavy bombardment hit the bakery at noon."
+    assert modifier_before(s, s.index("bombardment")) == "Russian forces"
+    s = "Turkish shelling wounded a shepherd."
+    assert modifier_before(s, s.index("shelling")) == "Turkish forces"
+    s = "Residents fled the shelling."
+    assert modifier_before(s, s.index("shelling")) is None
 
 
 def test_passive_without_agent_has_no_actor1():

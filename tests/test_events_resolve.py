@@ -133,6 +133,11 @@ def test_a_later_total_is_not_added_to_an_event_that_has_its_own_toll(gaz):
     assert e["fatalities"] == 0
 
 
+def test_a_strike_whose_adjective_names_a_state_is_that_states(gaz):
+    [e] = events(gaz, ["Turkish shelling wounded two shepherds in Safuhun on Tuesday."], [(0, "Safuhun")])
+    assert e["actor1"] == "Turkish forces" and e["sub_event_type"] == "Shelling/artillery/missile attack"
+
+
 def test_a_doer_named_nowhere_is_acleds_unidentified_group_and_a_protest_is_the_protesters(gaz):
     [shelled] = events(gaz, ["Shells fell on Safuhun on Tuesday, killing a woman."], [(0, "Safuhun")])
     assert shelled["actor1"] == "Unidentified armed group" and shelled["fatalities"] == 1
