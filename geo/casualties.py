@@ -12,6 +12,9 @@ Conventions (the ones ACLED publishes, and conflictmap's choices where it has no
   nothing is invented);
 * an upper bound ("up to 10", "fewer than 10") counts its number and is flagged uncertain;
 * when killing is mentioned with no number at all: 0 and ``uncertain=True``;
+* a victim and their kin add up ("a woman and her two children": 3); one person named by
+  role counts 1 ("assassinated the mukhtar", "the commander was shot dead"); "succumbed to
+  wounds" is a death;
 * civilians count both in ``fatalities`` and ``civilian_fatalities``; "people" and "men"
   are not assumed civilian; "casualties" is not read as deaths (it includes the wounded).
 
@@ -114,7 +117,8 @@ _OTHER_WORDS = (r"people|persons?|individuals?|m[ae]n|fighters?|militants?|jihad
                 r"commanders?|leaders?|elders?|emirs?|associates?|(?:suicide\s+)?bombers?|attackers?|assailants?|"
                 r"snipers?|officials?|employees?|clerics?|judges?|lawyers?|activists?|teachers?|pilots?|"
                 r"agents?|operatives?|informants?|tribesm[ae]n|sheikhs?|mayors?|captains?|colonels?|"
-                r"generals?|lieutenants?|sergeants?|conscripts?|paramilitar(?:y|ies)|jihadis|occupants")
+                r"generals?|lieutenants?|sergeants?|conscripts?|paramilitar(?:y|ies)|jihadis|occupants|aides?|bodyguards?|"
+                r"escorts?|drivers?|mukhtars?|mokhtars?")
 _VICTIM = rf"(?i:{_CIVILIAN_WORDS}|{_OTHER_WORDS})(?![\w-])"
 # Words that may stand between a number and its noun: "20 ISIS fighters", "four regime troops".
 _MOD = (r"(?:[A-Z][\w'’.-]*|al-[A-Z][\w'’-]*|(?i:more|other|suspected|alleged|armed|innocent|unarmed|regime|"
@@ -124,12 +128,14 @@ _MOD = (r"(?:[A-Z][\w'’.-]*|al-[A-Z][\w'’-]*|(?i:more|other|suspected|allege
 # "18 fighters of the Syrian army", "one member of the PMF"
 _OF_GROUP = r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|al-[A-Z][\w'’-]*|(?i:army|forces|militias?)))*)?"
 _PHRASE = rf"(?:{_COUNT}|{_VAGUE}|(?i:an?))(?:\s+{_MOD}){{0,4}}?\s+{_VICTIM}{_OF_GROUP}"
-_GROUP = rf"{_PHRASE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_PHRASE}){{0,6}}"
+# "a woman and her two children", "a man and his son", "a commander and two of his aides"
+_KIN = rf"(?i:his|her|their)\s+(?:{_COUNT}\s+)?(?:{_MOD}\s+){{0,2}}?{_VICTIM}"
+_GROUP = rf"{_PHRASE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_PHRASE}|{_KIN})){{0,6}}"
 _SUBSET_CUE = r"(?i:among\s+them|among\s+whom|including|of\s+whom|of\s+them)"
 _SUBSET = rf"\s*,?\s*{_SUBSET_CUE}\s+(?P<subset>{_GROUP})\s*,?"
 _AUX = (r"(?:(?i:were|was|have|has|had|been|are|is|being|be|also|reportedly|allegedly|all|both|later|"
         r"reported|confirmed|who|may|might|could|believed|feared|thought|said|to)\s+){0,5}")
-_KILLED = (r"(?i:killed|dead|died|perished|slain|executed|beheaded|massacred|shot\s+dead|shot\s+and\s+killed|assassinated|"
+_KILLED = (r"(?i:killed|dead|died|succumbed|perished|slain|executed|beheaded|massacred|shot\s+dead|shot\s+and\s+killed|assassinated|"
            r"lost\s+their\s+lives|deaths|fatalities)")
 _HURT = r"(?i:wounded|injured|hurt|maimed)"
 _KILL_ACT = (r"(?i:killed|killing|kills?|shot\s+dead|shot\s+and\s+killed|assassinat(?:ed|ing)|executed|executing|"
@@ -164,10 +170,16 @@ _PATTERNS = (  # (kind, regex); earlier patterns claim their numbers first
     # "shot dead a judicial investigator": one person, whatever the noun
     ("active", re.compile(rf"{_ACT_VERB}(?P<group>(?i:an?|one)\s+(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+)"
                           rf"(?=\s*(?:[,.;:)]|$)|\s+{_CLAUSE_GOES_ON})")),
+    # "assassinated the mukhtar", "the commander was shot dead": one person
+    ("one", re.compile(rf"{_ACT_VERB}(?P<group>(?i:the)\s+(?:{_MOD}\s+){{0,2}}?{_VICTIM})")),
+    ("one", re.compile(rf"(?<![\w-])(?P<group>(?:(?i:the)\s+)?(?:{_MOD}\s+){{0,3}}?{_VICTIM})"
+                       rf"\s+(?P<aux>(?i:was)\s+(?:\w+ly\s+)?){_VERB}")),
     # "the death toll rose to 15"
     ("toll", re.compile(rf"(?i:death\s+toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of|reached|hit))\s+(?P<group>{_COUNT})")),
 )
-_PHRASE_RE = re.compile(_PHRASE)
+_PHRASE_RE = re.compile(rf"{_PHRASE}|{_KIN}")
+_KIN_RE = re.compile(rf"(?i:his|her|their)\s")
+_PLURAL = re.compile(r"(?i:s|children|people|m[ae]n|personnel|police)$")
 _CIVILIAN_RE = re.compile(rf"(?i:\b(?:{_CIVILIAN_WORDS})\b)")
 _KILL_WORD = re.compile(
     r"(?i:\b(?:kill(?:ed|ing|s)?|dead|died|deaths?|fatalities|casualties|slain|perished|massacred?|executed)\b)"
@@ -211,6 +223,9 @@ def _tally(group: str, tail: str = "") -> tuple[int, int, bool]:
             continue
         elif _VAGUE_RE.match(text) or _GROUP_NOUN.match(text):  # "a number of fighters"
             value = None
+        elif _KIN_RE.match(text):  # "her son": one, "her two sons": two; "their children": not said
+            kin_count = _COUNT_RE.match(text, _KIN_RE.match(text).end() - 1)
+            value = _count_value(kin_count["count"]) if kin_count else None if _PLURAL.search(text) else 1
         else:  # "a woman", "him", or a vague "several fighters" (no number)
             value = 1 if re.match(r"(?i:an?\s|one\s|him$|her$)", text) else None
         if value is None:
@@ -226,7 +241,7 @@ def _tally(group: str, tail: str = "") -> tuple[int, int, bool]:
 # Every pattern above needs one of these stems (its verb, "among the victims", "death toll"),
 # and so does the "uncertain" flag below ("casualties"):
 # most sentences of an article have none and are let go after one cheap search.
-_ANY_VERB = re.compile(r"(?i:kill|dead|died|perish|slain|execut|behead|massacr|lives|death|fatalit|assassin|"
+_ANY_VERB = re.compile(r"(?i:kill|dead|died|succumb|perish|slain|execut|behead|massacr|lives|death|fatalit|assassin|"
                        r"wound|injur|hurt|maim|slew|slaughter|victim|casualt)")
 
 
@@ -250,6 +265,10 @@ def find_casualties(sentence: str) -> Casualties:
             claimed.append(span)
             tail = sentence[m.end("group"):] if kind != "among" else ""
             people, civ, vague = _tally(sentence[span[0]:span[1]], tail)
+            if kind == "one":
+                if _PLURAL.search(sentence, *span):
+                    continue  # "the troops was killed" is no one person
+                people, civ, vague = 1, int(bool(_CIVILIAN_RE.search(sentence, *span))), False
             result.evidence.append(m.group().strip())
             result.uncertain |= vague
             hurt = bool(_HURT_RE.match(" ".join(verb.lower().split())))

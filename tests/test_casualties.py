@@ -95,6 +95,27 @@ def test_lists_of_victims_add_up():
     assert counts("The strike killed three civilians and two soldiers.") == (5, 3, 0, False)
 
 
+@pytest.mark.parametrize("sentence, dead, civilians", [
+    ("A drone strike killed a shepherd and his three sons near the well.", 4, 4),
+    ("A father and his daughter were killed when the shell hit their home.", 2, 2),
+    ("The raid killed a nurse and their children.", 1, 1),  # how many children: not said
+])
+def test_a_victim_and_their_kin_add_up(sentence, dead, civilians):
+    found = find_casualties(sentence)
+    assert (found.fatalities, found.civilian_fatalities) == (dead, civilians)
+
+
+@pytest.mark.parametrize("sentence, dead", [
+    ("A farmer succumbed to wounds he received in last week's shelling.", 1),
+    ("Four fighters succumbed to their injuries overnight.", 4),
+    ("Gunmen assassinated the mukhtar of the village on his doorstep.", 1),
+    ("The Ninth Brigade commander was shot dead at a checkpoint.", 1),
+    ("The guards were killed at the gate.", 0),  # how many guards: not said
+])
+def test_one_person_named_by_role_and_the_wounded_who_died_count(sentence, dead):
+    assert find_casualties(sentence).fatalities == dead
+
+
 def test_a_subset_is_not_counted_twice():
     assert counts("Eleven civilians, among them six children, were killed by the barrage.") == (
         11, 11, 0, False)
