@@ -48,6 +48,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.gazetteer.names import ARTICLES, name_key
+from conflictmap.theatre import THEATRE
 
 from .actors import ActorMention, find_actors
 from .ingest import find_dateline
@@ -129,19 +130,28 @@ CUES_AFTER = {"province": 3, "governorate": 3, "countryside": 2, "area": 2, "reg
               "village": 1, "outskirts": 2,
               "airport": 1, "airbase": 1, "base": 1, "refinery": 2, "dam": 2, "field": 2, "hospital": 1}
 SINGULAR = {"towns": "town", "cities": "city", "villages": "village"}
+CITY_PART_WORDS = frozenset({"suburb", "neighbourhood", "neighborhood"})
+# A name located by the words after it: "Basufan in northern Aleppo", "X near central Hama".
+LOCATED_AFTER = re.compile(r"(?:in|near)\s+(?:the\s+)?(?:(?:north|south)?(?:east|west)?(?:ern)|central)\s", re.I)
 # A cue word only frames the name when the phrase around it says so ("the town of X", "near X").
 LOCATIVE = re.compile(
     r"\b(?:(?P<type>village|town|city|cities|towns|villages|neighbou?rhood|suburb|district|area|region|"
-    r"countryside|outskirts|province|governorate|vicinity|edge)s? of(?: the)?|(?P<rel>near|around|outside|"
+    r"countryside|outskirts|province|governorate|vicinity|edge)s? of(?: the)?|"
+    r"(?<=the )(?P<named>village|town)|"  # "captured the village Zarzur"
+    r"(?P<rel>near|around|outside|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of)(?: the)?|"
-    r"(?P<prep>in|at|on|from|into|to|across|inside|towards?)|"
+    r"(?P<prep>in|at|on|from|into|to|across|inside|towards?|including|"
+    r"(?-i:shelled|bombed|bombarded|struck|targeted|raided|stormed|captured|recaptured|seized|entered|controlled))|"
     r"(?P<dir>(?:north|south|east|west|northeast|northwest|southeast|southwest)ern|central))\s+$",
     re.I,
 )
 # Type words strong enough to make a capitalised common word a place: "the cities of ..., Al-Asad".
 NAMING_CUES = frozenset({"village", "town", "city", "neighbourhood", "neighborhood", "suburb", "district"})
 # Prepositions frame a name only loosely: enough for a known village, not for an unknown word.
-LOOSE_CUES = frozenset({"in", "at", "on", "from", "into", "to", "of", "across", "inside", "toward", "towards",
+# An attack's verb frames its object as loosely ("shelled Maraanaz", "captured Zarzur").
+ATTACK_CUES = frozenset({"including", "shelled", "bombed", "bombarded", "struck", "targeted", "raided", "stormed",
+                         "captured", "recaptured", "seized", "entered", "controlled"})
+LOOSE_CUES = frozenset({*ATTACK_CUES, "in", "at", "on", "from", "into", "to", "of", "across", "inside", "toward", "towards",
                         "central", *(d + "ern" for d in ("north", "south", "east", "west", "northeast", "northwest",
                                                          "southeast", "southwest"))})
 # Type words beside a name that frame it as a place rather than a person's ("Hassan Kalkawi
@@ -347,12 +357,17 @@ def _cue(words: _Words, text: str, start: int, end: int,
     ``text`` is ``doc.text`` (spaCy joins every token each time it is read: read it once per
     document); ``before`` is :func:`_cue_before` for the start, when already known."""
     after = [k for k in range(end, min(end + 4, len(words.word))) if words.word[k]][:2]
-    for k in after:
+    for n, k in enumerate(after):
         if words.lower[k] in CUES_AFTER:
             return words.lower[k], CUES_AFTER[words.lower[k]]
+        if words.lower[k] in CITY_PART_WORDS and (k + 1 >= len(words.lower) or words.lower[k + 1] != "of"):
+            return words.lower[k], 1  # "the Dahiet al-Assad suburb", not "the Damascus suburb of Harasta"
         if not words.punct[k]:
             break
-    return before if before is not None else _cue_before(text, words.start[start])
+    before = before if before is not None else _cue_before(text, words.start[start])
+    if before[0] is None and end < len(words.start) and LOCATED_AFTER.match(text, words.start[end]):
+        return "in", 1  # "Basufan in northern Aleppo"
+    return before
 
 
 def _cue_before(text: str, start_char: int) -> tuple[str | None, int]:
@@ -362,7 +377,7 @@ def _cue_before(text: str, start_char: int) -> tuple[str | None, int]:
     if m and m.group("type") and re.search(r"[A-Z][\w'’-]*\s+$", before[:m.start()]):
         return "in", 1  # "the Garma suburb of Falluja": Falluja is the city the suburb belongs to
     if m:
-        word = (m.group("type") or m.group("rel") or m.group("prep") or m.group("dir")).lower().split()[0]
+        word = (m.group("type") or m.group("named") or m.group("rel") or m.group("prep") or m.group("dir")).lower().split()[0]
         word = SINGULAR.get(word, word)
         return word, CUES_BEFORE.get(word, CUES_BEFORE.get(word.rstrip("ern"), 1))
     return None, 1
@@ -493,6 +508,7 @@ class PlaceMatcher:
                 found.append(span)
                 taken.update(range(span.start, span.end))
                 i, previous = span.end, span
+        found = self._theatre_spellings_in_theatre_news(found)
         found += self._repeated_names(doc, words, text, found, taken, people)
         for ent in doc.ents:  # a statistical model's GPE/LOC/FAC, when one ran before us
             if ent.label_ in ("GPE", "LOC", "FAC") and not taken.intersection(range(ent.start, ent.end)):
@@ -511,6 +527,18 @@ class PlaceMatcher:
                 span._.cm_role = _role(doc, span, text)
         doc.spans["places"] = sorted(found, key=lambda s: s.start)
         return doc
+
+    def _theatre_spellings_in_theatre_news(self, found: list[Span]) -> list[Span]:
+        """Names kept only for a theatre place's near spelling ("in Meshmeshan") stay only in
+        an article about the theatre, one that names more notable theatre places by their own
+        spelling than other places: world news has capitalised words that happen to be near
+        a Syrian village's name ("McCollum")."""
+        gaz = gazetteer(self.db)
+        entries = [gaz.name_entry(name_key(s.text)) for s in found]
+        theatre = sum(e.in_theatre and e.importance >= NOTABLE for e in entries if e is not None)
+        if theatre and theatre >= sum(not e.in_theatre for e in entries if e is not None):
+            return found
+        return [s for s, e in zip(found, entries) if e is not None or _typed(s._.cm_cue) or s.label_ != "PLACE"]
 
     @staticmethod
     def _repeated_names(doc: Doc, words: _Words, text: str, found: list[Span], taken: set,
@@ -618,7 +646,10 @@ class PlaceMatcher:
             else:
                 # Not in the gazetteer but framed as a place ("the village of X", "X province"):
                 # keep it, resolution will try the fuzzy net or fall back to the province.
-                keep = typed and not any(w in NOT_PLACES for w in content)
+                # Framed loosely ("in Meshmeshan", "shelled Maraanaz"): when a theatre place
+                # is spelt nearly so ("Mishmishan").
+                keep = not any(w in NOT_PLACES for w in content) and (
+                    typed or (cue is not None and _near_spelling_in_theatre(self.db, name)))
             if keep:
                 span = Span(doc, i, j, label="PLACE")
                 span._.cm_cue, span._.cm_precision = cue, precision
@@ -669,6 +700,15 @@ def _in_organisation(words: _Words, i: int, end: int) -> bool:
 def _of_person(words: _Words, i: int, people: _People) -> bool:
     """Whether token i follows "<a person's name> of": "Theresa Pilkington of Jeannette"."""
     return i >= 2 and words.lower[i - 1] == "of" and i - 2 in people.tokens
+
+
+NEAR_SPELLING = 0.8  # a lookup score (gazetteer.lookup) this high is the name, spelt otherwise
+
+
+@lru_cache(maxsize=20_000)
+def _near_spelling_in_theatre(db: str | None, name: str) -> bool:
+    best = gazetteer(db).lookup(name)
+    return best is not None and best.score >= NEAR_SPELLING and best.country in THEATRE
 
 
 def _typed(cue: str | None) -> bool:

@@ -15,7 +15,7 @@ from conflictmap.cli import main
 from conflictmap.geo.nlp import build_pipeline
 
 # Mamduhah is a real village of Al-Hasakah in the gazetteer, too obscure for the rule-based matcher
-# to take without a cue word ("the village of", "near", "in"); the model learns it from these.
+# to take without a cue word ("the village of", "near", "in", "bombed"); the model learns it from these.
 TRAINING = [
     ("Government helicopters bombed Mamduhah at dawn.", [("Mamduhah", "GPE")]),
     ("Residents fled Mamduhah after the shelling stopped.", [("Mamduhah", "GPE")]),
@@ -27,7 +27,7 @@ TRAINING = [
     ("A ceasefire held across Mamduhah and Kafrinnah.", [("Mamduhah", "GPE"), ("Kafrinnah", "GPE")]),
     ("The committee met again on Tuesday without any decision.", []),
 ]
-ARTICLE = "Regime helicopters bombed Mamduhah on Tuesday, killing five people.\n"
+ARTICLE = "Regime helicopters dropped barrel bombs over Mamduhah on Tuesday, killing five people.\n"
 
 
 def train_ner(epochs: int = 30) -> Language:

@@ -40,6 +40,24 @@ def test_unknown_name_framed_as_a_village_is_kept_for_resolution(nlp):
     assert places(doc) == [("Qwertabaniya", "village", 1, "event")]
 
 
+def test_the_object_of_an_attack_verb_is_framed_as_a_place(nlp):
+    # Mamduhah: a Hasakah village of no note, which a bare capitalised word would not be taken for
+    assert places(nlp("Regime artillery shelled Mamduhah on Tuesday.")) == [("Mamduhah", "shelled", 1, "event")]
+    assert places(nlp("Rebels captured the village Qwertabaniya at dawn.")) == [("Qwertabaniya", "village", 1, "event")]
+
+
+def test_a_name_located_by_the_words_after_it_is_framed(nlp):
+    doc = nlp("Shells hit Mamduhah in northern Hasakah overnight.")
+    assert [(s.text, s._.cm_cue) for s in doc.spans["places"]][0] == ("Mamduhah", "in")
+
+
+def test_a_theatre_village_spelt_otherwise_is_a_place_in_theatre_news_only(nlp):
+    theatre = nlp("Clashes went on in Aleppo, and regime jets bombed Mamduhiya in the afternoon.")
+    assert "Mamduhiya" in [s.text for s in theatre.spans["places"]]
+    world = nlp("Officials in England said voters in Mamduhiya backed the plan.")
+    assert "Mamduhiya" not in [s.text for s in world.spans["places"]]
+
+
 def test_invisible_characters_inside_a_name_keep_offsets_as_written(nlp):
     text = "Car bombs exploded in Ba\u00adghdad on Friday."
     doc = nlp(text)
