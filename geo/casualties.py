@@ -172,11 +172,12 @@ _PATTERNS = (  # (kind, regex); earlier patterns claim their numbers first
                           rf"(?=\s*(?:[,.;:)]|$)|\s+{_CLAUSE_GOES_ON})")),
     # "assassinated the mukhtar", "the commander was shot dead": one person
     ("one", re.compile(rf"{_ACT_VERB}(?P<group>(?i:the)\s+(?:{_MOD}\s+){{0,2}}?{_VICTIM})")),
-    ("one", re.compile(rf"(?<![\w-])(?P<group>(?:(?i:the)\s+)?(?:{_MOD}\s+){{0,3}}?{_VICTIM})"
-                       rf"\s+(?P<aux>(?i:was)\s+(?:\w+ly\s+)?){_VERB}")),
+    ("one", _ONE_WAS_KILLED := re.compile(rf"(?<![\w-])(?P<group>(?:(?i:the)\s+)?(?:{_MOD}\s+){{0,3}}?{_VICTIM})"
+                                          rf"\s+(?P<aux>(?i:was)\s+(?:\w+ly\s+)?){_VERB}")),
     # "the death toll rose to 15"
     ("toll", re.compile(rf"(?i:death\s+toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of|reached|hit))\s+(?P<group>{_COUNT})")),
 )
+_WAS_KILLED = re.compile(rf"\b(?i:was)\s+(?:\w+ly\s+)?{_VERB}")
 _PHRASE_RE = re.compile(rf"{_PHRASE}|{_KIN}")
 _KIN_RE = re.compile(rf"(?i:his|her|their)\s")
 _PLURAL = re.compile(r"(?i:s|children|people|m[ae]n|personnel|police)$")
@@ -253,6 +254,8 @@ def find_casualties(sentence: str) -> Casualties:
     claimed: list[tuple[int, int]] = []
     killed = killed_civ = subset = subset_civ = toll = 0
     for kind, pattern in _PATTERNS:
+        if pattern is _ONE_WAS_KILLED and not _WAS_KILLED.search(sentence):
+            continue  # the costliest pattern, for a phrase most sentences lack
         for m in pattern.finditer(sentence):
             span = m.span("group") if kind != "among" else m.span("subset")
             if any(span[0] < e and s < span[1] for s, e in claimed):
