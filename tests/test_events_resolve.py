@@ -53,6 +53,12 @@ def test_an_unknown_village_falls_back_to_the_province_the_sentence_names(gaz):
     assert village.place.admin1 == province.place.admin1
 
 
+def test_a_province_named_before_a_town_does_not_locate_it(gaz):
+    s = ["Elders who fled Diyala said coalition jets struck Hajin on Monday."]
+    province, town = resolved(gaz, s, (0, "Diyala"), (0, "Hajin"))
+    assert province.place.kind == "admin1" and town.place.place_id == "174506" and not town.fallback
+
+
 def test_a_village_whose_province_the_gazetteer_lacks_is_not_outside_the_province_named(gaz):
     # the tiny gazetteer's Arak (Who's On First, in the Homs desert) has no province recorded
     s = ["Regime jets struck Arak village in the east of Homs province."]
