@@ -47,6 +47,10 @@ ADMIN_KINDS = ("admin1", "admin2")
 BROAD_KINDS = ("country", "continent", "region")  # context, never an event's point
 CITY_PARTS = ("neighbourhood", "neighborhood", "suburb", "district")
 CITY_PART_KM = 30
+# A city this big, named by its own name, is news from there even where the rest of the article
+# is elsewhere ("Moscow" in a story from Ohio), never a wrong match for a village the gazetteer
+# lacks (gold spans in context: LGL +0.007, GeoVirus +0.005; ACLED dev precision -0.001)
+KNOWN_CITY = 300_000
 # "X, Y and Z villages in the southern countryside of Idleb": how far after a name the province
 # that locates it may come (LGL, GeoVirus gold spans in context +0.004, +0.008; ACLED dev
 # recall +0.001, precision -0.001 against the whole sentence)
@@ -201,11 +205,15 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     (a Syrian village's namesake in China), is a wrong match for a name the gazetteer lacks;
     the geocoder or the province fallback takes the mention instead. A country the article
     names is in its focus, so "shells from Syria hit Kilis, Turkey" keeps Kilis. The theatre
-    is where the tool is used first: a place there is never dropped for this."""
+    is where the tool is used first: a place there is never dropped for this, nor a city of
+    :data:`KNOWN_CITY` people named by its own name."""
     countries = _countries(mentions)
     named = Counter(filter(None, map(_named_country, mentions)))
     for m in mentions:
         if m.place is None or m.role != "event" or m.place.kind in BROAD_KINDS or m.place.country in THEATRE:
+            continue
+        if m.place.kind == "populated place" and m.place.population >= KNOWN_CITY \
+                and name_key(m.place.matched) == name_key(m.text):
             continue
         votes, names = countries.copy(), named.copy()  # the rest of the article: m's own say taken out
         if (vote := _vote(m)) is not None:

@@ -53,6 +53,12 @@ def test_an_unknown_village_falls_back_to_the_province_the_sentence_names(gaz):
     assert village.place.admin1 == province.place.admin1
 
 
+def test_a_big_city_abroad_named_by_its_name_stays_in_an_article_about_elsewhere(gaz):
+    s = ["Jets struck Hajin and Safuhun on Monday.", "Hundreds protested in Beirut against the strikes."]
+    hajin, safuhun, beirut = resolved(gaz, s, (0, "Hajin"), (0, "Safuhun"), (1, "Beirut"))
+    assert (beirut.place.name, beirut.place.country, beirut.fallback) == ("Beirut", "LB", False)
+
+
 def test_a_province_named_before_a_town_does_not_locate_it(gaz):
     s = ["Elders who fled Diyala said coalition jets struck Hajin on Monday."]
     province, town = resolved(gaz, s, (0, "Diyala"), (0, "Hajin"))
