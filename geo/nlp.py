@@ -266,6 +266,16 @@ def _spelling(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def undotted_state_abbreviations() -> frozenset[str]:
+    """US states' AP abbreviations without their dot, lower case ("mass", "miss", "wash"): an
+    abbreviation names the state only with its dot ("Mass."); "Mass graves" is no state."""
+    from conflictmap.gazetteer.world import us_state_abbreviations
+
+    return frozenset(a.rstrip(".").lower() for forms in us_state_abbreviations().values() for a in forms
+                     if "." not in a.rstrip("."))
+
+
+@lru_cache(maxsize=1)
 def person_names() -> tuple[frozenset[str], dict[str, int]]:
     """Given names, and surnames with their rank (1 the commonest), lower case: the US Census
     Bureau's 1990 frequency lists that the ``names`` package ships (5,163 given names, 88,799
@@ -631,6 +641,8 @@ class PlaceMatcher:
                 continue
             if j == i + 1 and not typed and cue not in PLACE_PREPOSITIONS and words.lower[i] in people.words:
                 continue  # "Smith said", "according to Smith": a person named earlier
+            if j == i + 1 and words.lower[i] in undotted_state_abbreviations() and not text.startswith(".", words.end[i]):
+                continue  # "Mass graves", "Miss Smith": an AP abbreviation names a state with its dot only
             if j == i + 1 and cue is None and words.lower[i] in words.common and not self._broad(name):
                 continue  # "Circuit Court", "Memorial Day" where the article also writes "court", "day"
             info = gazetteer(self.db).name_entry(name_key(name))

@@ -25,6 +25,11 @@ def test_dotted_and_capital_abbreviations_of_countries_are_places(nlp):
     assert places(nlp, "US diplomats and U.K. envoys flew to the USA for the talks.") == ["US", "U.K.", "USA"]
 
 
+def test_a_state_abbreviation_without_its_dot_is_a_word(nlp):
+    assert places(nlp, "Mass graves were found near Mosul on Monday.") == ["Mosul"]
+    assert places(nlp, "Wash the wounds, the medic in Boston, Mass., told them.") == ["Boston", "Mass."]
+
+
 def test_eu_is_a_place(nlp):
     assert places(nlp, "EU ministers met in Brussels to discuss the sanctions.") == ["EU", "Brussels"]
     assert places(nlp, "The E.U. sent observers.") == ["E.U."]
