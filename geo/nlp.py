@@ -577,7 +577,7 @@ class PlaceMatcher:
     def _match_at(self, doc: Doc, words: _Words, text: str, i: int, sent: Span, taken: set,
                   listed_after: Span | None, people: _People) -> Span | None:
         if (i in taken or i in people.tokens or not words.name[i]
-                or (words.lower[i] in STOP_WORDS and not words.abbrev[i])):
+                or (words.lower[i] in STOP_WORDS and not words.abbrev[i] and not _named_by_type(words, i, sent))):
             return None
         end = words.name_end(i, sent.end)
         previous = next((k for k in range(i - 1, max(sent.start, i - 3) - 1, -1)
@@ -731,6 +731,13 @@ def _typed(cue: str | None) -> bool:
 def _next_word(words: _Words, end: int) -> int | None:
     """The first token from ``end`` on that is not a hyphen or a space ("X sub-district")."""
     return next((k for k in range(end, min(end + 3, len(words.word))) if words.word[k].strip() not in ("", "-")), None)
+
+
+def _named_by_type(words: _Words, i: int, sent: Span) -> bool:
+    """"strikes on Has village": a capitalised word inside the sentence before "village" or
+    "town" is a place's name even when it is an English word."""
+    k = _next_word(words, i + 1)
+    return i > sent.start and words.capital[i] and k is not None and words.lower[k] in ("village", "town")
 
 
 def _type_word(words: _Words, k: int | None) -> bool:
