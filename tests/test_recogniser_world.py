@@ -30,6 +30,12 @@ def test_a_state_abbreviation_without_its_dot_is_a_word(nlp):
     assert places(nlp, "Wash the wounds, the medic in Boston, Mass., told them.") == ["Boston", "Mass."]
 
 
+def test_an_english_word_named_as_a_village_is_a_place(nlp):
+    # Has (Hass), a village of Idlib the gazetteer knows
+    assert places(nlp, "Jets struck Has village at dawn, and the town has no shelter.") == ["Has"]
+    assert places(nlp, "Has the village been hit?") == []
+
+
 def test_eu_is_a_place(nlp):
     assert places(nlp, "EU ministers met in Brussels to discuss the sanctions.") == ["EU", "Brussels"]
     assert places(nlp, "The E.U. sent observers.") == ["E.U."]
