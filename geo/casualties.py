@@ -118,7 +118,7 @@ _OTHER_WORDS = (r"people|persons?|individuals?|m[ae]n|fighters?|militants?|jihad
                 r"snipers?|officials?|employees?|clerics?|judges?|lawyers?|activists?|teachers?|pilots?|"
                 r"agents?|operatives?|informants?|tribesm[ae]n|sheikhs?|mayors?|captains?|colonels?|"
                 r"generals?|lieutenants?|sergeants?|conscripts?|paramilitar(?:y|ies)|jihadis|occupants|aides?|bodyguards?|"
-                r"escorts?|drivers?|mukhtars?|mokhtars?")
+                r"escorts?|drivers?|mukhtars?|mokhtars?|captives?")
 _VICTIM = rf"(?i:{_CIVILIAN_WORDS}|{_OTHER_WORDS})(?![\w-])"
 # Words that may stand between a number and its noun: "20 ISIS fighters", "four regime troops".
 _MOD = (r"(?:[A-Z][\w'’.-]*|al-[A-Z][\w'’-]*|(?i:more|other|suspected|alleged|armed|innocent|unarmed|regime|"

@@ -111,6 +111,7 @@ def test_a_victim_and_their_kin_add_up(sentence, dead, civilians):
     ("Gunmen assassinated the mukhtar of the village on his doorstep.", 1),
     ("The Ninth Brigade commander was shot dead at a checkpoint.", 1),
     ("The guards were killed at the gate.", 0),  # how many guards: not said
+    ("Three captives were executed by their guards.", 3),
 ])
 def test_one_person_named_by_role_and_the_wounded_who_died_count(sentence, dead):
     assert find_casualties(sentence).fatalities == dead

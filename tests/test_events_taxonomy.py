@@ -49,6 +49,15 @@ from conflictmap.geo.pipeline import process_documents
      "Strategic developments", "Headquarters or base established"),
     ("A rebel brigade in Hajin defected to the SDF on Monday.", "Strategic developments", "Change to group/activity"),
     ("Elders in Hajin signed a truce with the SDF on Monday.", "Strategic developments", "Agreement"),
+    ("SDF fighters managed to capture the town of Hajin on Monday.", "Battles", "Non-state actor overtakes territory"),
+    ("Rebel fighters stormed army positions in Baiji on Monday.", "Battles", "Armed clash"),
+    ("The army launched heavy artillery at Hajin on Monday.", "Explosions/Remote violence",
+     "Shelling/artillery/missile attack"),
+    ("A single shell landed in Baiji on Monday.", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("Two shepherds were wounded by a bomb blast in Baiji on Monday.", "Explosions/Remote violence",
+     "Remote explosive/landmine/IED"),
+    ("A man hurled a handgrenade at a shop in Baiji on Monday.", "Explosions/Remote violence", "Grenade"),
+    ("The body of a farmer was found on the edge of Baiji on Monday.", "Violence against civilians", "Attack"),
 ])
 def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_event_type):
     with process_documents([Document("t", sentence, date(2018, 3, 7))], gaz=gaz) as result:
