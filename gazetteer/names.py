@@ -98,6 +98,8 @@ def _fold_tokens(tokens: list[str]) -> list[str]:
     for i, tok in enumerate(kept):
         if i > 0:
             tok = _JOINED_ARTICLE.sub(r"\1", tok)
+            if tok.startswith("el") and len(tok) >= 6:
+                tok = tok[2:]  # "Dahiet Elasad", "Orm Eljoz", "Kafr Naseh Elatareb": el- written joined
         out.append(_WORD_FOLDS.get(tok, tok))
     return out
 

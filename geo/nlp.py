@@ -370,8 +370,10 @@ def _cue(words: _Words, text: str, start: int, end: int,
     for n, k in enumerate(after):
         if words.lower[k] in CUES_AFTER:
             return words.lower[k], CUES_AFTER[words.lower[k]]
-        if words.lower[k] in CITY_PART_WORDS and (k + 1 >= len(words.lower) or words.lower[k + 1] != "of"):
-            return words.lower[k], 1  # "the Dahiet al-Assad suburb", not "the Damascus suburb of Harasta"
+        if words.lower[k] in CITY_PART_WORDS:
+            # "the Dahiet al-Assad suburb (of Damascus)"; "the Damascus suburb of Harasta" frames
+            # the city too, which is found anyway, and near the suburb
+            return words.lower[k], 1
         if not words.punct[k]:
             break
     before = before if before is not None else _cue_before(text, words.start[start])

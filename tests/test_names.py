@@ -62,3 +62,9 @@ def test_any_text_gives_a_clean_key(text):
 def test_plain_is_lowercase_ascii_words(text):
     out = plain(text)
     assert out == out.strip() and out.isascii() and out == out.lower()
+
+
+def test_el_written_joined_to_a_later_word_is_the_article():
+    assert name_key("Dahiet Elasad") == name_key("Dahiet al-Asad")
+    assert name_key("Kafr Naseh Elatareb") == name_key("Kafr Naseh al-Atareb")
+    assert name_key("Elasad") != name_key("Asad")  # a name's first word keeps its letters
