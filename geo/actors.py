@@ -174,15 +174,13 @@ def named_by_modifier(sentence: str, among: frozenset[str], lexicon: str | Path 
     return None
 
 
-def modifier_before(sentence: str, position: int, among: frozenset[str] | None = None,
-                    lexicon: str | Path | None = None) -> str | None:
-    """The actor (of ``among``, when given) whose modifier word stands right before
-    ``position``, one lower-case word between allowed: "Turkish shelling", "Russian aerial
-    bombardment" -> the trigger's doer."""
+def modifier_before(sentence: str, position: int, lexicon: str | Path | None = None) -> str | None:
+    """The actor whose modifier word stands right before ``position``, one lower-case word
+    between allowed: "Turkish shelling", "Russian aerial bombardment" -> the trigger's doer."""
     compiled = _force_phrases(lexicon)
     found = _MODIFIER_BEFORE.search(sentence, 0, position) if compiled is not None else None
     actor = compiled[1].get(found.group(1).casefold()) if found else None
-    return actor.name if actor is not None and (among is None or actor.name in among) else None
+    return actor.name if actor is not None else None
 
 
 _MODIFIER_BEFORE = re.compile(r"\b([A-Za-z]+)\s+(?:[a-z]+\s+)?$")
