@@ -57,6 +57,10 @@ MAX_NAME_TOKENS = 7
 # Lower-case words that may start or sit inside a place name ("al-Dshaisha", "tel Shayer").
 NAME_PARTICLES = ARTICLES | {"tel", "tal", "tall", "bin", "ibn", "abu", "umm", "bani", "wadi", "deir", "ain"}
 NAME_JOINERS = {"-", "'", "’", "`", "‘"}
+# Words that open many Arabic place names ("the village of", "the house of", "the hill of"...)
+GENERIC_FIRST_WORDS = frozenset({"kafr", "kfar", "beit", "bayt", "jabal", "jebel", "tal", "tel", "tall", "abu", "abul",
+                                 "deir", "dayr", "ain", "ayn", "ras", "sheikh", "shaykh", "khirbet", "khirbat", "umm",
+                                 "um", "qasr", "hosh", "mazraat", "maarat", "tell", "wadi", "bir", "qaryat"})
 # Characters a reader does not see, which text copied from web pages and right-to-left editors
 # carries inside names ("Ha\u00adjin"): soft hyphen, zero-width space, (non-)joiners, word
 # joiner, bidi marks, embeddings and isolates, BOM. Matching ignores them and a no-break space
@@ -643,6 +647,8 @@ class PlaceMatcher:
                 continue
             if j == i + 1 and not typed and cue not in PLACE_PREPOSITIONS and words.lower[i] in people.words:
                 continue  # "Smith said", "according to Smith": a person named earlier
+            if j == i + 1 and end > j and words.lower[i] in GENERIC_FIRST_WORDS:
+                continue  # "Kafr Lusin", "Abul Thohur": the generic word opening a longer name is no place alone
             if j == i + 1 and words.lower[i] in undotted_state_abbreviations() and not text.startswith(".", words.end[i]):
                 continue  # "Mass graves", "Miss Smith": an AP abbreviation names a state with its dot only
             if j == i + 1 and cue is None and words.lower[i] in words.common and not self._broad(name):

@@ -36,6 +36,12 @@ def test_an_english_word_named_as_a_village_is_a_place(nlp):
     assert places(nlp, "Has the village been hit?") == []
 
 
+def test_the_generic_word_opening_an_unknown_name_is_no_place_alone(nlp):
+    # "Kafr" (village), "Abul" (father of): villages of those bare names exist, but here they
+    # open names the gazetteer lacks
+    assert places(nlp, "Rebels withdrew from the Kafr Qwertyn crossing and shelled Abul Zzyqat.") == []
+
+
 def test_eu_is_a_place(nlp):
     assert places(nlp, "EU ministers met in Brussels to discuss the sanctions.") == ["EU", "Brussels"]
     assert places(nlp, "The E.U. sent observers.") == ["E.U."]
