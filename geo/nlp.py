@@ -663,6 +663,8 @@ class PlaceMatcher:
                     keep = importance >= WORLD_NOTABLE or (framed and theatre) or bool(_spelt_places(self.db, name))
                 if keep and j == i + 1 and not framed and named and not _of_person(words, i, people):
                     keep = self._broad(name) or self._city(name)  # "Kelly said" / "Jordan said"
+                if keep and j == i + 1 and end > j and not framed and importance < WORLD_NOTABLE:
+                    keep = False  # "Nour al-Zenki Movement", "Grey Wolves": the first word of a longer unknown name
             else:
                 # Not in the gazetteer but framed as a place ("the village of X", "X province"):
                 # keep it, resolution will try the fuzzy net or fall back to the province.

@@ -42,6 +42,11 @@ def test_the_generic_word_opening_an_unknown_name_is_no_place_alone(nlp):
     assert places(nlp, "Rebels withdrew from the Kafr Qwertyn crossing and shelled Abul Zzyqat.") == []
 
 
+def test_the_first_word_of_a_longer_unknown_name_is_no_place_without_a_cue(nlp):
+    assert places(nlp, "Nour al-Zenki Movement fighters joined the assault on Monday.") == []
+    assert places(nlp, "Baghdad Governorate officials met on Monday.") == ["Baghdad"]  # notable: taken alone
+
+
 def test_eu_is_a_place(nlp):
     assert places(nlp, "EU ministers met in Brussels to discuss the sanctions.") == ["EU", "Brussels"]
     assert places(nlp, "The E.U. sent observers.") == ["E.U."]
