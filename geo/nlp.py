@@ -663,8 +663,9 @@ class PlaceMatcher:
                     keep = importance >= WORLD_NOTABLE or (framed and theatre) or bool(_spelt_places(self.db, name))
                 if keep and j == i + 1 and not framed and named and not _of_person(words, i, people):
                     keep = self._broad(name) or self._city(name)  # "Kelly said" / "Jordan said"
-                if keep and j == i + 1 and end > j and not framed and importance < WORLD_NOTABLE:
-                    keep = False  # "Nour al-Zenki Movement", "Grey Wolves": the first word of a longer unknown name
+                if keep and j == i + 1 and not framed and importance < WORLD_NOTABLE and (
+                        end > j or _tail_of_name(words, i, sent)):
+                    keep = False  # "Nour al-Zenki Movement", "the White House": a word of a longer unknown name
             else:
                 # Not in the gazetteer but framed as a place ("the village of X", "X province"):
                 # keep it, resolution will try the fuzzy net or fall back to the province.
@@ -741,6 +742,14 @@ def _typed(cue: str | None) -> bool:
 def _next_word(words: _Words, end: int) -> int | None:
     """The first token from ``end`` on that is not a hyphen or a space ("X sub-district")."""
     return next((k for k in range(end, min(end + 3, len(words.word))) if words.word[k].strip() not in ("", "-")), None)
+
+
+def _tail_of_name(words: _Words, i: int, sent: Span) -> bool:
+    """Whether the word at ``i`` follows a capitalised word of the same run of names ("the
+    White House", "County Road"), not a word that is no name ("Northern Syria")."""
+    k = i - 1
+    return (k > sent.start and words.capital[k] and _alphabetic(words.word[k])
+            and words.lower[k] not in NOT_PLACES and words.lower[k] not in NAME_PARTICLES)
 
 
 def _named_by_type(words: _Words, i: int, sent: Span) -> bool:

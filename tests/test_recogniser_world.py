@@ -42,9 +42,12 @@ def test_the_generic_word_opening_an_unknown_name_is_no_place_alone(nlp):
     assert places(nlp, "Rebels withdrew from the Kafr Qwertyn crossing and shelled Abul Zzyqat.") == []
 
 
-def test_the_first_word_of_a_longer_unknown_name_is_no_place_without_a_cue(nlp):
+def test_a_word_of_a_longer_unknown_name_is_no_place_without_a_cue(nlp):
     assert places(nlp, "Nour al-Zenki Movement fighters joined the assault on Monday.") == []
     assert places(nlp, "Baghdad Governorate officials met on Monday.") == ["Baghdad"]  # notable: taken alone
+    # nor the last word of one
+    assert places(nlp, "Aides at the White House said the truck stalled on County Road.") == []
+    assert places(nlp, "Refugees crossed from Northern Syria into Turkey.") == ["Syria", "Turkey"]
 
 
 def test_eu_is_a_place(nlp):
