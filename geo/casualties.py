@@ -224,8 +224,8 @@ def _tally(group: str, tail: str = "") -> tuple[int, int, bool]:
             continue
         elif _VAGUE_RE.match(text) or _GROUP_NOUN.match(text):  # "a number of fighters"
             value = None
-        elif _KIN_RE.match(text):  # "her son": one, "her two sons": two; "their children": not said
-            kin_count = _COUNT_RE.match(text, _KIN_RE.match(text).end() - 1)
+        elif kin := _KIN_RE.match(text):  # "her son": one, "her two sons": two; "their children": not said
+            kin_count = _COUNT_RE.match(text, kin.end())
             value = _count_value(kin_count["count"]) if kin_count else None if _PLURAL.search(text) else 1
         else:  # "a woman", "him", or a vague "several fighters" (no number)
             value = 1 if re.match(r"(?i:an?\s|one\s|him$|her$)", text) else None
@@ -265,13 +265,14 @@ def find_casualties(sentence: str) -> Casualties:
                 continue  # "20 fighters killed four soldiers": an active verb, not a tally
             if _NOT_A_COUNT_BEFORE.search(sentence, 0, span[0]) or _YEAR_LIKE.fullmatch(sentence, *span):
                 continue  # "on December 23 killed", "in 2014 killed", "no one was killed"
-            claimed.append(span)
-            tail = sentence[m.end("group"):] if kind != "among" else ""
-            people, civ, vague = _tally(sentence[span[0]:span[1]], tail)
-            if kind == "one":
+            if kind == "one":  # one person, whatever the words say of number
                 if _PLURAL.search(sentence, *span):
                     continue  # "the troops was killed" is no one person
                 people, civ, vague = 1, int(bool(_CIVILIAN_RE.search(sentence, *span))), False
+            else:
+                tail = sentence[m.end("group"):] if kind != "among" else ""
+                people, civ, vague = _tally(sentence[span[0]:span[1]], tail)
+            claimed.append(span)
             result.evidence.append(m.group().strip())
             result.uncertain |= vague
             hurt = bool(_HURT_RE.match(" ".join(verb.lower().split())))

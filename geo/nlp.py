@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from conflictmap.gazetteer import Gazetteer
-from conflictmap.gazetteer.names import ARTICLES, name_key
+from conflictmap.gazetteer.names import ARTICLES, GENERIC_PREFIXES, name_key
 from conflictmap.theatre import THEATRE
 
 from .actors import ActorMention, find_actors
@@ -58,9 +58,10 @@ MAX_NAME_TOKENS = 7
 NAME_PARTICLES = ARTICLES | {"tel", "tal", "tall", "bin", "ibn", "abu", "umm", "bani", "wadi", "deir", "ain"}
 NAME_JOINERS = {"-", "'", "’", "`", "‘"}
 # Words that open many Arabic place names ("the village of", "the house of", "the hill of"...)
-GENERIC_FIRST_WORDS = frozenset({"kafr", "kfar", "beit", "bayt", "jabal", "jebel", "tal", "tel", "tall", "abu", "abul",
-                                 "deir", "dayr", "ain", "ayn", "ras", "sheikh", "shaykh", "khirbet", "khirbat", "umm",
-                                 "um", "qasr", "hosh", "mazraat", "maarat", "tell", "wadi", "bir", "qaryat"})
+GENERIC_FIRST_WORDS = GENERIC_PREFIXES | {
+    "kafr", "kfar", "beit", "bayt", "jabal", "jebel", "tal", "tel", "tall", "tell", "abu", "abul", "deir", "dayr",
+    "ain", "ayn", "ras", "sheikh", "shaykh", "khirbet", "khirbat", "umm", "um", "qasr", "hosh", "mazraat", "maarat",
+    "wadi", "bir"}
 # Characters a reader does not see, which text copied from web pages and right-to-left editors
 # carries inside names ("Ha\u00adjin"): soft hyphen, zero-width space, (non-)joiners, word
 # joiner, bidi marks, embeddings and isolates, BOM. Matching ignores them and a no-break space
@@ -371,7 +372,7 @@ def _cue(words: _Words, text: str, start: int, end: int,
     ``text`` is ``doc.text`` (spaCy joins every token each time it is read: read it once per
     document); ``before`` is :func:`_cue_before` for the start, when already known."""
     after = [k for k in range(end, min(end + 4, len(words.word))) if words.word[k]][:2]
-    for n, k in enumerate(after):
+    for k in after:
         if words.lower[k] in CUES_AFTER:
             return words.lower[k], CUES_AFTER[words.lower[k]]
         if words.lower[k] in CITY_PART_WORDS:
