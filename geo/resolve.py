@@ -203,24 +203,30 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
 def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     """An event place outside the theatre, in a country the rest of the article is not about
     (a Syrian village's namesake in China), is a wrong match for a name the gazetteer lacks;
-    the geocoder or the province fallback takes the mention instead. A country the article
-    names is in its focus, so "shells from Syria hit Kilis, Turkey" keeps Kilis. The theatre
-    is where the tool is used first: a place there is never dropped for this, nor a city of
-    :data:`KNOWN_CITY` people named by its own name."""
-    countries = _countries(mentions)
-    named = Counter(filter(None, map(_named_country, mentions)))
-    for m in mentions:
+    the geocoder or the province fallback takes the mention instead. The rest of the article is
+    its other names: the countries they name and those their places were resolved to (a name
+    repeated says nothing for itself). A country the article names is in its focus, so "shells
+    from Syria hit Kilis, Turkey" keeps Kilis. The theatre is where the tool is used first: a
+    place there is never dropped for this, nor a city of :data:`KNOWN_CITY` people named by its
+    own name, nor a place of the very name an article names alone when the theatre has no place
+    of that name ("Gainesville" and nothing else; "Karak" alone is the Syrian village)."""
+    keys = [name_key(m.text) for m in mentions]
+    named = [_named_country(m) for m in mentions]
+    resolved = [m.place.country if m.place is not None and m.role == "event" and m.place.kind not in BROAD_KINDS
+                else None for m in mentions]
+    for m, key in zip(mentions, keys):
         if m.place is None or m.role != "event" or m.place.kind in BROAD_KINDS or m.place.country in THEATRE:
             continue
         if m.place.kind == "populated place" and m.place.population >= KNOWN_CITY \
                 and name_key(m.place.matched) == name_key(m.text):
             continue
-        votes, names = countries.copy(), named.copy()  # the rest of the article: m's own say taken out
-        if (vote := _vote(m)) is not None:
-            votes[vote[0]] -= vote[1]
-        if (own := _named_country(m)) is not None:
-            names[own] -= 1
-        if m.place.country not in article_focus(+names, +votes):
+        others = [i for i, k in enumerate(keys) if k != key]
+        names = [c for i in others if (c := named[i]) is not None]
+        places = Counter(c for i in others if (c := resolved[i]) is not None)
+        if not names and not places and name_key(m.place.matched) == key \
+                and not any(c.country in THEATRE and name_key(c.matched) == key for c in m.candidates):
+            continue  # the article names nothing else, nor has the theatre a place of the name: it stands
+        if m.place.country not in article_focus(names, places):
             m.place, m.score, m.place_source = None, 0.0, None
 
 
@@ -259,7 +265,10 @@ FEATURES = (
     "focus", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
     "only_candidate", "cued", "country_share", "near_article", "actor_country", "spelling", "key_jaro",
+    "near_other_names",
 )
+OTHER_NAMES_TOP = 5  # near_other_names: how many of each other name's candidates count,
+LIKELY_SCORE_GAP = 0.05  # and how much worse than its best match they may match it
 
 
 @lru_cache(maxsize=4096)
@@ -282,10 +291,8 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
     # The article's own geography, from the mentions that are sure of themselves.
     countries = _countries(mentions)
     provinces = _provinces(mentions)
-    main_country = countries.most_common(1)[0][0] if countries else None
     focus = article_focus(filter(None, map(_named_country, mentions)), countries)
     near = neighbours_of(focus) - focus
-    votes = sum(countries.values())
     # The article's sure towns, for how near a candidate lies to the rest of the article.
     towns = [(m, m.candidates[0]) for m in mentions if m.candidates and m.candidates[0].score >= SURE
              and m.candidates[0].kind not in (*BROAD_KINDS, *ADMIN_KINDS) and m.candidates[0].country in focus]
@@ -293,44 +300,64 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
     by_sentence: dict[int, list[PlaceMention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence_index, []).append(m)
-    # Provinces the article names ("a town in Rural Damascus", "western Idleb"), and by how many mentions.
-    provinces_of = [{c.admin1 for c in m.candidates if c.kind == "admin1"} for m in mentions]
-    named_by = Counter(a for names in provinces_of for a in names)
+    # What each name says of the article, so that a name says nothing for itself however often
+    # it recurs ("Alexandria" seven times is no evidence that the article is about Egypt).
+    keys = [name_key(m.text) for m in mentions]
+    key_of = {id(m): key for m, key in zip(mentions, keys)}
+    votes_of: dict[str, Counter] = {}
+    provinces_of: dict[str, Counter] = {}
+    named_of: dict[str, set] = {}  # provinces the name could be ("a town in Rural Damascus", "western Idleb")
+    for m, key in zip(mentions, keys):
+        if (vote := _vote(m)) is not None:
+            votes_of.setdefault(key, Counter())[vote[0]] += vote[1]
+        if (top := _sure_event_place(m)) is not None and top.admin1:
+            provinces_of.setdefault(key, Counter())[top.admin1] += 1
+        named_of.setdefault(key, set()).update(c.admin1 for c in m.candidates if c.kind == "admin1")
+    named_by = Counter(a for names in named_of.values() for a in names)
 
-    for m, own_names in zip(mentions, provinces_of):
-        siblings = [o for o in by_sentence[m.sentence_index] if o is not m]
+    # Each name's likely places (its first candidates that are towns or districts and match the
+    # name about as well as its best: "Shakopee" is the Minnesota town, not also Skopje), and for
+    # each name those of all the other names.
+    likely = {}
+    for m, key in zip(mentions, keys):
+        best = max((c.score for c in m.candidates), default=0.0)
+        likely.setdefault(key, set()).update(
+            (c.lat, c.lon) for c in m.candidates[:OTHER_NAMES_TOP]
+            if c.kind not in (*BROAD_KINDS, "admin1") and c.score >= best - LIKELY_SCORE_GAP)
+    other_points = {key: set().union(*(pts for k, pts in likely.items() if k != key)) for key in likely}
+
+    for m, key in zip(mentions, keys):
+        siblings = [o for o in by_sentence[m.sentence_index] if key_of[id(o)] != key]
+        others = countries - votes_of.get(key, Counter())  # the rest of the article's votes
+        main_country = others.most_common(1)[0][0] if others else None
+        votes = sum(others.values())
+        other_provinces = provinces - provinces_of.get(key, Counter())
         # Only sure theatre places set the sentence's context: a title-cased "Car" matching a
         # town in Iran must not pull "Baghdad" there. Distances are to towns: a province's or a
         # country's point says nothing of how near a village is (``parents`` has the province).
         sure = [o.candidates[0] for o in siblings if o.candidates and o.candidates[0].score >= SURE
                 and o.candidates[0].kind not in (*BROAD_KINDS, *ADMIN_KINDS) and o.candidates[0].country in focus]
         parents = {o.candidates[0].admin1 for o in siblings if _wants_province(o) and o.candidates}
-        named = {a for a, n in named_by.items() if n > (a in own_names)}  # by another mention
+        named = {a for a, n in named_by.items() if n > (a in named_of[key])}  # by another name
         # The city a neighbourhood or suburb belongs to: a sure town of this sentence or the one before.
         # Only a town found by its own spelling anchors: "Jobar" fuzzily matched to Yabrud, or
         # folded onto Jawbar in Homs, must not pull "the suburb of Douma" away, nor its neighbours.
         anchors = [o.candidates[0] for o in siblings + by_sentence.get(m.sentence_index - 1, [])
-                   if o.candidates and o.candidates[0].score >= SURE and o.role == "event"
+                   if key_of[id(o)] != key and o.candidates and o.candidates[0].score >= SURE and o.role == "event"
                    and o.candidates[0].kind == "populated place"
                    and plain(o.candidates[0].matched) == plain(o.text)]
-        key, spelt = name_key(m.text), plain(m.text)
-        own_vote = top.admin1 if (top := _sure_event_place(m)) is not None else None
-        own_country, own_weight = _vote(m) or (None, 0)
-        elsewhere = {(t.lat, t.lon) for o, t in towns if name_key(o.text) != key}
+        spelt = plain(m.text)
+        elsewhere = {(t.lat, t.lon) for o, t in towns if key_of[id(o)] != key}
         # 1 at a town the rest of the article names, 0 at NEARBY_KM, below 0 further: one call per mention
-        near_article = [0.0] * len(m.candidates)
-        if elsewhere and m.candidates:
-            lats, lons = zip(*elsewhere)
-            nearest_km = haversine_matrix_km([c.lat for c in m.candidates], [c.lon for c in m.candidates],
-                                             lats, lons).min(axis=1)
-            near_article = [1 - float(d) / NEARBY_KM for d in nearest_km]
+        near_article = _nearness(m.candidates, elsewhere, lambda d: 1 - d / NEARBY_KM, 0.0)
+        # How near the nearest of the other names' likely places lies, sure or not: "Jordan" and
+        # "Shakopee" in one story are the two Minnesota towns 15 km apart, not a country and a town.
+        near_other_names = _nearness(m.candidates, other_points[key], lambda d: math.log1p(d) / 10, 1.0)
         scored = []
         for rank, c in enumerate(m.candidates):
             if m.cue in CITY_PARTS and anchors and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > CITY_PART_KM for o in anchors):
                 continue  # "the Damascus neighbourhood of Maisat" is not a village 200 km away
             nearest = min((haversine_km(c.lat, c.lon, o.lat, o.lon) for o in sure), default=None)
-            # Other mentions' votes: this mention's own (for its top candidate's province) does not count.
-            own_province = provinces[c.admin1] - (c.admin1 == own_vote)
             scored.append((c, [
                 c.score, rank == 0, 1 / (1 + rank), name_key(c.matched) == key, math.log1p(c.population) / 15,
                 c.kind == "populated place", c.kind == "admin1", c.kind == "admin2", c.kind == "country",
@@ -339,7 +366,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 sum(o.country == c.country for o in sure) / len(sure) if sure else 0.0,
                 max(0.0, 1 - nearest / NEARBY_KM) if sure else 0.0,
                 bool(sure) and nearest > FAR_KM, bool(sure),
-                bool(c.admin1) and own_province > 0,
+                bool(c.admin1) and other_provinces[c.admin1] > 0,
                 bool(parents) and c.admin1 in parents,
                 bool(parents) and c.admin1 not in parents and c.kind != "admin1",
                 c.kind in ADMIN_KINDS and not _wants_province(m),
@@ -347,14 +374,24 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 bool(c.admin1) and c.admin1 in named and c.kind != "admin1",
                 len(m.candidates) == 1, m.cue is not None,
                 # how much of the rest of the article's sure geography lies in the candidate's country
-                (countries[c.country] - own_weight * (c.country == own_country)) / (votes - own_weight)
-                if votes > own_weight else 0.0,
+                others[c.country] / votes if votes else 0.0,
                 near_article[rank],
                 c.country in _actor_countries(m.sentence),
                 fuzz.ratio(spelt, plain(c.matched)) / 100,  # as written, before folding to keys
                 JaroWinkler.similarity(key, name_key(c.matched)),  # the folded keys, prefix-weighted
+                near_other_names[rank],
             ]))
         yield m, scored
+
+
+def _nearness(candidates: list[Candidate], points: set[tuple[float, float]], scale, none: float) -> list[float]:
+    """Per candidate, ``scale`` of the distance in km to the nearest of ``points`` (``none``
+    without points): one distance matrix per mention."""
+    if not points or not candidates:
+        return [none] * len(candidates)
+    lats, lons = zip(*points)
+    nearest_km = haversine_matrix_km([c.lat for c in candidates], [c.lon for c in candidates], lats, lons).min(axis=1)
+    return [scale(float(d)) for d in nearest_km]
 
 
 def _vote(m: PlaceMention) -> tuple[str, int] | None:

@@ -123,3 +123,41 @@ def test_a_suburb_is_not_pulled_away_by_a_neighbour_spelt_otherwise(full_gaz):
     douma = next(m for m in mentions if m["text"] == "Douma")
     assert douma["latitude"] is not None
     assert haversine_km(douma["latitude"], douma["longitude"], 33.57, 36.40) < 10
+
+
+def _place(mentions, text):
+    return [m for m in mentions if m["text"] == text]
+
+
+def test_a_name_said_again_and_again_is_no_evidence_for_itself(full_gaz):
+    # Alexandria in Egypt is the likelier Alexandria alone; four Alexandrias must not outvote the
+    # Virginia the article also names (nor make Virginia look out of place).
+    _, mentions = run("Alexandria police arrested a man on Monday after a break-in. The Alexandria city council "
+                      "will discuss the case, and Alexandria's mayor said the city of Alexandria would add patrols. "
+                      "Prosecutors in Virginia said he faces three charges.", full_gaz)
+    alexandria = _place(mentions, "Alexandria")
+    assert len(alexandria) == 4
+    assert all(haversine_km(m["latitude"], m["longitude"], 38.80, -77.05) < 10 for m in alexandria)
+    (virginia,) = _place(mentions, "Virginia")
+    assert haversine_km(virginia["latitude"], virginia["longitude"], 37.5, -78.5) < 200  # the state
+
+
+def test_an_article_that_names_one_town_alone_keeps_it(full_gaz):
+    _, mentions = run("Hundreds of residents marched in Gainesville on Friday against the amendment.", full_gaz)
+    (gainesville,) = _place(mentions, "Gainesville")
+    assert haversine_km(gainesville["latitude"], gainesville["longitude"], 29.65, -82.32) < 10
+
+
+def test_a_name_the_theatre_also_has_is_not_placed_abroad_without_context(full_gaz):
+    # Karak is a Jordanian city and a village in Daraa: a note naming it alone is not news from Jordan.
+    events, mentions = run("Regime forces shelled the town of Karak on Monday.", full_gaz)
+    (karak,) = _place(mentions, "Karak")
+    assert karak["latitude"] is None or haversine_km(karak["latitude"], karak["longitude"], 31.18, 35.70) > 100
+    assert all(e["iso3"] != "JOR" for e in events)
+
+
+def test_two_towns_named_together_are_the_namesakes_that_lie_together(full_gaz):
+    # Lebanon alone is the country; beside Hershey it is Lebanon, Pennsylvania, 25 km away.
+    _, mentions = run("Police in Lebanon and Hershey searched for the driver on Tuesday.", full_gaz)
+    (lebanon,) = _place(mentions, "Lebanon")
+    assert haversine_km(lebanon["latitude"], lebanon["longitude"], 40.34, -76.41) < 15
