@@ -265,7 +265,7 @@ FEATURES = (
     "focus", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
     "only_candidate", "cued", "country_share", "near_article", "actor_country", "spelling", "key_jaro",
-    "near_other_names",
+    "near_other_names", "namesakes",
 )
 OTHER_NAMES_TOP = 5  # near_other_names: how many of each other name's candidates count,
 LIKELY_SCORE_GAP = 0.05  # and how much worse than its best match they may match it
@@ -347,6 +347,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                    and o.candidates[0].kind == "populated place"
                    and plain(o.candidates[0].matched) == plain(o.text)]
         spelt = plain(m.text)
+        namesakes = sum(name_key(c.matched) == key for c in m.candidates) / limit
         elsewhere = {(t.lat, t.lon) for o, t in towns if key_of[id(o)] != key}
         # 1 at a town the rest of the article names, 0 at NEARBY_KM, below 0 further: one call per mention
         near_article = _nearness(m.candidates, elsewhere, lambda d: 1 - d / NEARBY_KM, 0.0)
@@ -380,6 +381,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 fuzz.ratio(spelt, plain(c.matched)) / 100,  # as written, before folding to keys
                 JaroWinkler.similarity(key, name_key(c.matched)),  # the folded keys, prefix-weighted
                 near_other_names[rank],
+                namesakes,  # how many places share the name: a village's name is shared, a city's seldom
             ]))
         yield m, scored
 
