@@ -39,7 +39,7 @@ from conflictmap.files import replacing
 
 from .boundaries import POLYGONS_FILE, read_divisions
 from .indexes import write_indexes
-from .names import SEAT_PREFIXES, is_arabic_script, name_key, plain, skeleton, without_generic_prefix
+from .names import SEAT_PREFIXES, english_qualified, is_arabic_script, name_key, plain, skeleton, without_generic_prefix
 from .store import INDEXES, PACKAGE_DB, SCHEMA, SCHEMA_VERSION
 from . import world as world_sources
 from .theatre import NEIGHBOURS, THEATRE
@@ -481,10 +481,14 @@ def build(
             for spelling in place.names:
                 if not _indexable(spelling):
                     continue
-                for form in (spelling, without_generic_prefix(spelling)):
+                # the spelling, without a generic first word (matched as the spelling), and as
+                # English copy writes it ("Western ...", matched as such)
+                forms = [(spelling, spelling), (without_generic_prefix(spelling), spelling),
+                         *((english, english) for english in english_qualified(spelling))]
+                for form, matched in forms:
                     key = name_key(form) if form else ""
                     if key and (key, rowid) not in name_rows:
-                        name_rows[(key, rowid)] = (key, skeleton(key), rowid, spelling, 0)
+                        name_rows[(key, rowid)] = (key, skeleton(key), rowid, matched, 0)
         rowid_of = {row[1]: row[0] for row in place_rows}
         aliases = read_aliases()
         for alias, target in aliases:

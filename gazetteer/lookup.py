@@ -100,14 +100,6 @@ def prior(kind: str, importance: float, country: str | None) -> float:
 
 
 # English qualifiers before a name, and the Arabic words the sources write after it instead.
-QUALIFIERS = {
-    "western": ("gharbiyah", "gharbi"), "eastern": ("sharqiyah", "sharqi"), "northern": ("shamaliyah", "shamali"),
-    "southern": ("janubiyah", "janubi"), "upper": ("fawqani", "fawqa", "ulya"), "lower": ("tahtani", "tahta", "sufla"),
-    "big": ("kabir", "kabirah"), "greater": ("kabir", "kabirah"), "small": ("saghir", "saghirah"),
-    "little": ("saghir", "saghirah"), "new": ("jadid", "jadidah"), "old": ("qadim", "qadimah"),
-}
-
-
 def _best(*lists: Iterable[Candidate]) -> list[Candidate]:
     """The candidates of several queries, each place once with its best score, best first."""
     merged: dict[str, Candidate] = {}
@@ -170,15 +162,8 @@ class Gazetteer:
         def ask(spelling: str) -> tuple[Candidate, ...]:
             return self._cached(name_key(spelling), plain(spelling), country, limit)
 
-        found = list(ask(name))
+        found = list(ask(name))  # "Western Ghariyeh" too: the index holds names as English copy writes them
         words = name.split()
-        if len(words) > 1 and words[0].casefold() in QUALIFIERS:
-            # "Western Ghariyeh" as English copy writes it; the gazetteer's "Ghariyah al Gharbiyah".
-            rest, forms = " ".join(words[1:]), QUALIFIERS[words[0].casefold()]
-            marks = [name_key(form) for form in forms]
-            found = _best(found, *([c for c in ask(f"{rest} al {form}")
-                                    if any(mark in name_key(c.matched) for mark in marks)]  # the qualifier kept
-                                   for form in forms))[:limit]
         if any(name_key(c.matched) == key for c in found):
             return found  # spelt whole
         # "Damascus - Barzeh", "Hosh/Zariqiyah", "Tal Abyad (Gire Spi)": a name given with its

@@ -157,3 +157,39 @@ def skeleton(key: str) -> str:
     if key.startswith("ar:"):
         return key
     return _VOWELS.sub("", key) or key
+
+
+# The English word reporters put before a village's name for the Arabic adjective that ends it
+# in the gazetteer: "Western Ghariyeh" is "Ghariyah al Gharbiyah", "Upper Diwan" "Diwan Fawqani".
+QUALIFIERS = {
+    "western": ("gharbiyah", "gharbi"), "eastern": ("sharqiyah", "sharqi"), "northern": ("shamaliyah", "shamali"),
+    "southern": ("janubiyah", "janubi"), "upper": ("fawqani", "fawqa", "ulya"), "lower": ("tahtani", "tahta", "sufla"),
+    "big": ("kabir", "kabirah"), "greater": ("kabir", "kabirah"), "small": ("saghir", "saghirah"),
+    "little": ("saghir", "saghirah"), "new": ("jadid", "jadidah"), "old": ("qadim", "qadimah"),
+}
+
+
+@lru_cache(maxsize=1)
+def _english_of() -> dict[str, tuple[str, ...]]:
+    english: dict[str, list[str]] = {}
+    for word, forms in QUALIFIERS.items():
+        for form in forms:
+            english.setdefault(name_key(form), []).append(word.capitalize())
+    return {key: tuple(words) for key, words in english.items()}
+
+
+def english_qualified(name: str) -> list[str]:
+    """The name as English copy writes it when it ends with an Arabic adjective of direction,
+    height, size or age (:data:`QUALIFIERS`), the article before it dropped; [] for others.
+
+    >>> english_qualified("Ghariyah al Gharbiyah"), english_qualified("Shuyukh Tahtani")
+    (['Western Ghariyah'], ['Lower Shuyukh'])
+    >>> english_qualified("Tahtani"), english_qualified("Al Ghariyah")
+    ([], [])
+    """
+    words = name.split()
+    if len(words) < 2:
+        return []
+    english = _english_of().get(name_key(words[-1]), ())
+    rest = words[:-2] if len(words) > 2 and plain(words[-2]) in ARTICLES else words[:-1]
+    return [f"{word} {' '.join(rest)}" for word in english] if rest else []

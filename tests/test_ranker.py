@@ -168,3 +168,13 @@ def test_a_town_named_with_its_county_is_the_town_in_that_county(full_gaz):
     _, mentions = run("Leaders from Paris and Henry County met on Monday to plan the county fair.", full_gaz)
     (paris,) = _place(mentions, "Paris")
     assert haversine_km(paris["latitude"], paris["longitude"], 36.30, -88.33) < 10
+
+
+def test_a_village_named_with_an_english_qualifier_is_found_whole(full_gaz):
+    # "Western X" is how English copy writes the gazetteer's "X al Gharbiyah": the recogniser
+    # keeps the whole name, and the eastern namesake 3 km away is not taken for it.
+    events, mentions = run("Regime forces shelled Western Ghariyeh town in eastern Dar'a, causing material damage.",
+                           full_gaz)
+    (village,) = _place(mentions, "Western Ghariyeh")
+    assert village["name"] == "Ghariyah al Gharbiyah" and village["geo_precision"] == 1
+    assert [e["location"] for e in events] == ["Ghariyah al Gharbiyah"]
