@@ -235,18 +235,29 @@ def _unplace_outside_named_province(mentions: list[PlaceMention]) -> None:
     :data:`PROVINCE_AFTER_CHARS`), a place found for X in another province (or country) is a
     wrong match for a name the gazetteer lacks, not news from elsewhere; X goes to the
     geocoder or to that province instead. A province named elsewhere in the sentence ("Houston
-    police said ... California") locates nothing. A place whose province the gazetteer does
-    not know is not outside it."""
+    police said ... California"), or written with another town after X ("Toronto, Ontario"),
+    locates nothing of X. A place whose province the gazetteer does not know is not outside it."""
     named: dict[int, list[PlaceMention]] = {}
+    towns: dict[int, list[PlaceMention]] = {}
     for m in mentions:
         if m.place is not None and m.place.kind == "admin1" and m.role == "event":
             named.setdefault(m.sentence_index, []).append(m)
+        elif m.place is not None and m.place.kind not in ADMIN_KINDS:
+            towns.setdefault(m.sentence_index, []).append(m)
     for m in mentions:
         provinces = {p.place.admin1 for p in named.get(m.sentence_index, ())
-                     if 0 <= p.start_char - m.end_char <= PROVINCE_AFTER_CHARS}
+                     if 0 <= p.start_char - m.end_char <= PROVINCE_AFTER_CHARS
+                     and not _written_with_another(p, m, towns.get(m.sentence_index, ()))}
         if provinces and m.place is not None and m.place.kind not in ADMIN_KINDS + ("country",) \
                 and m.role == "event" and m.place.admin1 and m.place.admin1 not in provinces:
             m.place, m.score, m.place_source = None, 0.0, None
+
+
+def _written_with_another(province: PlaceMention, m: PlaceMention, towns: Iterable[PlaceMention]) -> bool:
+    """Whether another town named between ``m`` and ``province`` is written with it ("Dublin
+    ... Toronto, Ontario": Ontario locates Toronto, not Dublin)."""
+    return any(o is not m and m.end_char <= o.start_char and 0 <= province.start_char - o.end_char <= 2
+               for o in towns)
 
 
 def _sure_event_place(m: PlaceMention) -> Candidate | None:

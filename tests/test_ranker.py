@@ -178,3 +178,13 @@ def test_a_village_named_with_an_english_qualifier_is_found_whole(full_gaz):
     (village,) = _place(mentions, "Western Ghariyeh")
     assert village["name"] == "Ghariyah al Gharbiyah" and village["geo_precision"] == 1
     assert [e["location"] for e in events] == ["Ghariyah al Gharbiyah"]
+
+
+def test_a_province_written_with_another_town_does_not_locate_the_first(full_gaz):
+    # "Toronto, Ontario": Ontario says where Toronto lies, not where Dublin does.
+    _, mentions = run("Dublin police said the man fled to Toronto, Ontario, after a chase through Columbus and "
+                      "Cleveland.", full_gaz)
+    (dublin,) = _place(mentions, "Dublin")
+    assert dublin["geo_precision"] == 1 and haversine_km(dublin["latitude"], dublin["longitude"], 40.10, -83.11) < 10
+    (toronto,) = _place(mentions, "Toronto")
+    assert haversine_km(toronto["latitude"], toronto["longitude"], 43.70, -79.42) < 10
