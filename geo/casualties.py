@@ -111,7 +111,7 @@ _CIVILIAN_WORDS = (r"civilians?|child(?:ren)?|schoolchildren|kids?|wom[ae]n|boys
                    r"wi(?:fe|ves)|husbands?|mothers?|fathers?|brothers?|sisters?|"
                    r"aid\s+workers?|workers?|famil(?:y|ies)|family\s+members|displaced")
 _OTHER_WORDS = (r"people|persons?|individuals?|m[ae]n|fighters?|militants?|jihadists?|soldiers?|troops|"
-                r"members?|forces|insurgents?|rebels?|gunm[ae]n|policem[ae]n|police\s+officers?|officers?|"
+                r"members?|forces|insurgents?|rebels?|gunm[ae]n|policem[ae]n|police\s+officers?|police|officers?|"
                 r"guards?|personnel|combatants?|warriors?|militiam[ae]n|recruits?|servicem[ae]n|"
                 r"terrorists?|detainees?|prisoners?|hostages?|volunteers?|others|victims|elements|"
                 r"commanders?|leaders?|elders?|emirs?|associates?|(?:suicide\s+)?bombers?|attackers?|assailants?|"
@@ -124,7 +124,8 @@ _VICTIM = rf"(?i:{_CIVILIAN_WORDS}|{_OTHER_WORDS})(?![\w-])"
 _MOD = (r"(?:[A-Z][\w'’.-]*|al-[A-Z][\w'’-]*|(?i:more|other|suspected|alleged|armed|innocent|unarmed|regime|"
         r"government|pro-[\w-]+|rebel|opposition|militia|jihadist|foreign|local|young|elderly|"
         r"security|army|police|civilian|displaced|enemy|female|male|teenage|of|the|its|their|his|"
-        r"her|and|same|allied|loyalist|tribal|faction|mobili[sz]ation|military))")
+        r"her|and|or|same|allied|loyalist|tribal|faction|mobili[sz]ation|military|former|senior|"
+        r"unidentified|unknown))")
 # "18 fighters of the Syrian army", "one member of the PMF"
 _OF_GROUP = r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|al-[A-Z][\w'’-]*|(?i:army|forces|militias?)))*)?"
 _PHRASE = rf"(?:{_COUNT}|{_VAGUE}|(?i:an?))(?:\s+{_MOD}){{0,4}}?\s+{_VICTIM}{_OF_GROUP}"
@@ -134,11 +135,12 @@ _GROUP = rf"{_PHRASE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_PHRASE}|{_KIN})){{0
 _SUBSET_CUE = r"(?i:among\s+them|among\s+whom|including|of\s+whom|of\s+them)"
 _SUBSET = rf"\s*,?\s*{_SUBSET_CUE}\s+(?P<subset>{_GROUP})\s*,?"
 _AUX = (r"(?:(?i:were|was|have|has|had|been|are|is|being|be|also|reportedly|allegedly|all|both|later|"
-        r"reported|confirmed|who|may|might|could|believed|feared|thought|said|to)\s+){0,5}")
+        r"reported|confirmed|who|may|might|could|believed|feared|thought|said|to|found)\s+){0,5}")
 _KILLED = (r"(?i:killed|dead|died|succumbed|perished|slain|executed|beheaded|massacred|shot\s+dead|shot\s+and\s+killed|assassinated|"
            r"lost\s+their\s+lives|deaths|fatalities)")
 _HURT = r"(?i:wounded|injured|hurt|maimed)"
-_KILL_ACT = (r"(?i:killed|killing|kills?|shot\s+dead|shot\s+and\s+killed|assassinat(?:ed|ing)|executed|executing|"
+_KILL_ACT = (r"(?i:killed|killing|kills?|shot\s+dead|shot\s+and\s+killed|gunned\s+down|gunning\s+down|"
+             r"assassinat(?:ed|ing)|executed|executing|"
              r"executions?\s+(?:by\s+\w+\s+)?of|massacred|slew|slaughtered|"
              r"claimed\s+the\s+lives\s+of|(?:the\s+)?(?:deaths?|killings?|lives)\s+of)")
 _HURT_ACT = r"(?i:wounded|wounding|injured|injuring|injures?|wounds?|maimed)"
@@ -183,7 +185,8 @@ _KIN_RE = re.compile(rf"(?i:his|her|their)\s")
 _PLURAL = re.compile(r"(?i:s|children|people|m[ae]n|personnel|police)$")
 _CIVILIAN_RE = re.compile(rf"(?i:\b(?:{_CIVILIAN_WORDS})\b)")
 _KILL_WORD = re.compile(
-    r"(?i:\b(?:kill(?:ed|ing|s)?|dead|died|deaths?|fatalities|casualties|slain|perished|massacred?|executed)\b)"
+    r"(?i:\b(?:kill(?:ed|ing|s)?|dead|died|deaths?|fatalities|casualties|slain|perished|massacred?|executed|"
+    r"gunned\s+down|gunning\s+down)\b)"
 )
 _NO_ONE = re.compile(r"(?i:\b(?:no\s+(?:one|casualties|deaths|fatalities)|nobody)\b)")
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
@@ -243,7 +246,7 @@ def _tally(group: str, tail: str = "") -> tuple[int, int, bool]:
 # and so does the "uncertain" flag below ("casualties"):
 # most sentences of an article have none and are let go after one cheap search.
 _ANY_VERB = re.compile(r"(?i:kill|dead|died|succumb|perish|slain|execut|behead|massacr|lives|death|fatalit|assassin|"
-                       r"wound|injur|hurt|maim|slew|slaughter|victim|casualt)")
+                       r"wound|injur|hurt|maim|slew|slaughter|victim|casualt|gunned\s+down|gunning\s+down)")
 
 
 def find_casualties(sentence: str) -> Casualties:

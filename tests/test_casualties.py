@@ -112,6 +112,11 @@ def test_a_victim_and_their_kin_add_up(sentence, dead, civilians):
     ("The Ninth Brigade commander was shot dead at a checkpoint.", 1),
     ("The guards were killed at the gate.", 0),  # how many guards: not said
     ("Three captives were executed by their guards.", 3),
+    ("A former policeman was found killed beside the road to the dam.", 1),
+    ("Masked men shot dead a senior tribal sheikh outside his home.", 1),
+    ("Border guards gunned down two militants at the crossing.", 2),
+    ("The raid left one army or militia member dead and two wounded.", 1),
+    ("Insurgents killed five Federal police at a checkpoint.", 5),
 ])
 def test_one_person_named_by_role_and_the_wounded_who_died_count(sentence, dead):
     assert find_casualties(sentence).fatalities == dead
