@@ -99,7 +99,6 @@ def prior(kind: str, importance: float, country: str | None) -> float:
             * THEATRE_PRIOR.get(country or "", WORLD_PRIOR))
 
 
-# English qualifiers before a name, and the Arabic words the sources write after it instead.
 def _best(*lists: Iterable[Candidate]) -> list[Candidate]:
     """The candidates of several queries, each place once with its best score, best first."""
     merged: dict[str, Candidate] = {}

@@ -209,7 +209,7 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     from Syria hit Kilis, Turkey" keeps Kilis. The theatre is where the tool is used first: a
     place there is never dropped for this, nor a city of :data:`KNOWN_CITY` people named by its
     own name, nor a place of the very name an article names alone when the theatre has no place
-    of that name ("Gainesville" and nothing else; "Karak" alone is the Syrian village)."""
+    of that name ("Gainesville" and nothing else stays in Florida; "Karak" alone is not Jordan's)."""
     keys = [name_key(m.text) for m in mentions]
     named = [_named_country(m) for m in mentions]
     resolved = [m.place.country if m.place is not None and m.role == "event" and m.place.kind not in BROAD_KINDS
@@ -402,6 +402,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
 
 
 def _district(c: Candidate) -> tuple:
+    """The county or district a candidate lies in (or is), comparable across sources' spellings."""
     return c.country, name_key(c.admin1 or ""), name_key(c.admin2 or "")
 
 
