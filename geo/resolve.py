@@ -236,7 +236,8 @@ def _unplace_outside_named_province(mentions: list[PlaceMention]) -> None:
     wrong match for a name the gazetteer lacks, not news from elsewhere; X goes to the
     geocoder or to that province instead. A province named elsewhere in the sentence ("Houston
     police said ... California"), or written with another town after X ("Toronto, Ontario"),
-    locates nothing of X. A place whose province the gazetteer does not know is not outside it."""
+    locates nothing of X. A place whose province the gazetteer does not know is not outside it,
+    nor is one spelt as written when the province has no place of that name (:func:`_border_village`)."""
     named: dict[int, list[PlaceMention]] = {}
     towns: dict[int, list[PlaceMention]] = {}
     for m in mentions:
@@ -245,12 +246,25 @@ def _unplace_outside_named_province(mentions: list[PlaceMention]) -> None:
         elif m.place is not None and m.place.kind not in ADMIN_KINDS:
             towns.setdefault(m.sentence_index, []).append(m)
     for m in mentions:
-        provinces = {p.place.admin1 for p in named.get(m.sentence_index, ())
-                     if 0 <= p.start_char - m.end_char <= PROVINCE_AFTER_CHARS
-                     and not _written_with_another(p, m, towns.get(m.sentence_index, ()))}
+        locating = [p for p in named.get(m.sentence_index, ())
+                    if 0 <= p.start_char - m.end_char <= PROVINCE_AFTER_CHARS
+                    and not _written_with_another(p, m, towns.get(m.sentence_index, ()))]
+        provinces = {p.place.admin1 for p in locating}
         if provinces and m.place is not None and m.place.kind not in ADMIN_KINDS + ("country",) \
-                and m.role == "event" and m.place.admin1 and m.place.admin1 not in provinces:
+                and m.role == "event" and m.place.admin1 and m.place.admin1 not in provinces \
+                and not _border_village(m, locating):
             m.place, m.score, m.place_source = None, 0.0, None
+
+
+def _border_village(m: PlaceMention, provinces: list[PlaceMention]) -> bool:
+    """Whether the place found for ``m`` is spelt as written while no place of that name lies in
+    the province named after it: then the gazetteer has the name, and only the provinces
+    disagree, as coders' and gazetteers' do near their borders ("Deir Fool village in northern
+    Hama" is Dayr Ful, just inside Homs)."""
+    key = name_key(m.text)
+    names = {p.place.admin1 for p in provinces}
+    return name_key(m.place.matched) == key \
+        and not any(c.admin1 in names and name_key(c.matched) == key for c in m.candidates)
 
 
 def _written_with_another(province: PlaceMention, m: PlaceMention, towns: Iterable[PlaceMention]) -> bool:

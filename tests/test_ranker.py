@@ -182,3 +182,11 @@ def test_a_province_written_with_another_town_does_not_locate_the_first(full_gaz
     assert dublin["geo_precision"] == 1 and haversine_km(dublin["latitude"], dublin["longitude"], 40.10, -83.11) < 10
     (toronto,) = _place(mentions, "Toronto")
     assert haversine_km(toronto["latitude"], toronto["longitude"], 43.70, -79.42) < 10
+
+
+def test_a_village_spelt_as_written_just_outside_the_province_named_after_it_is_kept(full_gaz):
+    # Dayr Ful lies in Homs, a few km from Hama, and Hama has no village of that name: the
+    # note's province and the gazetteer's disagree, and the village is the answer.
+    events, mentions = run("Regime forces fired rockets at Deir Fool village in northern Hama on Monday.", full_gaz)
+    (village,) = _place(mentions, "Deir Fool")
+    assert village["geo_precision"] == 1 and haversine_km(village["latitude"], village["longitude"], 34.92, 36.84) < 5
