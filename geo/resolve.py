@@ -187,6 +187,8 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
         start += len(scored)
         k = int(scores.argmax())
         best, best_score = scored[k][0], float(scores[k])
+        if m.role == "demonym" and (country := _demonym_country(m)) is not None:
+            best, best_score = country, 1.0  # "Iranian" names Iran; the ranker learned from places, not people
         if best_score >= ranker.threshold:
             m.place, m.score, m.place_source = best, best_score, "gazetteer"
             if best.kind == "admin1":
@@ -200,6 +202,13 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
     return mentions
 
 
+def _demonym_country(m: PlaceMention) -> Candidate | None:
+    """The country a demonym mention names: its candidate from the gazetteer's demonyms, a
+    country whose key is the mention's own."""
+    key = name_key(m.text)
+    return next((c for c in m.candidates if c.kind == "country" and name_key(c.matched) == key), None)
+
+
 def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     """An event place outside the theatre, in a country the rest of the article is not about
     (a Syrian village's namesake in China), is a wrong match for a name the gazetteer lacks;
@@ -208,8 +217,9 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     repeated says nothing for itself). A country the article names is in its focus, so "shells
     from Syria hit Kilis, Turkey" keeps Kilis. The theatre is where the tool is used first: a
     place there is never dropped for this, nor a city of :data:`KNOWN_CITY` people named by its
-    own name, nor a place of the very name an article names alone when the theatre has no place
-    of that name ("Gainesville" and nothing else stays in Florida; "Karak" alone is not Jordan's)."""
+    own name, nor a place of the very name an article names alone (no other place, no people)
+    when the theatre has no place of that name ("Gainesville" and nothing else stays in Florida;
+    "Karak" alone is not Jordan's, nor "an Iranian drone ... Ghouta" Gotha in Germany)."""
     keys = [name_key(m.text) for m in mentions]
     named = [_named_country(m) for m in mentions]
     resolved = [m.place.country if m.place is not None and m.role == "event" and m.place.kind not in BROAD_KINDS
@@ -223,7 +233,8 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
         others = [i for i, k in enumerate(keys) if k != key]
         names = [c for i in others if (c := named[i]) is not None]
         places = Counter(c for i in others if (c := resolved[i]) is not None)
-        if not names and not places and name_key(m.place.matched) == key \
+        if not names and not places and not any(mentions[i].role == "demonym" for i in others) \
+                and name_key(m.place.matched) == key \
                 and not any(c.country in THEATRE and name_key(c.matched) == key for c in m.candidates):
             continue  # the article names nothing else, nor has the theatre a place of the name: it stands
         if m.place.country not in article_focus(names, places):

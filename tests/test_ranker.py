@@ -190,3 +190,13 @@ def test_a_village_spelt_as_written_just_outside_the_province_named_after_it_is_
     events, mentions = run("Regime forces fired rockets at Deir Fool village in northern Hama on Monday.", full_gaz)
     (village,) = _place(mentions, "Deir Fool")
     assert village["geo_precision"] == 1 and haversine_km(village["latitude"], village["longitude"], 34.92, 36.84) < 5
+
+
+def test_a_demonym_names_its_country_and_is_context_for_a_lone_name(full_gaz):
+    # "Iranian" is Iran (never a Dutch town the ranker, learned on places, might prefer), and a
+    # note that names people from Iran is not news from Gotha, Germany for a "Ghouta" the
+    # gazetteer lacks.
+    events, mentions = run("An Iranian drone was spotted bombing targets in Eastern Ghouta.", full_gaz)
+    (iranian,) = _place(mentions, "Iranian")
+    assert iranian["name"] == "Iran" and iranian["role"] == "demonym"
+    assert all(e["iso3"] != "DEU" for e in events)
