@@ -221,20 +221,28 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     when the theatre has no place of that name ("Gainesville" and nothing else stays in Florida;
     "Karak" alone is not Jordan's, nor "an Iranian drone ... Ghouta" Gotha in Germany)."""
     keys = [name_key(m.text) for m in mentions]
-    named = [_named_country(m) for m in mentions]
-    resolved = [m.place.country if m.place is not None and m.role == "event" and m.place.kind not in BROAD_KINDS
-                else None for m in mentions]
+    # What each name says (the countries it names, those its places lie in, whether it names
+    # people), taken before any is unplaced: the rest of the article is all but the name itself.
+    named_by: dict[str, Counter] = {}
+    placed_by: dict[str, Counter] = {}
+    people = set()
+    for m, key in zip(mentions, keys):
+        if (country := _named_country(m)) is not None:
+            named_by.setdefault(key, Counter())[country] += 1
+        if m.place is not None and m.role == "event" and m.place.kind not in BROAD_KINDS and m.place.country:
+            placed_by.setdefault(key, Counter())[m.place.country] += 1
+        if m.role == "demonym":
+            people.add(key)
+    all_named, all_placed = sum(named_by.values(), Counter()), sum(placed_by.values(), Counter())
     for m, key in zip(mentions, keys):
         if m.place is None or m.role != "event" or m.place.kind in BROAD_KINDS or m.place.country in THEATRE:
             continue
         if m.place.kind == "populated place" and m.place.population >= KNOWN_CITY \
-                and name_key(m.place.matched) == name_key(m.text):
+                and name_key(m.place.matched) == key:
             continue
-        others = [i for i, k in enumerate(keys) if k != key]
-        names = [c for i in others if (c := named[i]) is not None]
-        places = Counter(c for i in others if (c := resolved[i]) is not None)
-        if not names and not places and not any(mentions[i].role == "demonym" for i in others) \
-                and name_key(m.place.matched) == key \
+        names = all_named - named_by.get(key, Counter())
+        places = all_placed - placed_by.get(key, Counter())
+        if not names and not places and not people - {key} and name_key(m.place.matched) == key \
                 and not any(c.country in THEATRE and name_key(c.matched) == key for c in m.candidates):
             continue  # the article names nothing else, nor has the theatre a place of the name: it stands
         if m.place.country not in article_focus(names, places):
@@ -363,6 +371,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
             (c.lat, c.lon) for c in m.candidates[:OTHER_NAMES_TOP]
             if c.kind not in (*BROAD_KINDS, "admin1") and c.score >= best - LIKELY_SCORE_GAP)
     other_points = {key: set().union(*(pts for k, pts in likely.items() if k != key)) for key in likely}
+    other_districts = {key: set().union(*(d for k, d in districts_of.items() if k != key)) for key in districts_of}
 
     for m, key in zip(mentions, keys):
         siblings = [o for o in by_sentence[m.sentence_index] if key_of[id(o)] != key]
@@ -377,7 +386,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 and o.candidates[0].kind not in (*BROAD_KINDS, *ADMIN_KINDS) and o.candidates[0].country in focus]
         parents = {o.candidates[0].admin1 for o in siblings if _wants_province(o) and o.candidates}
         named = {a for a, n in named_by.items() if n > (a in named_of[key])}  # by another name
-        districts = set().union(*(d for k, d in districts_of.items() if k != key))
+        districts = other_districts[key]
         # The city a neighbourhood or suburb belongs to: a sure town of this sentence or the one before.
         # Only a town found by its own spelling anchors: "Jobar" fuzzily matched to Yabrud, or
         # folded onto Jawbar in Homs, must not pull "the suburb of Douma" away, nor its neighbours.
