@@ -65,10 +65,13 @@ def test_the_packaged_regions_all_stand_among_their_member_countries():
 
 # -- the full gazetteer ---------------------------------------------------------------------------
 
-def test_a_country_is_at_its_representative_point(full_gaz):
+def test_a_country_is_at_the_centre_of_its_landmass_not_its_capital(full_gaz):
     china = full_gaz.lookup("China")
     assert china.kind == "country" and china.country == "CN"
-    assert km(china, 35, 105) < 100
+    assert km(china, 35, 105) < 200 and km(china, 39.9, 116.4) > 1000  # GeoNames' point; Beijing
+    usa = full_gaz.lookup("United States")
+    assert usa.kind == "country" and usa.country == "US"
+    assert km(usa, 39.83, -98.58) < 100  # the contiguous states' centre, near Lebanon, Kansas; not Alaska
 
 
 @pytest.mark.parametrize("name, state, lat, lon", [
