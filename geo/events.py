@@ -315,12 +315,13 @@ def _refine_provinces(events: list[dict]) -> list[dict]:
 
 
 def _event_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
-    """One mention per place; a province that only locates the sentence's towns is not an
-    event of its own ("Mayadin, in Deir al-Zor province")."""
-    towns = {m.place.admin1 for m in mentions if m.place.kind != "admin1" and not m.fallback}
+    """One mention per place; a province or district that only locates the article's towns
+    of that province is not an event of its own ("Mayadin, in Deir al-Zor province"; "Modira
+    town in Rural Damascus", where the ranker may take Rural Damascus for a district)."""
+    towns = {m.place.admin1 for m in mentions if m.place.kind not in ("admin1", "admin2") and not m.fallback}
     out, seen = [], set()
     for m in mentions:
-        if m.place.place_id in seen or (m.place.kind == "admin1" and m.place.admin1 in towns):
+        if m.place.place_id in seen or (m.place.kind in ("admin1", "admin2") and m.place.admin1 in towns):
             continue
         seen.add(m.place.place_id)
         out.append(m)

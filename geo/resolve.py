@@ -309,10 +309,11 @@ FEATURES = (
     "focus", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
     "only_candidate", "cued", "country_share", "near_article", "actor_country", "spelling", "key_jaro",
-    "near_other_names", "namesakes", "admin2_named",
+    "near_other_names", "namesakes", "admin2_named", "other_names_near",
 )
 OTHER_NAMES_TOP = 5  # near_other_names: how many of each other name's candidates count,
 LIKELY_SCORE_GAP = 0.05  # and how much worse than its best match they may match it
+OTHER_NAME_KM = 50  # other_names_near: another name's likely place this near counts
 
 
 @lru_cache(maxsize=4096)
@@ -402,6 +403,9 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         # How near the nearest of the other names' likely places lies, sure or not: "Jordan" and
         # "Shakopee" in one story are the two Minnesota towns 15 km apart, not a country and a town.
         near_other_names = _nearness(m.candidates, other_points[key], lambda d: math.log1p(d) / 10, 1.0)
+        # How many of the other names may lie near: the nearest of thirty names' places is near
+        # anything, a share of them is not
+        other_names_near = _names_near(m.candidates, [pts for k, pts in likely.items() if k != key and pts])
         scored = []
         for rank, c in enumerate(m.candidates):
             if m.cue in CITY_PARTS and anchors and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > CITY_PART_KM for o in anchors):
@@ -431,6 +435,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 near_other_names[rank],
                 namesakes,  # how many places share the name: a village's name is shared, a city's seldom
                 c.kind != "admin2" and bool(c.admin2) and _district(c) in districts,  # "Paris and Henry County"
+                other_names_near[rank],
             ]))
         yield m, scored
 
@@ -448,6 +453,21 @@ def _nearness(candidates: list[Candidate], points: set[tuple[float, float]], sca
     lats, lons = zip(*points)
     nearest_km = haversine_matrix_km([c.lat for c in candidates], [c.lon for c in candidates], lats, lons).min(axis=1)
     return [scale(float(d)) for d in nearest_km]
+
+
+def _names_near(candidates: list[Candidate], names: list[set[tuple[float, float]]]) -> list[float]:
+    """Per candidate, the share of ``names`` (each a set of (lat, lon): one name's likely
+    places) with a place within OTHER_NAME_KM of it; 0 without names."""
+    if not names or not candidates:
+        return [0.0] * len(candidates)
+    import numpy as np  # here: the CLI reads this module's constants without it
+
+    points = [p for pts in names for p in pts]
+    starts = np.cumsum([0] + [len(pts) for pts in names[:-1]])
+    lats, lons = zip(*points)
+    km = haversine_matrix_km([c.lat for c in candidates], [c.lon for c in candidates], lats, lons)
+    nearest = np.minimum.reduceat(km, starts, axis=1)  # candidates x names
+    return [float(v) for v in (nearest <= OTHER_NAME_KM).mean(axis=1)]
 
 
 def _vote(m: PlaceMention) -> tuple[str, int] | None:
