@@ -121,17 +121,21 @@ _OTHER_WORDS = (r"people|persons?|individuals?|m[ae]n|fighters?|militants?|jihad
                 r"escorts?|drivers?|mukhtars?|mokhtars?|captives?")
 _VICTIM = rf"(?i:{_CIVILIAN_WORDS}|{_OTHER_WORDS})(?![\w-])"
 # Words that may stand between a number and its noun: "20 ISIS fighters", "four regime troops".
-_MOD = (r"(?:[A-Z][\w'’.-]*|al-[A-Z][\w'’-]*|(?i:more|other|suspected|alleged|armed|innocent|unarmed|regime|"
+_MOD = (r"(?:[A-Z][\w'’./-]*|al-[A-Z][\w'’-]*|\w+-(?:backed|led|affiliated|allied|linked|aligned|controlled|supported)|"
+        r"(?i:more|other|suspected|alleged|armed|innocent|unarmed|regime|"
         r"government|pro-[\w-]+|rebel|opposition|militia|jihadist|foreign|local|young|elderly|"
         r"security|army|police|civilian|displaced|enemy|female|male|teenage|of|the|its|their|his|"
         r"her|and|or|same|allied|loyalist|tribal|faction|mobili[sz]ation|military|former|senior|"
         r"unidentified|unknown))")
 # "18 fighters of the Syrian army", "one member of the PMF"
-_OF_GROUP = r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|al-[A-Z][\w'’-]*|(?i:army|forces|militias?)))*)?"
-_PHRASE = rf"(?:{_COUNT}|{_VAGUE}|(?i:an?))(?:\s+{_MOD}){{0,4}}?\s+{_VICTIM}{_OF_GROUP}"
+_OF_GROUP = r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|al-[A-Z][\w'’-]*|(?i:army|forces|militias?)))*)?"
+_ASIDE = r"(?:\s*\([^()]{1,40}\))?"  # "3 tribal fighters (TMF) were killed"
+# "Three of the officer's family members"
+_PART_OF = rf"{_COUNT}\s+of\s+(?i:the|his|her|their)\s+(?:[\w'’-]+\s+){{0,3}}?{_VICTIM}"
+_PHRASE = rf"(?:{_PART_OF}|(?:{_COUNT}|{_VAGUE}|(?i:an?))(?:\s+{_MOD}){{0,4}}?\s+{_VICTIM}{_OF_GROUP}{_ASIDE})"
 # "a woman and her two children", "a man and his son", "a commander and two of his aides"
 _KIN = rf"(?i:his|her|their)\s+(?:{_COUNT}\s+)?(?:{_MOD}\s+){{0,2}}?{_VICTIM}"
-_GROUP = rf"{_PHRASE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_PHRASE}|{_KIN})){{0,6}}"
+_GROUP = rf"{_PHRASE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_PHRASE}|{_KIN}|{_VICTIM})){{0,6}}"  # "a woman and child"
 _SUBSET_CUE = r"(?i:among\s+them|among\s+whom|including|of\s+whom|of\s+them)"
 _SUBSET = rf"\s*,?\s*{_SUBSET_CUE}\s+(?P<subset>{_GROUP})\s*,?"
 _AUX = (r"(?:(?i:were|was|have|has|had|been|are|is|being|be|also|reportedly|allegedly|all|both|later|"
@@ -176,13 +180,23 @@ _PATTERNS = (  # (kind, regex); earlier patterns claim their numbers first
     ("one", re.compile(rf"{_ACT_VERB}(?P<group>(?i:the)\s+(?:{_MOD}\s+){{0,2}}?{_VICTIM})")),
     ("one", _ONE_WAS_KILLED := re.compile(rf"(?<![\w-])(?P<group>(?:(?i:the)\s+)?(?:{_MOD}\s+){{0,3}}?{_VICTIM})"
                                           rf"\s+(?P<aux>(?i:was)\s+(?:\w+ly\s+)?){_VERB}")),
+    # "An explosives expert was killed": one person, whatever the noun, when the clause opens with it
+    ("one", _SOMEONE_WAS_KILLED := re.compile(
+        rf"(?:^|(?<=[.;:,]\s))(?P<group>(?i:an?|one)\s+(?:[\w'’-]+\s+){{0,3}}?[\w'’-]+)"
+        rf"\s+(?P<aux>(?i:was)\s+(?:\w+ly\s+)?){_VERB}")),
+    # Bodies found: "the bodies of five people were found", "7 bodies were recovered", "a man's body"
+    ("found", re.compile(rf"(?i:bod(?:y|ies))\s+of\s+(?P<group>{_GROUP})")),
+    ("found", re.compile(rf"{_LEFT}(?P<group>{_COUNT})\s+(?:{_MOD}\s+){{0,2}}?(?i:bodies)\b")),
+    ("one", re.compile(rf"(?P<group>(?i:an?|one)\s+(?:{_MOD}\s+){{0,2}}?{_VICTIM})['’]s\s+(?i:body)\b")),
     # "the death toll rose to 15"
     ("toll", re.compile(rf"(?i:death\s+toll\s+(?:\w+\s+){{0,3}}?(?:to|at|of|reached|hit))\s+(?P<group>{_COUNT})")),
 )
+_FOUND = re.compile(r"(?i:\b(?:found|recovered|retrieved|discovered|pulled|unearthed|exhumed)\b)")
 _WAS_KILLED = re.compile(rf"\b(?i:was)\s+(?:\w+ly\s+)?{_VERB}")
-_PHRASE_RE = re.compile(rf"{_PHRASE}|{_KIN}")
+_PHRASE_RE = re.compile(rf"{_PHRASE}|{_KIN}|{_VICTIM}")
+_BARE_VICTIM = re.compile(_VICTIM)
 _KIN_RE = re.compile(rf"(?i:his|her|their)\s")
-_PLURAL = re.compile(r"(?i:s|children|people|m[ae]n|personnel|police)$")
+_PLURAL = re.compile(r"(?i:s|children|people|men|personnel|police)$")  # "a man", "a gunman": one
 _CIVILIAN_RE = re.compile(rf"(?i:\b(?:{_CIVILIAN_WORDS})\b)")
 _KILL_WORD = re.compile(
     r"(?i:\b(?:kill(?:ed|ing|s)?|dead|died|deaths?|fatalities|casualties|slain|perished|massacred?|executed|"
@@ -231,7 +245,9 @@ def _tally(group: str, tail: str = "") -> tuple[int, int, bool]:
             kin_count = _COUNT_RE.match(text, kin.end())
             value = _count_value(kin_count["count"]) if kin_count else None if _PLURAL.search(text) else 1
         else:  # "a woman", "him", or a vague "several fighters" (no number)
-            value = 1 if re.match(r"(?i:an?\s|one\s|him$|her$)", text) else None
+            one = re.match(r"(?i:an?\s|one\s|him$|her$)", text) or (  # "... and child": one
+                _BARE_VICTIM.fullmatch(text) and not _PLURAL.search(text))
+            value = 1 if one else None
         if value is None:
             vague = True
             continue
@@ -246,7 +262,7 @@ def _tally(group: str, tail: str = "") -> tuple[int, int, bool]:
 # and so does the "uncertain" flag below ("casualties"):
 # most sentences of an article have none and are let go after one cheap search.
 _ANY_VERB = re.compile(r"(?i:kill|dead|died|succumb|perish|slain|execut|behead|massacr|lives|death|fatalit|assassin|"
-                       r"wound|injur|hurt|maim|slew|slaughter|victim|casualt|gunned\s+down|gunning\s+down)")
+                       r"wound|injur|hurt|maim|slew|slaughter|victim|casualt|gunned\s+down|gunning\s+down|bod(?:y|ies))")
 
 
 def find_casualties(sentence: str) -> Casualties:
@@ -257,8 +273,10 @@ def find_casualties(sentence: str) -> Casualties:
     claimed: list[tuple[int, int]] = []
     killed = killed_civ = subset = subset_civ = toll = 0
     for kind, pattern in _PATTERNS:
-        if pattern is _ONE_WAS_KILLED and not _WAS_KILLED.search(sentence):
-            continue  # the costliest pattern, for a phrase most sentences lack
+        if pattern in (_ONE_WAS_KILLED, _SOMEONE_WAS_KILLED) and not _WAS_KILLED.search(sentence):
+            continue  # the costliest patterns, for a phrase most sentences lack
+        if kind == "found" and not _FOUND.search(sentence):
+            continue  # bodies count when found, not "the bodies of the dead were buried"
         for m in pattern.finditer(sentence):
             span = m.span("group") if kind != "among" else m.span("subset")
             if any(span[0] < e and s < span[1] for s, e in claimed):

@@ -196,6 +196,7 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
 
     _unplace_outside_named_province(mentions)
     _unplace_outside_focus(mentions)
+    _unplace_far_from_sentence(mentions)
     if geocoder is not None:
         _geocode_unresolved(mentions, gaz, geocoder)
     _fall_back_to_province(mentions, gaz, _provinces(mentions))
@@ -247,6 +248,55 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
             continue  # the article names nothing else, nor has the theatre a place of the name: it stands
         if m.place.country not in article_focus(names, places):
             m.place, m.score, m.place_source = None, 0.0, None
+
+
+def _unplace_far_from_sentence(mentions: list[PlaceMention]) -> None:
+    """A town found by another spelling than the one written, placed more than FAR_KM from
+    every other town its sentence names while those lie together (within FAR_KM of each other:
+    not a list of cities across a country), not listed beside them ("Beiji and Tal Afar"), and
+    less sure of itself than the surest of them, is a wrong namesake for a name the gazetteer
+    lacks ("Tall al-Sakher village near Hama" matched a Tall Sakar 400 km off); it goes to the
+    geocoder or the province instead. On ACLED's dev notes 132 of 147 such places were more than
+    10 km from the coded place. Event precision 0.724 -> 0.734, fatalities 0.874 -> 0.877,
+    recall 0.789 -> 0.788. Without the spelling condition, precision rose to 0.740 but LGL in
+    context fell 0.816 -> 0.809: world news names far-apart towns, each as written."""
+    towns: dict[int, list[PlaceMention]] = {}
+    for m in mentions:
+        if m.place is not None and m.role == "event" and m.place.kind not in (*ADMIN_KINDS, *BROAD_KINDS):
+            towns.setdefault(m.sentence_index, []).append(m)
+    far = []
+    for sentence in towns.values():
+        for m in sentence:
+            key = name_key(m.text)
+            others = [o for o in sentence if name_key(o.text) != key and o.place.place_id != m.place.place_id]
+            if others and plain(m.place.matched) != plain(m.text) and m.score < max(o.score for o in others) \
+                    and all(_km_apart(m, o) > FAR_KM for o in others) \
+                    and all(_km_apart(a, b) <= FAR_KM for a in others for b in others) \
+                    and not any(_coordinated(m, o) for o in others):
+                far.append(m)
+    for m in far:  # decided before any is unplaced: each against the sentence as resolved
+        m.place, m.score, m.place_source = None, 0.0, None
+
+
+_AND = re.compile(r"\s*(?:,|,?\s+(?:and|or|&))\s+", re.I)
+
+
+def _coordinated(a: PlaceMention, b: PlaceMention) -> bool:
+    """Whether two mentions of a sentence stand side by side in a list ("Beiji and Tal Afar",
+    "Hit, Haditha"): each a place of its own, not one locating the other."""
+    a, b = sorted((a, b), key=lambda m: m.start_char)
+    offset = a.sentence.find(a.text)
+    while offset != -1:  # the sentence's own copy of ``a``, the one ``b`` follows at its distance
+        end = offset + len(a.text)
+        start = end + b.start_char - a.end_char
+        if a.sentence[start:start + len(b.text)] == b.text:
+            return bool(_AND.fullmatch(a.sentence[end:start]))
+        offset = a.sentence.find(a.text, offset + 1)
+    return False
+
+
+def _km_apart(a: PlaceMention, b: PlaceMention) -> float:
+    return haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
 
 
 def _unplace_outside_named_province(mentions: list[PlaceMention]) -> None:

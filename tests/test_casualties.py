@@ -117,6 +117,12 @@ def test_a_victim_and_their_kin_add_up(sentence, dead, civilians):
     ("Border guards gunned down two militants at the crossing.", 2),
     ("The raid left one army or militia member dead and two wounded.", 1),
     ("Insurgents killed five Federal police at a checkpoint.", 5),
+    ("A bomb-disposal engineer was killed while clearing the road.", 1),  # any noun, opening the clause
+    ("A gunman was shot dead at the gate.", 1),  # a gunman is one, gunmen are not
+    ("Raiders killed 4 SDF/YPG fighters near the silo.", 4),  # names with a slash
+    ("Two Turkish-backed fighters (NLF) were killed in the ambush.", 2),  # an aside after the noun
+    ("Two of the mayor's bodyguards were killed in the blast.", 2),  # two of the ...
+    ("A girl and boy were killed when the shell struck their home.", 2),  # a bare second noun
 ])
 def test_one_person_named_by_role_and_the_wounded_who_died_count(sentence, dead):
     assert find_casualties(sentence).fatalities == dead
@@ -191,3 +197,13 @@ def test_find_casualties_never_raises_and_counts_are_consistent(tokens):
     assert isinstance(c, Casualties)
     assert c.fatalities >= 0 and c.civilian_fatalities >= 0 and c.injuries >= 0
     assert c.fatalities >= c.civilian_fatalities
+
+
+@pytest.mark.parametrize("sentence, dead", [
+    ("Rescuers found the bodies of six shepherds in a ravine.", 6),
+    ("Nine bodies were recovered from a well outside the town.", 9),
+    ("A farmer's body was discovered near the canal.", 1),
+    ("The bodies of the dead were buried in the village cemetery.", 0),  # buried, not found: no number
+])
+def test_bodies_found_are_deaths(sentence, dead):
+    assert find_casualties(sentence).fatalities == dead

@@ -200,3 +200,13 @@ def test_a_demonym_names_its_country_and_is_context_for_a_lone_name(full_gaz):
     (iranian,) = _place(mentions, "Iranian")
     assert iranian["name"] == "Iran" and iranian["role"] == "demonym"
     assert all(e["iso3"] != "DEU" for e in events)
+
+
+def test_a_village_spelt_otherwise_far_from_the_town_beside_it_is_left_to_the_province(full_gaz):
+    # The fuzzy net's best "Tall al-Sakher" is a Tall Sakar in Hasakah, 400 km from Hama; the
+    # sentence says the village is near Hama, so the village is Hama's, not Hasakah's.
+    events, mentions = run("Regime forces shelled Tall al-Sakher village near Hama on Monday, wounding two farmers.",
+                           full_gaz)
+    village = next(m for m in mentions if m["text"] == "Tall al-Sakher")
+    assert village["latitude"] is None or haversine_km(village["latitude"], village["longitude"], 35.13, 36.76) < 100
+    assert all(haversine_km(e["latitude"], e["longitude"], 35.13, 36.76) < 100 for e in events), events
