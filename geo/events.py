@@ -26,7 +26,7 @@ from .actors import (CIVILIANS, UNIDENTIFIED, ActorMention, assign_roles, find_a
 from .casualties import find_casualties
 from .dates import EventDate, resolve_event_date
 from .document import Document
-from .resolve import BROAD_KINDS, PlaceMention
+from .resolve import BROAD_KINDS, PlaceMention, coordinated, same_name
 
 TRIGGERS = Path(__file__).with_name("data") / "triggers.json"
 HEADER_LINE = re.compile(r"\s*(?:published|posted|updated|last updated|by)\b", re.I)
@@ -315,17 +315,33 @@ def _refine_provinces(events: list[dict]) -> list[dict]:
 
 
 def _event_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
-    """One mention per place; a province or district that only locates the article's towns
+    """One mention per place; a province or district that only locates the sentence's towns
     of that province is not an event of its own ("Mayadin, in Deir al-Zor province"; "Modira
-    town in Rural Damascus", where the ranker may take Rural Damascus for a district)."""
-    towns = {m.place.admin1 for m in mentions if m.place.kind not in ("admin1", "admin2") and not m.fallback}
+    town in Rural Damascus", where the ranker may take Rural Damascus for a district), nor is a
+    city that bears its province's name written after another town there, to locate it ("Maar
+    Shurin town in Idleb", "Raju village in Afrin, Aleppo"), unless the text says city ("Idleb
+    city") or lists it beside the town ("shelled Atareb and Aleppo"); "a strike near Deir
+    al-Zor ... and another near Al-Bukamal" keeps both."""
+    towns = [m for m in mentions if m.place.kind not in ("admin1", "admin2") and not m.fallback
+             and not _bears_province_name(m)]
     out, seen = [], set()
     for m in mentions:
-        if m.place.place_id in seen or (m.place.kind in ("admin1", "admin2") and m.place.admin1 in towns):
+        if m.place.place_id in seen:
+            continue
+        if m.place.kind in ("admin1", "admin2") and any(t.place.admin1 == m.place.admin1 for t in towns):
+            continue
+        if _bears_province_name(m) and any(t.place.admin1 == m.place.admin1 and t.end_char <= m.start_char
+                                           and not coordinated(m, t) for t in towns):
             continue
         seen.add(m.place.place_id)
         out.append(m)
     return out
+
+
+def _bears_province_name(m: PlaceMention) -> bool:
+    """A town mention that also names its province (Idlib, Aleppo, Hama), not said to be the city."""
+    return (m.place.kind not in ("admin1", "admin2") and m.cue != "city" and bool(m.place.admin1)
+            and same_name(m.text, m.place.admin1))
 
 
 def _lead_date(sentences: list[str], published: date | None) -> EventDate | None:

@@ -153,8 +153,12 @@ def _candidates(gaz: Gazetteer, m: PlaceMention, limit: int = CANDIDATES) -> lis
 def _names_the_province(text: str, province: Candidate) -> bool:
     """Whether ``text`` is the province's own name ("Idleb" for Idlib), not an old or
     alternative name it also carries ("Mosul" for Nineveh)."""
-    key = name_key(text)
-    return any(fuzz.ratio(key, name_key(name)) >= 75 for name in (province.name, province.admin1) if name)
+    return any(same_name(text, name) for name in (province.name, province.admin1) if name)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two spellings name alike once folded ("Idleb", "Idlib"; "Deir al-Zor", "Deir ez-Zor")."""
+    return fuzz.ratio(name_key(a), name_key(b)) >= 75
 
 
 def province_of(gaz: Gazetteer, place: Candidate) -> Candidate | None:
@@ -272,7 +276,7 @@ def _unplace_far_from_sentence(mentions: list[PlaceMention]) -> None:
             if others and plain(m.place.matched) != plain(m.text) and m.score < max(o.score for o in others) \
                     and all(_km_apart(m, o) > FAR_KM for o in others) \
                     and all(_km_apart(a, b) <= FAR_KM for a in others for b in others) \
-                    and not any(_coordinated(m, o) for o in others):
+                    and not any(coordinated(m, o) for o in others):
                 far.append(m)
     for m in far:  # decided before any is unplaced: each against the sentence as resolved
         m.place, m.score, m.place_source = None, 0.0, None
@@ -281,7 +285,7 @@ def _unplace_far_from_sentence(mentions: list[PlaceMention]) -> None:
 _AND = re.compile(r"\s*(?:,|,?\s+(?:and|or|&))\s+", re.I)
 
 
-def _coordinated(a: PlaceMention, b: PlaceMention) -> bool:
+def coordinated(a: PlaceMention, b: PlaceMention) -> bool:
     """Whether two mentions of a sentence stand side by side in a list ("Beiji and Tal Afar",
     "Hit, Haditha"): each a place of its own, not one locating the other."""
     a, b = sorted((a, b), key=lambda m: m.start_char)

@@ -210,3 +210,16 @@ def test_a_village_spelt_otherwise_far_from_the_town_beside_it_is_left_to_the_pr
     village = next(m for m in mentions if m["text"] == "Tall al-Sakher")
     assert village["latitude"] is None or haversine_km(village["latitude"], village["longitude"], 35.13, 36.76) < 100
     assert all(haversine_km(e["latitude"], e["longitude"], 35.13, 36.76) < 100 for e in events), events
+
+
+@pytest.mark.parametrize("sentence, places", [
+    # the city named like its province, written after a town there, only locates that town
+    ("Regime artillery shelled Kafr Nabl town in Idleb on Monday.", ["Kafr Nabl"]),
+    ("Turkish jets struck Jindires town, Aleppo, on Monday.", ["Jindayris"]),
+    # said to be the city, or listed beside the town, or a target of its own: an event of its own
+    ("Regime artillery shelled Kafr Nabl town and Idleb city on Monday.", ["Idlib", "Kafr Nabl"]),
+    ("Coalition jets struck near Deir ez-Zor and near Al-Mayadin on Monday.", ["Deir ez-Zor", "Mayādīn"]),
+])
+def test_a_city_named_like_its_province_after_a_town_there_locates_it(full_gaz, sentence, places):
+    events, _ = run(sentence, full_gaz)
+    assert sorted(e["location"] for e in events) == places
