@@ -9,7 +9,7 @@ Each comes from a registry package or from ../shared, never from the network:
   holds two thirds of the land (the United States 0.84, Japan 0.73; not Indonesia 0.29 or New
   Zealand 0.55) and the centre falls inside it (not Israel, Croatia); else the package's own
   point (REST Countries), else its capital; ``countryinfo``'s alternative spellings of three
-  letters or more, and its demonyms. Country names of LGL and GeoVirus within 161 km of the
+  letters or more but its ISO codes ("DRC", "UAE"; not "COD"), and its demonyms. Country names of LGL and GeoVirus within 161 km of the
   gold: REST Countries' point 368 of 497 and 629 of 957 (the United States 235 km off); the
   mainland's centre for every country 416 and 712; with the two-thirds rule 426 and 787 (the
   spherical centre of mass of the largest landmass for every country: 416 and 671);
@@ -92,7 +92,9 @@ def countries() -> Iterator[dict]:
         point = _point(rec)
         if point is None:
             continue
-        names = [c["name"], *(n for n in rec.get("altSpellings", ()) if len(n) >= 3 and not n.isupper())]
+        # not the ISO codes among them ("COD"), but the abbreviations copy writes ("DRC", "UAE")
+        codes = {iso, (rec.get("ISO") or {}).get("alpha3"), c.get("iso3")}
+        names = [c["name"], *(n for n in rec.get("altSpellings", ()) if len(n) >= 3 and n not in codes)]
         if rec.get("name"):
             names.append(rec["name"])
         yield {"geonameid": str(c["geonameid"]), "name": c["name"], "iso": iso, "lat": float(point[0]),

@@ -239,3 +239,9 @@ def test_a_yemen_article_codes_its_own_actors_at_its_own_places(full_gazetteer):
     marib = events[[haversine_km(15.46, 45.33, lat, lon) < 10 for lat, lon in zip(events.latitude, events.longitude)]]
     assert list(marib.actor1) == ["Houthis"] and int(marib.fatalities.iloc[0]) == 4
     assert "Saudi-led coalition" in set(events.actor1)
+
+
+def test_a_country_is_found_by_the_abbreviation_copy_writes_not_by_its_iso_code(full_gaz):
+    drc = full_gaz.lookup("DRC")
+    assert (drc.kind, drc.country) == ("country", "CD")
+    assert all(c.kind != "country" for c in full_gaz.candidates("COD", None, 20))
