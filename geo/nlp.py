@@ -249,7 +249,9 @@ def _visible(text: str) -> str:
 
 
 # Transliterated names carry apostrophes for ayn and hamza inside one word: "Da'el", "Nu’man".
-_APOSTROPHE_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ`‘][^\W\d_]+)+")
+AYN = "['’ʼ`‘]"  # the marks copy writes for ayn and hamza
+# Letters joined by those marks ("Da'el"), or led by one ("'Amiriyah" of "al-'Amiriyah")
+_APOSTROPHE_WORD = re.compile(rf"{AYN}?[^\W\d_]+(?:{AYN}[^\W\d_]+)*")
 
 
 def _alphabetic(word: str) -> bool:
@@ -332,7 +334,7 @@ class _Words:
         # Words the document itself writes in lower case: common words ("the court", "a road").
         self.common = {w for w in self.word if w.islower() and w.isalpha()}
         # Dotted abbreviations count as capitalised words: "U.S.", "St. Petersburg".
-        self.capital = [(_alphabetic(w) and w[:1].isupper()) or (a and not w.isalpha())
+        self.capital = [(_alphabetic(w) and w.lstrip("'’ʼ`‘")[:1].isupper()) or (a and not w.isalpha())
                         for w, a in zip(self.word, self.abbrev)]
         # A word that may be part of a name: capitalised, or a particle ("al", "tel").
         self.name = [c or (w.isalpha() and lo in NAME_PARTICLES) for c, w, lo in zip(self.capital, self.word, self.lower)]
@@ -810,8 +812,9 @@ def build_pipeline(model: str | None = None, db: str | None = None, lexicon: str
     # Wire copy and scraped exports glue items with ";" or "|" and no space: "Baghdad;Iraq".
     # Invisible characters at a word's edge come off it ("\u200fHajin\u200e" is a clean token
     # between two marks), and a hyphen they touch still splits "ez\u200b-Zor" like "ez-Zor".
+    # A hyphen before an ayn mark splits too: "al-'Amiriyah" like "al-Amiriyah".
     infixes = list(nlp.Defaults.infixes) + [
-        r"[;|]", rf"(?<=[{ALPHA}])[{INVISIBLE}]*(?:{HYPHENS})[{INVISIBLE}]*(?=[{ALPHA}])"]
+        r"[;|]", rf"(?<=[{ALPHA}])[{INVISIBLE}]*(?:{HYPHENS})[{INVISIBLE}]*(?=[{ALPHA}]|{AYN}[{ALPHA}])"]
     # One new tokenizer rather than three assignments: each reloads its 5,000 special cases.
     old = nlp.tokenizer
     nlp.tokenizer = Tokenizer(

@@ -35,6 +35,13 @@ def test_a_cue_covers_a_list_of_names(nlp):
                                                                      ("Baghouz", "town")]
 
 
+def test_a_name_whose_article_precedes_an_ayn_mark_is_one_name(nlp):
+    # "al-" before an apostrophe that writes the ayn: the hyphen splits as in "al-Amiriyah"
+    doc = nlp("Regime machine guns raked the town of al-'Qwertiyah and the village of Kafr 'Zulaymat.")
+    assert [(s.text, s._.cm_cue) for s in doc.spans["places"]] == [("al-'Qwertiyah", "town"),
+                                                                     ("Kafr 'Zulaymat", "village")]
+
+
 def test_unknown_name_framed_as_a_village_is_kept_for_resolution(nlp):
     doc = nlp("Jets struck the village of Qwertabaniya, a place no map knows.")
     assert places(doc) == [("Qwertabaniya", "village", 1, "event")]
