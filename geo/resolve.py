@@ -598,12 +598,14 @@ class Ranker:
         import numpy
 
         x = numpy.asarray(features, dtype=float).reshape(-1, len(FEATURES))
-        rows = numpy.arange(len(x))[:, None]
+        # flat indices into x and the children: one gather a level instead of two-axis indexing
+        first = (numpy.arange(len(x)) * len(FEATURES))[:, None]
+        flat_x, children = x.ravel(), self.children.ravel()
         node = numpy.broadcast_to(self.roots, (len(x), len(self.roots)))
         for _ in range(self.depth):  # every candidate down every tree at once, one level a step
-            right = x[rows, self.feature[node]] > self.split[node]
-            node = self.children[node, right.view(numpy.int8)]
-        z = self.baseline + self.value[node].sum(axis=1)
+            right = flat_x.take(first + self.feature.take(node)) > self.split.take(node)
+            node = children.take(2 * node + right)
+        z = self.baseline + self.value.take(node).sum(axis=1)
         return 1 / (1 + numpy.exp(-z))
 
 
