@@ -666,9 +666,11 @@ class PlaceMatcher:
                     keep = importance >= WORLD_NOTABLE or (framed and theatre) or bool(_spelt_places(self.db, name))
                 if keep and j == i + 1 and not framed and named and not _of_person(words, i, people):
                     keep = self._broad(name) or self._city(name)  # "Kelly said" / "Jordan said"
-                if keep and j == i + 1 and not framed and importance < WORLD_NOTABLE and (
-                        end > j or _tail_of_name(words, i, sent)):
-                    keep = False  # "Nour al-Zenki Movement", "the White House": a word of a longer unknown name
+                if keep and j == i + 1 and not framed and (end > j or _tail_of_name(words, i, sent)) and (
+                        importance < WORLD_NOTABLE or not _spelt_places(self.db, name)):
+                    # "Nour al-Zenki Movement", "the White House": a word of a longer unknown name,
+                    # unless a place of world note is spelt so ("Grey Wolves": Gera is notable, no Grey)
+                    keep = False
             else:
                 # Not in the gazetteer but framed as a place ("the village of X", "X province"):
                 # keep it, resolution will try the fuzzy net or fall back to the province.

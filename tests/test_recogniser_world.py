@@ -48,6 +48,8 @@ def test_a_word_of_a_longer_unknown_name_is_no_place_without_a_cue(nlp):
     # nor the last word of one
     assert places(nlp, "Aides at the White House said the truck stalled on County Road.") == []
     assert places(nlp, "Refugees crossed from Northern Syria into Turkey.") == ["Syria", "Turkey"]
+    # notable only by another spelling folded onto the same key (Gera for "Grey"): not taken alone
+    assert places(nlp, "Grey Wolves militants joined the assault on Raju.") == ["Raju"]
 
 
 def test_eu_is_a_place(nlp):
