@@ -147,7 +147,8 @@ LOCATIVE = re.compile(
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of)(?: the)?|"
     r"(?P<prep>in|at|on|from|into|to|across|inside|towards?|including|"
     r"(?-i:shelled|bombed|bombarded|struck|targeted|raided|stormed|captured|recaptured|seized|entered|controlled))|"
-    r"(?P<dir>(?:north|south|east|west|northeast|northwest|southeast|southwest)ern|central))\s+$",
+    r"(?P<dir>(?:north|south|east|west|northeast|northwest|southeast|southwest)ern|central|"
+    r"(?-i:(?:north|south)(?:east|west)?|east|west)))\s+$",  # "in northeast Idleb"; not "East Timor"
     re.I,
 )
 # Type words strong enough to make a capitalised common word a place: "the cities of ..., Al-Asad".
@@ -156,9 +157,10 @@ NAMING_CUES = frozenset({"village", "town", "city", "neighbourhood", "neighborho
 # An attack's verb frames its object as loosely ("shelled Maraanaz", "captured Zarzur").
 ATTACK_CUES = frozenset({"including", "shelled", "bombed", "bombarded", "struck", "targeted", "raided", "stormed",
                          "captured", "recaptured", "seized", "entered", "controlled"})
+COMPASS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
+DIRECTIONS = frozenset({*COMPASS, *(d + "ern" for d in COMPASS), "central"})
 LOOSE_CUES = frozenset({*ATTACK_CUES, "in", "at", "on", "from", "into", "to", "of", "across", "inside", "toward", "towards",
-                        "central", *(d + "ern" for d in ("north", "south", "east", "west", "northeast", "northwest",
-                                                         "southeast", "southwest"))})
+                        *DIRECTIONS})
 # Type words beside a name that frame it as a place rather than a person's ("Hassan Kalkawi
 # village", "the village Mohammed Shir Bek", "the Dana sub-district"), and the prepositions
 # that frame a person's name as a place's ("clashes in Khalil", not "according to Khalil").
@@ -373,8 +375,10 @@ def _cue(words: _Words, text: str, start: int, end: int,
     """The word framing tokens start..end-1 as a place, and the precision it implies.
     ``text`` is ``doc.text`` (spaCy joins every token each time it is read: read it once per
     document); ``before`` is :func:`_cue_before` for the start, when already known."""
-    after = [k for k in range(end, min(end + 4, len(words.word))) if words.word[k]][:2]
-    for k in after:
+    after = [k for k in range(end, min(end + 5, len(words.word))) if words.word[k]][:3]
+    for n, k in enumerate(after):
+        if n < 2 and (words.word[k] in DIRECTIONS or words.lower[k] in ("'s", "’s")):
+            continue  # "Idleb western countryside", "Aleppo's northern countryside"
         if words.lower[k] in CUES_AFTER:
             return words.lower[k], CUES_AFTER[words.lower[k]]
         if words.lower[k] in CITY_PART_WORDS:

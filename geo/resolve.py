@@ -129,8 +129,8 @@ PROVINCE_CUES = ("province", "governorate")
 # "the Idleb countryside", "southern Idleb", "central Hama": the governorate when one has that name
 # (the city would claim a precision the text does not give); other names stay as they are
 # ("western Mosul" is the city's west).
-REGION_CUES = ("countryside", "central", *(d + "ern" for d in ("north", "south", "east", "west", "northeast",
-                                                               "northwest", "southeast", "southwest")))
+REGION_CUES = ("countryside", "central", *(d + suffix for d in ("north", "south", "east", "west", "northeast",
+                                                                "northwest", "southeast", "southwest") for suffix in ("", "ern")))
 
 
 def _wants_province(m: PlaceMention) -> bool:

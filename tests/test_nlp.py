@@ -35,6 +35,12 @@ def test_a_cue_covers_a_list_of_names(nlp):
                                                                      ("Baghouz", "town")]
 
 
+def test_a_compass_word_frames_a_region_before_or_after_the_name(nlp):
+    doc = nlp("Jets struck Hajin town in northeast Raqqa, and Sousa village in Raqqa western countryside.")
+    assert [(s.text, s._.cm_cue) for s in doc.spans["places"]] == [
+        ("Hajin", "town"), ("Raqqa", "northeast"), ("Sousa", "village"), ("Raqqa", "countryside")]
+
+
 def test_a_name_whose_article_precedes_an_ayn_mark_is_one_name(nlp):
     # "al-" before an apostrophe that writes the ayn: the hyphen splits as in "al-Amiriyah"
     doc = nlp("Regime machine guns raked the town of al-'Qwertiyah and the village of Kafr 'Zulaymat.")
