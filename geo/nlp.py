@@ -251,7 +251,8 @@ def _visible(text: str) -> str:
 
 
 # Transliterated names carry apostrophes for ayn and hamza inside one word: "Da'el", "Nu’man".
-AYN = "['’ʼ`‘]"  # the marks copy writes for ayn and hamza
+AYN_MARKS = "'’ʼ`‘"  # the marks copy writes for ayn and hamza
+AYN = f"[{AYN_MARKS}]"
 # Letters joined by those marks ("Da'el"), or led by one ("'Amiriyah" of "al-'Amiriyah")
 _APOSTROPHE_WORD = re.compile(rf"{AYN}?[^\W\d_]+(?:{AYN}[^\W\d_]+)*")
 
@@ -336,7 +337,7 @@ class _Words:
         # Words the document itself writes in lower case: common words ("the court", "a road").
         self.common = {w for w in self.word if w.islower() and w.isalpha()}
         # Dotted abbreviations count as capitalised words: "U.S.", "St. Petersburg".
-        self.capital = [(_alphabetic(w) and w.lstrip("'’ʼ`‘")[:1].isupper()) or (a and not w.isalpha())
+        self.capital = [(_alphabetic(w) and w.lstrip(AYN_MARKS)[:1].isupper()) or (a and not w.isalpha())
                         for w, a in zip(self.word, self.abbrev)]
         # A word that may be part of a name: capitalised, or a particle ("al", "tel").
         self.name = [c or (w.isalpha() and lo in NAME_PARTICLES) for c, w, lo in zip(self.capital, self.word, self.lower)]
