@@ -193,6 +193,10 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
         best, best_score = scored[k][0], float(scores[k])
         if m.role == "demonym" and (country := _demonym_country(m)) is not None:
             best, best_score = country, 1.0  # "Iranian" names Iran; the ranker learned from places, not people
+        elif best.kind != "country" and plain(best.matched) != plain(best.name) \
+                and (own := _country_by_own_name(m, [c for c, _ in scored])) is not None:
+            # "Mexico" is the country, not Mexico City, which carries the name as another spelling
+            best, best_score = scored[own][0], max(best_score, float(scores[own]))
         if best_score >= ranker.threshold:
             m.place, m.score, m.place_source = best, best_score, "gazetteer"
             if best.kind == "admin1":
@@ -205,6 +209,14 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
         _geocode_unresolved(mentions, gaz, geocoder)
     _fall_back_to_province(mentions, gaz, _provinces(mentions))
     return mentions
+
+
+def _country_by_own_name(m: PlaceMention, candidates: list[Candidate]) -> int | None:
+    """The index of a country among ``candidates`` whose own name is the one ``m`` writes.
+    GeoVirus gold spans in context 0.806 -> 0.814 ("Mexico" beside "Mexico City"); LGL 0.820 ->
+    0.819."""
+    spelt = plain(m.text)
+    return next((k for k, c in enumerate(candidates) if c.kind == "country" and plain(c.name) == spelt), None)
 
 
 def _demonym_country(m: PlaceMention) -> Candidate | None:

@@ -223,3 +223,11 @@ def test_a_village_spelt_otherwise_far_from_the_town_beside_it_is_left_to_the_pr
 def test_a_city_named_like_its_province_after_a_town_there_locates_it(full_gaz, sentence, places):
     events, _ = run(sentence, full_gaz)
     assert sorted(e["location"] for e in events) == places
+
+
+def test_a_country_written_by_its_own_name_beats_a_city_carrying_that_name_as_another_spelling(full_gaz):
+    # beside Mexico City, the name's other bearer; the ranker weighs the city's province named
+    _, mentions = run("Doctors in Mexico City treated dozens of patients on Monday as health officials in "
+                      "Mexico reported new cases of the virus.", full_gaz)
+    [mexico] = [m for m in mentions if m["text"] == "Mexico"]
+    assert mexico["name"] == "Mexico" and haversine_km(mexico["latitude"], mexico["longitude"], 19.43, -99.13) > 200
