@@ -11,8 +11,8 @@ Each comes from a registry package or from ../shared, never from the network:
   point (REST Countries), else its capital. Country names of LGL and GeoVirus within 161 km of
   the gold: REST Countries' point 368 of 497 and 629 of 957 (the United States 235 km off); the
   mainland's centre for every country 416 and 712; with the two-thirds rule 426 and 787 (the
-  spherical centre of mass of the largest landmass for every country: 416 and 671). Canada is
-  the cost: its mainland's centre lies 418 km from GeoNames' 60, -95. Names: ``countryinfo``'s
+  spherical centre of mass of the largest landmass for every country: 416 and 671). Canada and
+  Russia are the cost: their mainland centres lie 418 and 247 km from GeoNames' points. Names: ``countryinfo``'s
   alternative spellings of three letters or more but its ISO codes ("DRC", "UAE"; not "COD"),
   and its demonyms;
 - first-order divisions of every country (``geonames_admin1CodesASCII.txt``): the point is the
