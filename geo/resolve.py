@@ -76,6 +76,10 @@ class PlaceMention:
     fallback: bool = False  # resolved to a province because the name itself failed
     candidates: list[Candidate] = field(default_factory=list, repr=False)
 
+    def unplace(self) -> None:
+        """Forget the place found: the name was a wrong match (the geocoder or the province takes it)."""
+        self.place, self.score, self.place_source = None, 0.0, None
+
     def as_row(self) -> dict:
         p = self.place
         return {
@@ -263,7 +267,7 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
                 and not any(c.country in THEATRE and name_key(c.matched) == key for c in m.candidates):
             continue  # the article names nothing else, nor has the theatre a place of the name: it stands
         if m.place.country not in article_focus(names, places):
-            m.place, m.score, m.place_source = None, 0.0, None
+            m.unplace()
 
 
 def _unplace_far_from_sentence(mentions: list[PlaceMention]) -> None:
@@ -282,16 +286,16 @@ def _unplace_far_from_sentence(mentions: list[PlaceMention]) -> None:
             towns.setdefault(m.sentence_index, []).append(m)
     far = []
     for sentence in towns.values():
-        for m in sentence:
-            key = name_key(m.text)
-            others = [o for o in sentence if name_key(o.text) != key and o.place.place_id != m.place.place_id]
+        keys = [name_key(m.text) for m in sentence]
+        for m, key in zip(sentence, keys):
+            others = [o for o, k in zip(sentence, keys) if k != key and o.place.place_id != m.place.place_id]
             if others and plain(m.place.matched) != plain(m.text) and m.score < max(o.score for o in others) \
                     and all(_km_apart(m, o) > FAR_KM for o in others) \
                     and all(_km_apart(a, b) <= FAR_KM for a in others for b in others) \
                     and not any(coordinated(m, o) for o in others):
                 far.append(m)
     for m in far:  # decided before any is unplaced: each against the sentence as resolved
-        m.place, m.score, m.place_source = None, 0.0, None
+        m.unplace()
 
 
 _AND = re.compile(r"\s*(?:,|,?\s+(?:and|or|&))\s+", re.I)
@@ -338,7 +342,7 @@ def _unplace_outside_named_province(mentions: list[PlaceMention]) -> None:
         if provinces and m.place is not None and m.place.kind not in ADMIN_KINDS + ("country",) \
                 and m.role == "event" and m.place.admin1 and m.place.admin1 not in provinces \
                 and not _border_village(m, locating):
-            m.place, m.score, m.place_source = None, 0.0, None
+            m.unplace()
 
 
 def _border_village(m: PlaceMention, provinces: list[PlaceMention]) -> bool:
@@ -598,9 +602,10 @@ class Ranker:
         self.value = numpy.concatenate([t["value"] for t in trees]).astype(float)
         leaf = numpy.concatenate([t["leaf"] for t in trees]).astype(bool)
         here = numpy.arange(len(leaf))
-        self.children = numpy.stack([numpy.concatenate([t["left"] for t in trees]) + offset,
-                                     numpy.concatenate([t["right"] for t in trees]) + offset], axis=1)
-        self.children[leaf] = here[leaf, None]
+        children = numpy.stack([numpy.concatenate([t["left"] for t in trees]) + offset,
+                                numpy.concatenate([t["right"] for t in trees]) + offset], axis=1)
+        children[leaf] = here[leaf, None]
+        self.children = children.ravel()  # node n's left child at 2n, its right at 2n + 1
         self.depth = int(model["depth"])
         self.baseline = float(model["baseline"])
         self.threshold = float(model["threshold"])
@@ -612,11 +617,11 @@ class Ranker:
         x = numpy.asarray(features, dtype=float).reshape(-1, len(FEATURES))
         # flat indices into x and the children: one gather a level instead of two-axis indexing
         first = (numpy.arange(len(x)) * len(FEATURES))[:, None]
-        flat_x, children = x.ravel(), self.children.ravel()
+        flat_x = x.ravel()
         node = numpy.broadcast_to(self.roots, (len(x), len(self.roots)))
         for _ in range(self.depth):  # every candidate down every tree at once, one level a step
             right = flat_x.take(first + self.feature.take(node)) > self.split.take(node)
-            node = children.take(2 * node + right)
+            node = self.children.take(2 * node + right)
         z = self.baseline + self.value.take(node).sum(axis=1)
         return 1 / (1 + numpy.exp(-z))
 
