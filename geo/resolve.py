@@ -379,7 +379,7 @@ FEATURES = (
     "focus", "neighbour", "main_country", "sentence_country", "near_sentence", "far_from_sentence", "has_sentence",
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
     "only_candidate", "cued", "country_share", "near_article", "actor_country", "spelling", "key_jaro",
-    "near_other_names", "namesakes", "admin2_named", "other_names_near",
+    "near_other_names", "namesakes", "admin2_named", "other_names_near", "article_actor_country",
 )
 OTHER_NAMES_TOP = 5  # near_other_names: how many of each other name's candidates count,
 LIKELY_SCORE_GAP = 0.05  # and how much worse than its best match they may match it
@@ -396,6 +396,16 @@ def _actor_countries(sentence: str) -> frozenset[str]:
     return frozenset(country_of[m.actor] for m in find_actors(sentence) if m.actor in country_of)
 
 
+@lru_cache(maxsize=4096)
+def _home_countries(sentence: str) -> frozenset[str]:
+    """The home countries of the actors a sentence names, state or not ("YPG fighters": SY;
+    "Houthi rebels": YE); actors of no one country (Islamic State, a coalition) name none."""
+    from .actors import find_actors, load_lexicon
+
+    country_of = {a.name: a.country for a in load_lexicon() if a.country}
+    return frozenset(country_of[m.actor] for m in find_actors(sentence) if m.actor in country_of)
+
+
 def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                       limit: int = CANDIDATES) -> Iterator[tuple[PlaceMention, list[tuple[Candidate, list[float]]]]]:
     """Each mention with its candidates (``m.candidates`` is set) and their features
@@ -408,6 +418,8 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
     provinces = _provinces(mentions)
     focus = article_focus(filter(None, map(_named_country, mentions)), countries)
     near = neighbours_of(focus) - focus
+    # Whose war the article reports: the home countries of the actors anywhere in it.
+    home = frozenset().union(*(_home_countries(s) for s in {m.sentence for m in mentions}))
     # The article's sure towns, for how near a candidate lies to the rest of the article.
     towns = [(m, m.candidates[0]) for m in mentions if m.candidates and m.candidates[0].score >= SURE
              and m.candidates[0].kind not in (*BROAD_KINDS, *ADMIN_KINDS) and m.candidates[0].country in focus]
@@ -506,6 +518,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 namesakes,  # how many places share the name: a village's name is shared, a city's seldom
                 c.kind != "admin2" and bool(c.admin2) and _district(c) in districts,  # "Paris and Henry County"
                 other_names_near[rank],
+                c.country in home,
             ]))
         yield m, scored
 
