@@ -318,30 +318,42 @@ def _event_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
     """One mention per place; a province or district that only locates the sentence's towns
     of that province is not an event of its own ("Mayadin, in Deir al-Zor province"; "Modira
     town in Rural Damascus", where the ranker may take Rural Damascus for a district), nor is a
-    city that bears its province's name written after another town there, to locate it ("Maar
-    Shurin town in Idleb", "Raju village in Afrin, Aleppo"), unless the text says city ("Idleb
-    city") or lists it beside the town ("shelled Atareb and Aleppo"); "a strike near Deir
-    al-Zor ... and another near Al-Bukamal" keeps both."""
+    city that bears its province's or its district's name written after another town there, to
+    locate it ("Maar Shurin town in Idleb", "Raju village in Afrin, Aleppo"), unless the text
+    says city ("Idleb city") or lists it beside the town ("shelled Atareb and Aleppo"); "a
+    strike near Deir al-Zor ... and another near Al-Bukamal" keeps both."""
     towns = [m for m in mentions if m.place.kind not in ("admin1", "admin2") and not m.fallback
-             and not _bears_province_name(m)]
+             and not _parent_named(m)]
     out, seen = [], set()
     for m in mentions:
         if m.place.place_id in seen:
             continue
         if m.place.kind in ("admin1", "admin2") and any(t.place.admin1 == m.place.admin1 for t in towns):
             continue
-        if _bears_province_name(m) and any(t.place.admin1 == m.place.admin1 and t.end_char <= m.start_char
-                                           and not coordinated(m, t) for t in towns):
+        if (parent := _parent_named(m)) and any(_parent(t.place, len(parent)) == parent and t.end_char <= m.start_char
+                                                and not coordinated(m, t) for t in towns):
             continue
         seen.add(m.place.place_id)
         out.append(m)
     return out
 
 
-def _bears_province_name(m: PlaceMention) -> bool:
-    """A town mention that also names its province (Idlib, Aleppo, Hama), not said to be the city."""
-    return (m.place.kind not in ("admin1", "admin2") and m.cue != "city" and bool(m.place.admin1)
-            and same_name(m.text, m.place.admin1))
+def _parent(place, depth: int) -> tuple:
+    """The province (depth 1) or the province and district (depth 2) a place lies in."""
+    return (place.admin1, place.admin2)[:depth]
+
+
+def _parent_named(m: PlaceMention) -> tuple:
+    """The province, or province and district, whose name a town mention also bears (Idlib,
+    Aleppo; Afrin, Manbij), not said to be the city; () for others."""
+    place = m.place
+    if place.kind in ("admin1", "admin2") or m.cue == "city" or not place.admin1:
+        return ()
+    if same_name(m.text, place.admin1):
+        return _parent(place, 1)
+    if place.admin2 and same_name(m.text, place.admin2):
+        return _parent(place, 2)
+    return ()
 
 
 def _lead_date(sentences: list[str], published: date | None) -> EventDate | None:

@@ -216,6 +216,9 @@ def test_a_village_spelt_otherwise_far_from_the_town_beside_it_is_left_to_the_pr
     # the city named like its province, written after a town there, only locates that town
     ("Regime artillery shelled Kafr Nabl town in Idleb on Monday.", ["Kafr Nabl"]),
     ("Turkish jets struck Jindires town, Aleppo, on Monday.", ["Jindayris"]),
+    # likewise a city named like its district, after a town of that district
+    ("Turkish jets struck Shaltah village in western Afrin on Sunday.", ["Shaltah"]),
+    ("Turkish jets struck Shaltah village and Afrin city on Sunday.", ["Shaltah", "‘Afrīn"]),
     # said to be the city, or listed beside the town, or a target of its own: an event of its own
     ("Regime artillery shelled Kafr Nabl town and Idleb city on Monday.", ["Idlib", "Kafr Nabl"]),
     ("Coalition jets struck near Deir ez-Zor and near Al-Mayadin on Monday.", ["Deir ez-Zor", "Mayādīn"]),
