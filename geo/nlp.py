@@ -186,7 +186,7 @@ ORGANISATION_PREFIXES = frozenset({
     "usbat", "tajammu", "asa'ib", "asaib"})
 FACILITIES = frozenset({"base", "camp", "airport", "airbase", "barracks", "academy", "airfield", "headquarters", "hq"})
 METONYMY = re.compile(
-    r"\b(?:based|headquartered|exiled|living|lives|based out|ministry|embassy|government|officials?|authorities|"
+    r"\b(?:based|headquartered|exiled|living|lives|based out|ministry|embassy|government|officials|authorities|"
     r"parliament|court|headquarters|talks|summit|conference)\s+in\s+(?:the\s+)?$", re.I)
 
 # The extensions conflictmap sets, and their defaults. One prefix, so no other library's

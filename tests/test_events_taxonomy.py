@@ -58,6 +58,17 @@ from conflictmap.geo.pipeline import process_documents
      "Remote explosive/landmine/IED"),
     ("A man hurled a handgrenade at a shop in Baiji on Monday.", "Explosions/Remote violence", "Grenade"),
     ("The body of a farmer was found on the edge of Baiji on Monday.", "Violence against civilians", "Attack"),
+    ("Two missiles fell on Baiji on Monday.", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("The army fired heavy artillery at Hajin on Monday.", "Explosions/Remote violence",
+     "Shelling/artillery/missile attack"),
+    ("Rebels fired on army positions near Baiji on Monday.", "Explosions/Remote violence",
+     "Shelling/artillery/missile attack"),
+    ("Fighters used a drone to target a checkpoint in Baiji on Monday.", "Explosions/Remote violence", "Air/drone strike"),
+    ("Militants planted explosives under a car in Baiji on Monday.", "Explosions/Remote violence",
+     "Remote explosive/landmine/IED"),
+    ("Residents expelled the militants from Hajin on Monday.", "Strategic developments",
+     "Non-violent transfer of territory"),
+    ("Regime troops entered the town of Hajin on Monday.", "Strategic developments", "Non-violent transfer of territory"),
 ])
 def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_event_type):
     with process_documents([Document("t", sentence, date(2018, 3, 7))], gaz=gaz) as result:

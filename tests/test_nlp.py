@@ -121,6 +121,11 @@ def test_based_in_is_metonymy(nlp):
     assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Britain", "metonymy"), ("Raqqa", "event")]
 
 
+def test_officials_in_a_city_speak_for_it_but_an_official_there_is_where_it_happened(nlp):
+    doc = nlp("Officials in Baghdad said gunmen had shot dead a local official in Kirkuk.")
+    assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Baghdad", "metonymy"), ("Kirkuk", "event")]
+
+
 @pytest.mark.parametrize("text, name", [
     ("Fighters of the Free Mosul Army shelled the bridge.", "Mosul"),
     ("Suqour al-Raqqa fighters entered the village of Hajin.", "Raqqa"),
