@@ -380,6 +380,7 @@ FEATURES = (
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
     "only_candidate", "cued", "country_share", "near_article", "actor_country", "spelling", "key_jaro",
     "near_other_names", "namesakes", "admin2_named", "other_names_near", "article_actor_country",
+    "others_focus",
 )
 OTHER_NAMES_TOP = 5  # near_other_names: how many of each other name's candidates count,
 LIKELY_SCORE_GAP = 0.05  # and how much worse than its best match they may match it
@@ -435,14 +436,18 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
     provinces_of: dict[str, Counter] = {}
     named_of: dict[str, set] = {}  # provinces the name could be ("a town in Rural Damascus", "western Idleb")
     districts_of: dict[str, set] = {}  # districts and counties the name could be ("Henry County")
+    named_countries: dict[str, Counter] = {}  # the countries each name names outright
     for m, key in zip(mentions, keys):
         if (vote := _vote(m)) is not None:
             votes_of.setdefault(key, Counter())[vote[0]] += vote[1]
+        if (country := _named_country(m)) is not None:
+            named_countries.setdefault(key, Counter())[country] += 1
         if (top := _sure_event_place(m)) is not None and top.admin1:
             provinces_of.setdefault(key, Counter())[top.admin1] += 1
         named_of.setdefault(key, set()).update(c.admin1 for c in m.candidates if c.kind == "admin1")
         districts_of.setdefault(key, set()).update(_district(c) for c in m.candidates if c.kind == "admin2")
     named_by = Counter(a for names in named_of.values() for a in names)
+    all_named = sum(named_countries.values(), Counter())
 
     # Each name's likely places (its first candidates that are towns or districts and match the
     # name about as well as its best: "Shakopee" is the Minnesota town, not also Skopje), and for
@@ -461,6 +466,9 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         others = countries - votes_of.get(key, Counter())  # the rest of the article's votes
         main_country = others.most_common(1)[0][0] if others else None
         votes = sum(others.values())
+        # The countries the rest of the article is about: a name alone in its note is no evidence
+        # that the note is about the country of its own first match.
+        others_focus = article_focus(all_named - named_countries.get(key, Counter()), others)
         other_provinces = provinces - provinces_of.get(key, Counter())
         # Only sure theatre places set the sentence's context: a title-cased "Car" matching a
         # town in Iran must not pull "Baghdad" there. Distances are to towns: a province's or a
@@ -519,6 +527,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 c.kind != "admin2" and bool(c.admin2) and _district(c) in districts,  # "Paris and Henry County"
                 other_names_near[rank],
                 c.country in home,
+                c.country in others_focus,
             ]))
         yield m, scored
 
