@@ -1,7 +1,7 @@
 """World news geoparsing: LGL and GeoVirus (../shared/data/dev/geoparsing), gold toponyms with offsets.
 
     python eval/score_geoparsing.py [--shared ../shared] [--corpus lgl GeoVirus] [--limit N]
-                                    [--by-kind] [--errors FILE.tsv] [--json FILE.json]
+                                    [--by-kind] [--errors FILE.tsv] [--json FILE.json] [--cross-validate]
 
 Per corpus:
 
@@ -27,7 +27,9 @@ figures, per corpus.
 GeoVirus offsets count from 1 (text[start - 1:end - 1] is the name); :func:`read_corpus` moves
 any gold span off by one character onto its phrase.
 
-Nothing here is tuned on these corpora; they measure how the theatre's tool does on world news.
+Nothing here is tuned on these corpora but the ranker, which learns from them too
+(eval/train_ranker.py): ``--cross-validate`` resolves each fold of articles with a ranker
+fitted on the other folds, the figure for articles it has not seen.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import json
 import math
 import statistics
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import date
@@ -51,6 +54,9 @@ from conflictmap.geo.document import Document
 from conflictmap.geo.nlp import build_pipeline
 from conflictmap.geo.pipeline import process_documents
 from conflictmap.geo.resolve import PlaceMention, resolve_mentions
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train_ranker import article_fold, fold_rankers, ranker_in_use  # noqa: E402
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 KM = 161.0
@@ -160,11 +166,13 @@ def gold_mentions(doc_id: str, article: Article, sentences: list[tuple[int, str]
     return mentions
 
 
-def answers_in_context(gaz: Gazetteer, nlp, articles: list[Article]) -> list[Answer]:
-    """Each article's gold toponyms resolved together by ``resolve_mentions``."""
+def answers_in_context(gaz: Gazetteer, nlp, articles: list[Article], ranker_of=lambda i: None) -> list[Answer]:
+    """Each article's gold toponyms resolved together by ``resolve_mentions``; ``ranker_of``:
+    the ranker file for article i (None: the shipped one)."""
     answers = []
     for i, (article, sentences) in enumerate(zip(articles, sentence_starts(nlp, articles))):
-        mentions = resolve_mentions(gold_mentions(f"a{i}", article, sentences), gaz)
+        with ranker_in_use(ranker_of(i)):
+            mentions = resolve_mentions(gold_mentions(f"a{i}", article, sentences), gaz)
         answers += [Answer(i, t, m.place, m.fallback) for t, m in zip(article.gold, mentions)]
     return answers
 
@@ -183,10 +191,12 @@ def _overlaps(mention: dict, g: Toponym) -> bool:
     return mention["start_char"] < g.end and g.start < mention["end_char"]
 
 
-def end_to_end(articles: list[Article]) -> dict:
+def end_to_end(articles: list[Article], ranker_of=lambda i: None) -> dict:
     docs = [Document(doc_id=f"a{i}", text=a.text, published=date(2010, 1, 1)) for i, a in enumerate(articles)]
-    with process_documents(docs) as result:
-        mentions = result.mentions
+    mentions = []
+    for path in {ranker_of(i) for i in range(len(docs))}:  # the articles of each ranker, one run each
+        with ranker_in_use(path), process_documents([d for i, d in enumerate(docs) if ranker_of(i) == path]) as result:
+            mentions += result.mentions
     by_doc: dict[str, list[dict]] = {}
     for m in mentions:
         by_doc.setdefault(m["doc_id"], []).append(m)
@@ -237,17 +247,18 @@ def print_by_kind(kinds: dict[str, dict[str, dict]]) -> None:
               + "".join(f" {kinds[m][kind]['acc@161']:>11.3f}" for m in modes))
 
 
-def score_corpus(name: str, articles: list[Article], gaz: Gazetteer, nlp, want_kinds: bool) -> tuple[dict, list]:
+def score_corpus(name: str, articles: list[Article], gaz: Gazetteer, nlp, want_kinds: bool,
+                 ranker_of=lambda i: None) -> tuple[dict, list]:
     """All figures for one corpus (printed as they come), and its in-context misses."""
     print(f"{name}: {len(articles)} articles")
-    alone, in_context = answers_alone(gaz, articles), answers_in_context(gaz, nlp, articles)
+    alone, in_context = answers_alone(gaz, articles), answers_in_context(gaz, nlp, articles, ranker_of)
     figures = {"articles": len(articles), "gold_span_alone": score(alone), "gold_span_in_context": score(in_context)}
     print("  gold span alone:", figures["gold_span_alone"])
     print("  gold span in context:", figures["gold_span_in_context"])
     if want_kinds and any(t.fcode for a in articles for t in a.gold):
         figures["by_kind"] = {"alone": by_kind(alone), "in context": by_kind(in_context)}
         print_by_kind(figures["by_kind"])
-    figures["end_to_end"] = end_to_end(articles)
+    figures["end_to_end"] = end_to_end(articles, ranker_of)
     print("  end to end:", figures["end_to_end"])
     return figures, miss_rows(name, in_context)
 
@@ -260,13 +271,19 @@ def main(argv=None) -> int:
     parser.add_argument("--by-kind", action="store_true", help="Acc@161 per gold feature code (LGL)")
     parser.add_argument("--errors", type=Path, help="write the gold-span-in-context misses to this TSV")
     parser.add_argument("--json", type=Path, help="write all figures to this JSON file")
+    parser.add_argument("--cross-validate", action="store_true",
+                        help="resolve each fold's articles with a ranker fitted on the other folds "
+                             "(eval/train_ranker.py; about a minute more): the shipped ranker has seen them")
     args = parser.parse_args(argv)
     gaz, nlp = Gazetteer(), build_pipeline()
     figures, misses = {}, []
-    for name in args.corpus:
-        articles = read_corpus(args.shared / "data" / "dev" / "geoparsing" / f"{name}.xml")[:args.limit]
-        figures[name], rows = score_corpus(name, articles, gaz, nlp, args.by_kind)
-        misses += rows
+    with tempfile.TemporaryDirectory() as folder:
+        rankers = fold_rankers(args.shared, Path(folder)) if args.cross_validate else {}
+        for name in args.corpus:
+            articles = read_corpus(args.shared / "data" / "dev" / "geoparsing" / f"{name}.xml")[:args.limit]
+            ranker_of = (lambda i, name=name: rankers[article_fold(name, i)]) if rankers else (lambda i: None)
+            figures[name], rows = score_corpus(name, articles, gaz, nlp, args.by_kind, ranker_of)
+            misses += rows
     if args.errors:
         write_errors(args.errors, misses)
     if args.json:

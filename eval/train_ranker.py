@@ -36,6 +36,8 @@ import json
 import re
 import sys
 from collections import defaultdict
+from contextlib import contextmanager
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +50,7 @@ import score_acled  # noqa: E402
 
 from conflictmap.gazetteer import Gazetteer  # noqa: E402
 from conflictmap.gazetteer.distance import haversine_km  # noqa: E402
+from conflictmap.geo import resolve  # noqa: E402
 from conflictmap.geo.document import Document  # noqa: E402
 from conflictmap.geo.nlp import build_pipeline  # noqa: E402
 from conflictmap.geo.resolve import FEATURES, RANKER_FILE, Ranker, mentions_of, ranked_candidates  # noqa: E402
@@ -76,14 +79,12 @@ def acled(shared: Path) -> tuple[list[Document], dict, dict, dict]:
     """ACLED notes: the documents, the coded points of each (geo_precision 1), its coded
     provinces and its fold."""
     rows = score_acled.read_rows(shared / "data" / "dev" / "acled_sy_iq_2018_dev.csv.gz")
-    folds = score_acled.folds(rows)
-    points, provinces, fold_of = defaultdict(list), defaultdict(set), {}
+    points, provinces = defaultdict(list), defaultdict(set)
     for row in rows:
         if row["geo_precision"] == "1":
             points[row["doc_id"]].append((row["lat"], row["lon"]))
         provinces[row["doc_id"]].add(row["admin1"])
-        fold_of.setdefault(row["doc_id"], folds[row["location"]])
-    return score_acled.documents(rows), points, provinces, fold_of
+    return score_acled.documents(rows), points, provinces, score_acled.note_folds(rows)
 
 
 def ucdp(shared: Path) -> tuple[list[Document], dict, dict, dict]:
@@ -114,8 +115,13 @@ def geoparsing(shared: Path) -> tuple[list[Document], dict, dict, dict]:
             doc_id = f"{name}-{i}"
             documents.append(Document(doc_id=doc_id, text=text, published=date(2010, 1, 1)))
             points[doc_id] = [(t.lat, t.lon) for t in gold]
-            fold_of[doc_id] = int(hashlib.sha1(doc_id.encode()).hexdigest(), 16) % score_acled.N_FOLDS
+            fold_of[doc_id] = article_fold(name, i)
     return documents, points, defaultdict(set), fold_of
+
+
+def article_fold(corpus: str, number: int) -> int:
+    """The fold of a world news article (its corpus and number in it): folds by article."""
+    return int(hashlib.sha1(f"{corpus}-{number}".encode()).hexdigest(), 16) % score_acled.N_FOLDS
 
 
 def collect(sources: list[tuple[list[Document], dict, dict, dict]], limit: int | None
@@ -158,6 +164,46 @@ def _collect(nlp, gaz, documents, points, provinces, fold_of, km, s, X, y, menti
                 source.append(s)
             number += 1
     return number
+
+
+def fold_rankers(shared: Path, folder: Path, threshold: float | None = None) -> dict[int, Path]:
+    """One ranker file per fold in ``folder``, each fitted on the other folds of every source
+    (the split above: ACLED and UCDP by place name, world news by article), with the shipped
+    file's threshold unless one is given: the scorers' ``--cross-validate`` score each fold's
+    documents with the ranker that never saw them."""
+    X, y, mention, fold, _ = collect([acled(shared), ucdp(shared), geoparsing(shared)], None)
+    answerable = np.zeros(mention.max() + 1, dtype=bool)
+    np.logical_or.at(answerable, mention, y)
+    taught = answerable[mention]
+    if threshold is None:
+        threshold = Ranker(RANKER_FILE).threshold
+    paths = {}
+    for k in sorted(set(fold.tolist())):
+        model = fit(X[(fold != k) & taught], y[(fold != k) & taught])
+        paths[k] = folder / f"ranker-fold{k}.json"
+        paths[k].write_text(json.dumps({"features": list(FEATURES), **export(model), "threshold": threshold},
+                                       separators=(",", ":")), encoding="utf-8")
+    return paths
+
+
+@lru_cache(maxsize=8)
+def _ranker(path: Path) -> Ranker:
+    return Ranker(path)
+
+
+@contextmanager
+def ranker_in_use(path: Path | None):
+    """Within the block, resolution in this process uses the ranker in ``path`` (None: the
+    shipped one). For the scorers alone: worker processes would not see it."""
+    if path is None:
+        yield
+        return
+    shipped = resolve.default_ranker
+    resolve.default_ranker = lambda: _ranker(path)
+    try:
+        yield
+    finally:
+        resolve.default_ranker = shipped
 
 
 def choices(p: np.ndarray, y: np.ndarray, mention: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
