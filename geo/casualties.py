@@ -16,7 +16,11 @@ Conventions (the ones ACLED publishes, and conflictmap's choices where it has no
   role counts 1 ("assassinated the mukhtar", "the commander was shot dead"); "succumbed to
   wounds" is a death;
 * civilians count both in ``fatalities`` and ``civilian_fatalities``; "people" and "men"
-  are not assumed civilian; "casualties" is not read as deaths (it includes the wounded).
+  are not assumed civilian; "casualties" is not read as deaths (it includes the wounded);
+* a figure the text sets for the whole event ("unknown number of fatalities coded as 10",
+  "coding fatalities to one", "for a total of 11 fatalities", as coders' notes say) is the
+  event's toll (:func:`stated_toll`), unless the text spreads it over places ("split between",
+  "allocated", :func:`spreads_toll`).
 
 Only numbers tied to people and to killing or wounding count, so "27 airstrikes", "a
 24-hour period", "ten more strikes" and dates never do.
@@ -102,6 +106,34 @@ def parse_count(text: str) -> int | None:
     """
     m = _COUNT_RE.match(text or "")
     return _count_value(m["count"]) if m else None
+
+
+_TOLL_WORD = r"(?:fatalit(?:y|ies)|deaths|death\s+toll|(?<=unknown\s)number)"
+_SET = r"(?:coded|estimated|set)\s+(?:as|to|at)"
+_STATED_TOLL = re.compile(
+    rf"\bfor\s+a\s+total\s+of\s+(?P<total>{_COUNT})\s+(?:fatalities|deaths|dead)\b"
+    rf"|\b{_TOLL_WORD}(?:\s+[\w-]+){{0,4}}?\s*,?\s+(?:(?:is|are|was|were|has\s+been|have\s+been)\s+)?{_SET}\s+(?P<set>{_COUNT})"
+    rf"|\bcod(?:ed|ing)\s+(?:the\s+)?(?:fatalit(?:y|ies)|deaths)\s+(?:as|to|at)\s+(?P<coded>{_COUNT})", re.I)
+_SPREADS = re.compile(r"\b(?:split|distribut(?:ed|ing)|allocat(?:ed|ing)|divided)\b", re.I)
+
+
+def stated_toll(sentence: str) -> int | None:
+    """The fatalities a sentence sets for the whole event, or None.
+
+    >>> stated_toll("An unknown number of fatalities, coded as 10, were reported.")
+    10
+    >>> stated_toll("Unknown fatalities coded to 10, for a total of 11 fatalities."), stated_toll("Ten were killed.")
+    (11, None)
+    """
+    found = list(_STATED_TOLL.finditer(sentence))
+    total = next((m["total"] for m in found if m["total"]), None)
+    text = total or next((m["set"] or m["coded"] for m in found), None)
+    return _count_value(text) if text else None
+
+
+def spreads_toll(text: str) -> bool:
+    """Whether a text spreads a toll over several places ("10 fatalities split between ...")."""
+    return bool(_SPREADS.search(text))
 
 
 # --- sentences -----------------------------------------------------------------------------

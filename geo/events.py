@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .actors import (CIVILIANS, UNIDENTIFIED, ActorMention, assign_roles, find_actors, load_lexicon, modifier_before,
                      named_by_modifier, state_countries)
-from .casualties import find_casualties
+from .casualties import find_casualties, spreads_toll, stated_toll
 from .dates import EventDate, resolve_event_date
 from .document import Document
 from .resolve import BROAD_KINDS, PlaceMention, coordinated, same_name
@@ -252,7 +252,25 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
                            when, frame.trigger.strength)
                 row["_sentence"] = i
                 events.append(row)
+    _set_stated_toll(events, sentences)
     return [{k: v for k, v in e.items() if k != "_sentence"} for e in _refine_provinces(events)]
+
+
+def _set_stated_toll(events: list[dict], sentences: list[str]) -> None:
+    """"Clashes took place in X. Unknown number of fatalities coded as 10.": a toll the text
+    sets for the whole event (:func:`geo.casualties.stated_toll`) replaces the counts read
+    before it, on the first event of the last sentence that made some, up to the toll's own;
+    not when the text spreads it over places, nor when no event comes before it."""
+    if not events or spreads_toll(" ".join(sentences)):
+        return
+    for i, sentence in enumerate(sentences):
+        if (toll := stated_toll(sentence)) is None:
+            continue
+        before = [e for e in events if e["_sentence"] <= i]
+        if before:
+            target = next(e for e in before if e["_sentence"] == before[-1]["_sentence"])
+            target["fatalities"] = toll
+            target["civilian_fatalities"] = min(target["civilian_fatalities"], toll)
 
 
 def _striker_beside_battle(sentence: str, found: list[ActorMention], framed: tuple) -> str | None:

@@ -3,6 +3,7 @@
 
 from datetime import date
 
+import pytest
 
 from conflictmap.gazetteer.distance import haversine_km
 from conflictmap.geo.document import Document
@@ -94,6 +95,20 @@ def test_one_strike_sentence_is_one_event_with_actor_place_toll_and_date(gaz):
     assert e["location"] == "Hajīn" and e["fatalities"] == 6
     assert e["event_date"] == "2017-06-12" and e["source"] == "Test Wire" and e["doc_id"] == "d1"
     assert s[0] in e["notes"]
+
+
+@pytest.mark.parametrize("sentences, dead", [
+    # the coder's figure for a toll no one counted, and for one counted too low
+    (["Rebels and regime troops clashed in Hajin on Monday.", "An unknown number of fatalities, coded as 10, were reported."], 10),
+    (["Rebels and regime troops clashed in Hajin on Monday, killing two soldiers.",
+      "Fatalities on both sides, coded to 8 for a total of 10 fatalities."], 10),
+    (["A car bomb exploded at a checkpoint in Hajin on Monday, coding fatalities to one for the driver."], 1),
+    # a figure spread over places is no one event's toll
+    (["Rebels and regime troops clashed in Hajin on Monday.", "Unknown fatalities coded as 10, split between Hajin and Baiji."], 0),
+])
+def test_a_toll_the_text_sets_for_the_event_is_its_toll(gaz, sentences, dead):
+    [e] = events(gaz, sentences, [(0, "Hajin")])
+    assert e["fatalities"] == dead
 
 
 def test_a_place_without_anything_happening_is_no_event(gaz):
