@@ -136,6 +136,60 @@ def spreads_toll(text: str) -> bool:
     return bool(_SPREADS.search(text))
 
 
+# A place's name as notes write it in a list of allocations: capitalised words, with the
+# article joined ("al-Shifunya") and apostrophes ("Dar'a").
+_NAME = r"(?:(?:al|el|as|ad|ar|ash|at|az)-)?[A-Z][\w'’`-]*(?:\s+(?:(?:al|el|as|ad|ar|ash|at|az)-)?[A-Z][\w'’`-]*){0,3}"
+_NAMES = rf"(?P<names>{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME}){{0,9}})"
+_FATAL = r"(?:\s+fatalit(?:y|ies))?"
+_ALLOCATIONS = (
+    # "Bulbul and Raju each allocated 7", "Zamalka allocated 3 fatalities", "Hamam allocated 1 each"
+    re.compile(rf"{_NAMES}\s+(?:each\s+)?allocated\s+(?P<count>{_COUNT}){_FATAL}"),
+    # "4 allocated to Ali Baski and 3 each to Bulbul and Raju", "2 each allocated to Sarouja"
+    re.compile(rf"(?<![\w.-])(?P<count>{_COUNT}){_FATAL}\s+(?:(?:each\s+)?allocated|each)\s+to\s+{_NAMES}"),
+    # "2 fatalities allocated to Arnaz and 1 to Sheikh Ali"
+    re.compile(rf"(?<=\band\s)(?P<count>{_COUNT})(?:\s+each)?\s+to\s+{_NAMES}"),
+    # "The remaining 13 fatalities were: two for Beit Sawa, two for Harasta"
+    re.compile(rf"(?<![\w.-])(?P<count>{_COUNT})\s+for\s+{_NAMES}"),
+)
+_EACH_PLACE = re.compile(  # the same number for every place: "each location allocated 1", "split, 5 each"
+    rf"(?i:(?:each|all\s+other|the\s+other)\s+locations?\s+(?:each\s+)?allocated\s+(?P<count>{_COUNT})"
+    rf"|split,?\s+(?P<split>{_COUNT})\s+each)")
+_SPLIT_EVENLY = re.compile(  # "(10) split between the 2 locations", "20 fatalities split between Hatla and X"
+    rf"(?i:(?:(?P<total>{_COUNT}){_FATAL}\s+(?:(?:are|were)\s+)?)?(?:split|divided|distributed)\s+(?:evenly\s+)?between\s+"
+    rf"(?:the\s+)?(?:(?P<places>{_COUNT})\s+locations|(?-i:{_NAMES})))")
+_LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def allocated_tolls(text: str) -> tuple[dict[str, int], int | None]:
+    """How a text spreads a toll over places: the count each named place gets, and the count
+    every place gets where the text gives one for all (None when it gives none).
+
+    >>> allocated_tolls("20 fatalities split between 3 locations, with Bulbul and Raju each allocated 7 "
+    ...                 "and Jandairis allocated 6.")
+    ({'Bulbul': 7, 'Raju': 7, 'Jandairis': 6}, None)
+    >>> allocated_tolls("Unknown number of fatalities coded to 10 and split between the 2 locations.")
+    ({}, 5)
+    """
+    named: dict[str, int] = {}
+    for pattern in _ALLOCATIONS:
+        for m in pattern.finditer(text):
+            count = _count_value(m["count"])
+            if count is None:
+                continue
+            for name in _LIST_SPLIT.split(m["names"]):
+                if name and name[0].isupper() or name.startswith(("al-", "el-")):
+                    named.setdefault(name.strip(), count)
+    every = None
+    if (m := _EACH_PLACE.search(text)) is not None:
+        every = _count_value(m["count"] or m["split"])
+    elif not named and (m := _SPLIT_EVENLY.search(text)) is not None:
+        total = _count_value(m["total"]) if m["total"] else stated_toll(text)
+        places = _count_value(m["places"]) if m["places"] else len(_LIST_SPLIT.split(m["names"]))
+        if total and places and total % places == 0:
+            every = total // places
+    return named, every
+
+
 # --- sentences -----------------------------------------------------------------------------
 _CIVILIAN_WORDS = (r"civilians?|child(?:ren)?|schoolchildren|kids?|wom[ae]n|boys?|girls?|bab(?:y|ies)|"
                    r"infants?|residents?|villagers?|refugees?|students?|worshippers?|passengers?|"

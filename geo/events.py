@@ -21,9 +21,11 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from conflictmap.gazetteer.names import name_key
+
 from .actors import (CIVILIANS, UNIDENTIFIED, ActorMention, assign_roles, find_actors, load_lexicon, modifier_before,
                      named_by_modifier, state_countries)
-from .casualties import find_casualties, spreads_toll, stated_toll
+from .casualties import allocated_tolls, find_casualties, spreads_toll, stated_toll
 from .dates import EventDate, resolve_event_date
 from .document import Document
 from .resolve import BROAD_KINDS, PlaceMention, coordinated, same_name
@@ -242,7 +244,7 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
         for m in places:
             row = _row(document, m, event_type, sub_event_type, actor1, actor2, frame.assoc_actor_1,
                        when, frame.trigger.strength)
-            row["_sentence"] = i
+            row["_sentence"], row["_text"] = i, m.text
             previous.append(row)
         _add_counts(previous, casualties)
         events.extend(previous)
@@ -250,18 +252,31 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
             for m in places:
                 row = _row(document, m, "Explosions/Remote violence", "Air/drone strike", striker, None, None,
                            when, frame.trigger.strength)
-                row["_sentence"] = i
+                row["_sentence"], row["_text"] = i, m.text
                 events.append(row)
-    _set_stated_toll(events, sentences)
-    return [{k: v for k, v in e.items() if k != "_sentence"} for e in _refine_provinces(events)]
+    _set_stated_tolls(events, sentences)
+    return [{k: v for k, v in e.items() if not k.startswith("_")} for e in _refine_provinces(events)]
 
 
-def _set_stated_toll(events: list[dict], sentences: list[str]) -> None:
-    """"Clashes took place in X. Unknown number of fatalities coded as 10.": a toll the text
-    sets for the whole event (:func:`geo.casualties.stated_toll`) replaces the counts read
-    before it, on the first event of the last sentence that made some, up to the toll's own;
-    not when the text spreads it over places, nor when no event comes before it."""
-    if not events or spreads_toll(" ".join(sentences)):
+def _set_stated_tolls(events: list[dict], sentences: list[str]) -> None:
+    """Tolls the text sets rather than reports, as coders' notes do, replace the counts read.
+
+    "Clashes took place in X. Unknown number of fatalities coded as 10.": a toll set for the
+    whole event (:func:`geo.casualties.stated_toll`) goes to the first event of the last
+    sentence that made some, up to the toll's own. "10 fatalities split between A and B, with
+    A allocated 6 and B 4": each event gets its place's share (:func:`geo.casualties.allocated_tolls`),
+    the share every place gets, or nothing when the text names shares for other places only.
+    """
+    if not events:
+        return
+    text = " ".join(sentences)
+    if spreads_toll(text):
+        named, every = allocated_tolls(text)
+        if named or every is not None:
+            for e in events:
+                share = next((n for name, n in named.items() if _names_alike(e["_text"], name)), every)
+                e["fatalities"] = share or 0
+                e["civilian_fatalities"] = min(e["civilian_fatalities"], e["fatalities"])
         return
     for i, sentence in enumerate(sentences):
         if (toll := stated_toll(sentence)) is None:
@@ -271,6 +286,13 @@ def _set_stated_toll(events: list[dict], sentences: list[str]) -> None:
             target = next(e for e in before if e["_sentence"] == before[-1]["_sentence"])
             target["fatalities"] = toll
             target["civilian_fatalities"] = min(target["civilian_fatalities"], toll)
+
+
+def _names_alike(written: str, listed: str) -> bool:
+    """Whether a place's name as the sentence wrote it is the one a list of shares gives
+    ("Jandaris" and "Jandairis"; "Abul Thohur" and "Abul Thohur airbase")."""
+    a, b = name_key(written), name_key(listed)
+    return bool(a and b) and (same_name(written, listed) or a.startswith(b) or b.startswith(a))
 
 
 def _striker_beside_battle(sentence: str, found: list[ActorMention], framed: tuple) -> str | None:

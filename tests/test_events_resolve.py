@@ -103,12 +103,19 @@ def test_one_strike_sentence_is_one_event_with_actor_place_toll_and_date(gaz):
     (["Rebels and regime troops clashed in Hajin on Monday, killing two soldiers.",
       "Fatalities on both sides, coded to 8 for a total of 10 fatalities."], 10),
     (["A car bomb exploded at a checkpoint in Hajin on Monday, coding fatalities to one for the driver."], 1),
-    # a figure spread over places is no one event's toll
-    (["Rebels and regime troops clashed in Hajin on Monday.", "Unknown fatalities coded as 10, split between Hajin and Baiji."], 0),
+    # a figure spread evenly over two places: each its half
+    (["Rebels and regime troops clashed in Hajin on Monday.", "Unknown fatalities coded as 10, split between Hajin and Baiji."], 5),
 ])
 def test_a_toll_the_text_sets_for_the_event_is_its_toll(gaz, sentences, dead):
     [e] = events(gaz, sentences, [(0, "Hajin")])
     assert e["fatalities"] == dead
+
+
+def test_a_toll_the_text_shares_out_gives_each_place_its_share(gaz):
+    s = ["Rebels and regime troops clashed in Hajin and Baiji on Monday, killing at least ten.",
+         "The unknown toll is coded as 10 and split between the 2 locations, with 6 allocated to Hajin and 4 to Baiji."]
+    tolls = {e["location"]: e["fatalities"] for e in events(gaz, s, [(0, "Hajin"), (0, "Baiji")])}
+    assert tolls == {"Hajīn": 6, "Baiji": 4}
 
 
 def test_a_place_without_anything_happening_is_no_event(gaz):
