@@ -240,18 +240,22 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     place there is never dropped for this, nor a city of :data:`KNOWN_CITY` people named by its
     own name, nor a place of the very name an article names alone (no other place, no people)
     when the theatre has no place of that name ("Gainesville" and nothing else stays in Florida;
-    "Karak" alone is not Jordan's, nor "an Iranian drone ... Ghouta" Gotha in Germany)."""
+    "Karak" alone is not Jordan's, nor "an Iranian drone ... Ghouta" Gotha in Germany), nor a
+    place in a province where another of the article's names lies ("Dublin" beside Cuyahoga
+    Falls is Dublin, Ohio, however much the article says of Toronto)."""
     keys = [name_key(m.text) for m in mentions]
     # What each name says (the countries it names, those its places lie in, whether it names
     # people), taken before any is unplaced: the rest of the article is all but the name itself.
     named_by: dict[str, Counter] = {}
     placed_by: dict[str, Counter] = {}
+    provinces_by: dict[tuple, set] = {}  # (country, province) -> the names placed there
     people = set()
     for m, key in zip(mentions, keys):
         if (country := _named_country(m)) is not None:
             named_by.setdefault(key, Counter())[country] += 1
         if m.place is not None and m.role == "event" and m.place.kind not in BROAD_KINDS and m.place.country:
             placed_by.setdefault(key, Counter())[m.place.country] += 1
+            provinces_by.setdefault((m.place.country, m.place.admin1), set()).add(key)
         if m.role == "demonym":
             people.add(key)
     all_named, all_placed = sum(named_by.values(), Counter()), sum(placed_by.values(), Counter())
@@ -266,6 +270,8 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
         if not names and not places and not people - {key} and name_key(m.place.matched) == key \
                 and not any(c.country in THEATRE and name_key(c.matched) == key for c in m.candidates):
             continue  # the article names nothing else, nor has the theatre a place of the name: it stands
+        if m.place.admin1 and provinces_by[(m.place.country, m.place.admin1)] - {key}:
+            continue
         if m.place.country not in article_focus(names, places):
             m.unplace()
 

@@ -149,6 +149,9 @@ def test_a_name_said_again_and_again_is_no_evidence_for_itself(full_gaz):
     ("Police in Lebanon and Hershey searched for the driver on Tuesday.", "Lebanon", 40.34, -76.41),
     # a dozen Parises and ten Henry Counties: Paris, Tennessee is the seat of Henry County there
     ("Leaders from Paris and Henry County met on Monday to plan the county fair.", "Paris", 36.30, -88.33),
+    # an article that says more of Canada keeps an Ohio town beside another Ohio town
+    ("The tournament moves from Cuyahoga Falls to Dublin next week. Last year it was played in Toronto, "
+     "Ontario, and teams from across Canada and Ontario are expected again.", "Dublin", 40.10, -83.11),
 ])
 def test_a_name_is_the_namesake_its_article_means(sentence, name, lat, lon, full_gaz):
     _, mentions = run(sentence, full_gaz)
