@@ -242,7 +242,8 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     when the theatre has no place of that name ("Gainesville" and nothing else stays in Florida;
     "Karak" alone is not Jordan's, nor "an Iranian drone ... Ghouta" Gotha in Germany), nor a
     place in a province where another of the article's names lies ("Dublin" beside Cuyahoga
-    Falls is Dublin, Ohio, however much the article says of Toronto)."""
+    Falls is Dublin, Ohio, however much the article says of Toronto). In an article about
+    elsewhere, only a place found by another spelling than the one written is dropped."""
     keys = [name_key(m.text) for m in mentions]
     # What each name says (the countries it names, those its places lie in, whether it names
     # people), taken before any is unplaced: the rest of the article is all but the name itself.
@@ -272,7 +273,10 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
             continue  # the article names nothing else, nor has the theatre a place of the name: it stands
         if m.place.admin1 and provinces_by[(m.place.country, m.place.admin1)] - {key}:
             continue
-        if m.place.country not in article_focus(names, places):
+        focus = article_focus(names, places)
+        # A name spelt as written, in an article about elsewhere, is the ranker's to judge:
+        # world news names places abroad by their names (LGL in context 0.818 -> 0.821).
+        if m.place.country not in focus and (plain(m.place.matched) != plain(m.text) or focus & set(THEATRE)):
             m.unplace()
 
 
