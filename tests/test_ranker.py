@@ -152,6 +152,8 @@ def test_a_name_said_again_and_again_is_no_evidence_for_itself(full_gaz):
     # an article that says more of Canada keeps an Ohio town beside another Ohio town
     ("The tournament moves from Cuyahoga Falls to Dublin next week. Last year it was played in Toronto, "
      "Ontario, and teams from across Canada and Ontario are expected again.", "Dublin", 40.10, -83.11),
+    # a town abroad, spelt as written, in an article about another country: not dropped for it
+    ("Trains from Munich, Stuttgart and Nuremberg to Innsbruck were cancelled on Monday.", "Innsbruck", 47.26, 11.39),
 ])
 def test_a_name_is_the_namesake_its_article_means(sentence, name, lat, lon, full_gaz):
     _, mentions = run(sentence, full_gaz)
