@@ -394,11 +394,16 @@ def _cue(words: _Words, text: str, start: int, end: int,
     return before
 
 
+# "the YPG-controlled town of", "the Kurdish-held villages of": who holds it, not a place's name
+_HELD_BY = re.compile(r"-[a-z]+\s+$")
+
+
 def _cue_before(text: str, start_char: int) -> tuple[str | None, int]:
     """The cue in the 40 characters before ``start_char`` ("the village of", "near")."""
     before = _visible(text[max(0, start_char - 40):start_char])
     m = LOCATIVE.search(before)
-    if m and m.group("type") and re.search(r"[A-Z][\w'’-]*\s+$", before[:m.start()]):
+    if m and m.group("type") and re.search(r"[A-Z][\w'’-]*\s+$", before[:m.start()]) \
+            and not _HELD_BY.search(before, 0, m.start()):
         return "in", 1  # "the Garma suburb of Falluja": Falluja is the city the suburb belongs to
     if m:
         word = (m.group("type") or m.group("named") or m.group("rel") or m.group("prep") or m.group("dir")).lower().split()[0]

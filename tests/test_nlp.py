@@ -116,6 +116,16 @@ def test_a_place_name_later_in_the_body_is_no_dateline(nlp):
     assert all(s._.cm_role == "event" for s in doc.spans["places"])
 
 
+@pytest.mark.parametrize("text, cue", [
+    ("Turkish forces shelled the YPG-controlled town of Kafr Khasher on Monday.", "town"),
+    ("Rebels entered the Kurdish-held village of Kafr Khasher on Monday.", "village"),
+])
+def test_a_town_held_by_a_group_named_before_it_is_framed_by_its_type(nlp, text, cue):
+    # who holds the town is no place whose suburb it is ("the Garma suburb of Falluja")
+    doc = nlp(text)
+    assert [(s.text, s._.cm_cue) for s in doc.spans["places"]] == [("Kafr Khasher", cue)]
+
+
 def test_based_in_is_metonymy(nlp):
     doc = nlp("The monitor, based in Britain, said jets hit Raqqa.")
     assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Britain", "metonymy"), ("Raqqa", "event")]
