@@ -388,11 +388,18 @@ def _cue(words: _Words, text: str, start: int, end: int,
             return words.lower[k], 1
         if not words.punct[k]:
             break
+    if (listed := _LISTED_THEN_TYPED.match(text, words.end[end - 1])) is not None:
+        return SINGULAR[listed["type"].lower()], 1  # "took Nqeir, Abdin and Termala villages"
     before = before if before is not None else _cue_before(text, words.start[start])
     if before[0] is None and end < len(words.start) and LOCATED_AFTER.match(text, words.start[end]):
         return "in", 1  # "Basufan in northern Aleppo"
     return before
 
+
+# A name in a list that a plural type word ends: "Nqeir, Mastumeh, Abdin and Termala villages".
+_LISTED_NAME = r"(?:(?:al|el)-)?[A-Z][\w'’`-]*(?:\s+(?:(?:(?:al|el)-)?[A-Z][\w'’`-]*|al|el)){0,3}"
+_LISTED_THEN_TYPED = re.compile(
+    rf"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_LISTED_NAME}){{0,12}}\s+(?P<type>(?i:villages|towns|cities))\b")
 
 # "the YPG-controlled town of", "the Kurdish-held villages of": who holds it, not a place's name
 _HELD_BY = re.compile(r"-[a-z]+\s+$")

@@ -126,6 +126,12 @@ def test_a_town_held_by_a_group_named_before_it_is_framed_by_its_type(nlp, text,
     assert [(s.text, s._.cm_cue) for s in doc.spans["places"]] == [("Kafr Khasher", cue)]
 
 
+def test_names_listed_before_a_plural_type_word_are_all_framed_by_it(nlp):
+    doc = nlp("Rebels took Kafr Khasher, Tall Qasab and Umm Zeitoun villages on Monday.")
+    assert [(s.text, s._.cm_cue) for s in doc.spans["places"]] == [
+        ("Kafr Khasher", "village"), ("Tall Qasab", "village"), ("Umm Zeitoun", "village")]
+
+
 def test_based_in_is_metonymy(nlp):
     doc = nlp("The monitor, based in Britain, said jets hit Raqqa.")
     assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Britain", "metonymy"), ("Raqqa", "event")]
