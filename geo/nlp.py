@@ -133,7 +133,8 @@ CUES_BEFORE = {
 # Not "neighbourhood" after a name: "the Damascus neighbourhood of Maisat" names the city first.
 CUES_AFTER = {"province": 3, "governorate": 3, "countryside": 2, "area": 2, "region": 2, "city": 1, "town": 1,
               "village": 1, "outskirts": 2,
-              "airport": 1, "airbase": 1, "base": 1, "refinery": 2, "dam": 2, "field": 2, "hospital": 1}
+              "airport": 1, "airbase": 1, "base": 1, "refinery": 2, "dam": 2, "field": 2, "hospital": 1,
+              "camp": 1, "front": 2}
 SINGULAR = {"towns": "town", "cities": "city", "villages": "village"}
 CITY_PART_WORDS = frozenset({"suburb", "neighbourhood", "neighborhood"})
 # A name located by the words after it: "Basufan in northern Aleppo", "X near central Hama".

@@ -132,6 +132,14 @@ def test_names_listed_before_a_plural_type_word_are_all_framed_by_it(nlp):
         ("Kafr Khasher", "village"), ("Tall Qasab", "village"), ("Umm Zeitoun", "village")]
 
 
+@pytest.mark.parametrize("text, name, cue", [
+    ("Shells fell on the Wafadeen camp on Monday.", "Wafadeen", "camp"),
+    ("Rebels and regime forces clashed on the Zuhur front on Monday.", "Zuhur", "front"),
+])
+def test_a_camp_or_a_front_frames_the_name_before_it(nlp, text, name, cue):
+    assert [(s.text, s._.cm_cue) for s in nlp(text).spans["places"]] == [(name, cue)]
+
+
 def test_based_in_is_metonymy(nlp):
     doc = nlp("The monitor, based in Britain, said jets hit Raqqa.")
     assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Britain", "metonymy"), ("Raqqa", "event")]
