@@ -137,7 +137,8 @@ def test_names_listed_before_a_plural_type_word_are_all_framed_by_it(nlp):
     ("Rebels and regime forces clashed on the Zuhur front on Monday.", "Zuhur", "front"),
 ])
 def test_a_camp_or_a_front_frames_the_name_before_it(nlp, text, name, cue):
-    assert [(s.text, s._.cm_cue) for s in nlp(text).spans["places"]] == [(name, cue)]
+    doc = nlp(text)
+    assert [(s.text, s._.cm_cue) for s in doc.spans["places"]] == [(name, cue)]
 
 
 def test_based_in_is_metonymy(nlp):
