@@ -398,23 +398,16 @@ OTHER_NAME_KM = 50  # other_names_near: another name's likely place this near co
 
 
 @lru_cache(maxsize=4096)
-def _actor_countries(sentence: str) -> frozenset[str]:
-    """The countries whose state forces the sentence names ("Regime forces shelled ...": SY).
-    Forces fight abroad too (Turkish, Russian, US): the ranker weighs what this is worth."""
-    from .actors import find_actors, state_countries
+def _actor_countries(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The countries of the actors a sentence names: those whose state forces it names
+    ("Regime forces shelled ...": SY), and the home countries of all, state or not ("YPG
+    fighters": SY; "Houthi rebels": YE; Islamic State or a coalition names none). Forces fight
+    abroad too (Turkish, Russian, US): the ranker weighs what each is worth."""
+    from .actors import find_actors, load_lexicon, state_countries
 
-    country_of = state_countries()
-    return frozenset(country_of[m.actor] for m in find_actors(sentence) if m.actor in country_of)
-
-
-@lru_cache(maxsize=4096)
-def _home_countries(sentence: str) -> frozenset[str]:
-    """The home countries of the actors a sentence names, state or not ("YPG fighters": SY;
-    "Houthi rebels": YE); actors of no one country (Islamic State, a coalition) name none."""
-    from .actors import find_actors, load_lexicon
-
-    country_of = {a.name: a.country for a in load_lexicon() if a.country}
-    return frozenset(country_of[m.actor] for m in find_actors(sentence) if m.actor in country_of)
+    state, home = state_countries(), {a.name: a.country for a in load_lexicon() if a.country}
+    actors = [m.actor for m in find_actors(sentence)]
+    return frozenset(state[a] for a in actors if a in state), frozenset(home[a] for a in actors if a in home)
 
 
 def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
@@ -430,7 +423,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
     focus = article_focus(filter(None, map(_named_country, mentions)), countries)
     near = neighbours_of(focus) - focus
     # Whose war the article reports: the home countries of the actors anywhere in it.
-    home = frozenset().union(*(_home_countries(s) for s in {m.sentence for m in mentions}))
+    home = frozenset().union(*(_actor_countries(s)[1] for s in {m.sentence for m in mentions}))
     # The article's sure towns, for how near a candidate lies to the rest of the article.
     towns = [(m, m.candidates[0]) for m in mentions if m.candidates and m.candidates[0].score >= SURE
              and m.candidates[0].kind not in (*BROAD_KINDS, *ADMIN_KINDS) and m.candidates[0].country in focus]
@@ -529,7 +522,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 # how much of the rest of the article's sure geography lies in the candidate's country
                 others[c.country] / votes if votes else 0.0,
                 near_article[rank],
-                c.country in _actor_countries(m.sentence),
+                c.country in _actor_countries(m.sentence)[0],
                 fuzz.ratio(spelt, plain(c.matched)) / 100,  # as written, before folding to keys
                 JaroWinkler.similarity(key, name_key(c.matched)),  # the folded keys, prefix-weighted
                 near_other_names[rank],
