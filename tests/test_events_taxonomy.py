@@ -69,6 +69,10 @@ from conflictmap.geo.pipeline import process_documents
     ("Residents expelled the militants from Hajin on Monday.", "Strategic developments",
      "Non-violent transfer of territory"),
     ("Regime troops entered the town of Hajin on Monday.", "Strategic developments", "Non-violent transfer of territory"),
+    ("Russian planes carried out heavy strikes across Hajin on Monday.", "Explosions/Remote violence", "Air/drone strike"),
+    ("Government aircraft dropped cluster munitions on Baiji on Monday.", "Explosions/Remote violence", "Air/drone strike"),
+    ("Army tank fire damaged houses in Hajin on Monday.", "Explosions/Remote violence",
+     "Shelling/artillery/missile attack"),
 ])
 def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_event_type):
     with process_documents([Document("t", sentence, date(2018, 3, 7))], gaz=gaz) as result:
