@@ -247,26 +247,24 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     keys = [name_key(m.text) for m in mentions]
     # What each name says (the countries it names, those its places lie in, whether it names
     # people), taken before any is unplaced: the rest of the article is all but the name itself.
-    named_by: dict[str, Counter] = {}
+    named_by_others = _named_by_others(mentions, keys)
     placed_by: dict[str, Counter] = {}
     provinces_by: dict[tuple, set] = {}  # (country, province) -> the names placed there
     people = set()
     for m, key in zip(mentions, keys):
-        if (country := _named_country(m)) is not None:
-            named_by.setdefault(key, Counter())[country] += 1
         if m.place is not None and m.role == "event" and m.place.kind not in BROAD_KINDS and m.place.country:
             placed_by.setdefault(key, Counter())[m.place.country] += 1
             provinces_by.setdefault((m.place.country, m.place.admin1), set()).add(key)
         if m.role == "demonym":
             people.add(key)
-    all_named, all_placed = sum(named_by.values(), Counter()), sum(placed_by.values(), Counter())
+    all_placed = sum(placed_by.values(), Counter())
     for m, key in zip(mentions, keys):
         if m.place is None or m.role != "event" or m.place.kind in BROAD_KINDS or m.place.country in THEATRE:
             continue
         if m.place.kind == "populated place" and m.place.population >= KNOWN_CITY \
                 and name_key(m.place.matched) == key:
             continue
-        names = all_named - named_by.get(key, Counter())
+        names = named_by_others[key]
         places = all_placed - placed_by.get(key, Counter())
         if not names and not places and not people - {key} and name_key(m.place.matched) == key \
                 and not any(c.country in THEATRE and name_key(c.matched) == key for c in m.candidates):
@@ -439,18 +437,15 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
     provinces_of: dict[str, Counter] = {}
     named_of: dict[str, set] = {}  # provinces the name could be ("a town in Rural Damascus", "western Idleb")
     districts_of: dict[str, set] = {}  # districts and counties the name could be ("Henry County")
-    named_countries: dict[str, Counter] = {}  # the countries each name names outright
     for m, key in zip(mentions, keys):
         if (vote := _vote(m)) is not None:
             votes_of.setdefault(key, Counter())[vote[0]] += vote[1]
-        if (country := _named_country(m)) is not None:
-            named_countries.setdefault(key, Counter())[country] += 1
         if (top := _sure_event_place(m)) is not None and top.admin1:
             provinces_of.setdefault(key, Counter())[top.admin1] += 1
         named_of.setdefault(key, set()).update(c.admin1 for c in m.candidates if c.kind == "admin1")
         districts_of.setdefault(key, set()).update(_district(c) for c in m.candidates if c.kind == "admin2")
     named_by = Counter(a for names in named_of.values() for a in names)
-    all_named = sum(named_countries.values(), Counter())
+    named_by_others = _named_by_others(mentions, keys)
 
     # Each name's likely places (its first candidates that are towns or districts and match the
     # name about as well as its best: "Shakopee" is the Minnesota town, not also Skopje), and for
@@ -471,7 +466,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         votes = sum(others.values())
         # The countries the rest of the article is about: a name alone in its note is no evidence
         # that the note is about the country of its own first match.
-        others_focus = article_focus(all_named - named_countries.get(key, Counter()), others)
+        others_focus = article_focus(named_by_others[key], others)
         other_provinces = provinces - provinces_of.get(key, Counter())
         # Only sure theatre places set the sentence's context: a title-cased "Car" matching a
         # town in Iran must not pull "Baghdad" there. Distances are to towns: a province's or a
@@ -563,6 +558,18 @@ def _names_near(candidates: list[Candidate], names: list[set[tuple[float, float]
     km = haversine_matrix_km([c.lat for c in candidates], [c.lon for c in candidates], lats, lons)
     nearest = np.minimum.reduceat(km, starts, axis=1)  # candidates x names
     return [float(v) for v in (nearest <= OTHER_NAME_KM).mean(axis=1)]
+
+
+def _named_by_others(mentions: list[PlaceMention], keys: list[str]) -> dict[str, Counter]:
+    """Per name (its key), the countries the article's other names name outright
+    (:func:`_named_country`): a name says nothing of the article for itself, however often it
+    recurs."""
+    by_key: dict[str, Counter] = {}
+    for m, key in zip(mentions, keys):
+        if (country := _named_country(m)) is not None:
+            by_key.setdefault(key, Counter())[country] += 1
+    everything = sum(by_key.values(), Counter())
+    return {key: everything - by_key.get(key, Counter()) for key in keys}
 
 
 def _vote(m: PlaceMention) -> tuple[str, int] | None:
