@@ -73,10 +73,17 @@ from conflictmap.geo.pipeline import process_documents
     ("Government aircraft dropped cluster munitions on Baiji on Monday.", "Explosions/Remote violence", "Air/drone strike"),
     ("Army tank fire damaged houses in Hajin on Monday.", "Explosions/Remote violence",
      "Shelling/artillery/missile attack"),
+    ("Projectiles, thought to be Iranian-made, fell on Baiji on Monday, wounding two men.", "Explosions/Remote violence",
+     "Shelling/artillery/missile attack"),
 ])
 def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_event_type):
     with process_documents([Document("t", sentence, date(2018, 3, 7))], gaz=gaz) as result:
         assert [(e["event_type"], e["sub_event_type"]) for e in result.events] == [(event_type, sub_event_type)]
+
+
+def test_a_town_that_fell_on_a_day_is_no_shelling(gaz):
+    with process_documents([Document("t", "Hajin fell on Monday after a long siege.", date(2018, 3, 7))], gaz=gaz) as r:
+        assert all(e["sub_event_type"] != "Shelling/artillery/missile attack" for e in r.events)
 
 
 def test_a_town_entered_is_no_battle_by_that_word_alone(gaz):
