@@ -289,6 +289,7 @@ _TARGET = re.compile(
 )
 _MODIFIES = re.compile(r"\s+(?:[a-z]+\s+)?")  # "regime shelling", "Russian aerial shelling"
 _CAUSE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)  # died / wounds received from ...
+_BETWEEN = re.compile(r"\bbetween\b", re.I)
 _COORDINATED = re.compile(r"\s*(?:,\s*)?(?:and/or|and|or|,)\s+(?:the\s+)?(?:(?:its|their)\s+)?(?:allied\s+)?", re.I)
 # "is" only in lower case: "IS controlled the village" is the Islamic State, not a passive
 _PASSIVE_AUX = re.compile(r"\b(?:was|were|been|being|(?-i:is)|are|be)\s+(?:\w+ly\s+)?$", re.I)
@@ -346,7 +347,9 @@ def assign_roles(
         while last and _COORDINATED.fullmatch(sentence, doers[last - 1].end, doers[last].start):
             last -= 1  # "Regime and Russian warplanes struck": the first of coordinated doers
         actor1 = doers[last].actor
-    elif len({m.actor for m, _ in after}) >= 2:  # "clashes pitting rebels against regime troops"
+    elif len({m.actor for m, _ in after}) >= 2 or (after and _BETWEEN.search(sentence, trigger_start, after[0][0].start)):
+        # "clashes pitting rebels against regime troops"; "clashes between pro-regime fighters and
+        # a brigade": the first side named is the doer, though the other has no name we know
         actor1 = _first([m for m, c in after if c != "target"], {CIVILIANS})
     else:  # "jets hit ISIS targets": a lone actor after the verb is its object
         actor1 = None

@@ -316,3 +316,8 @@ def test_is_in_capitals_before_the_verb_is_the_doer_not_a_passive():
     assert assign_roles(s, find_actors(s), s.index("captured"))[0] == "Islamic State"
     s = "The village is held by the SDF."
     assert assign_roles(s, find_actors(s), s.index("held"))[0] == "SDF"
+
+
+def test_the_first_side_of_clashes_between_two_is_actor1_though_the_other_is_unknown():
+    s = "Clashes broke out between pro-regime fighters and the Hawks of the Coast brigade near the village."
+    assert assign_roles(s, find_actors(s), s.index("Clashes"))[0] == "Syrian government forces"
