@@ -85,11 +85,12 @@ def test_a_possessive_air_force_is_an_actor_span_for_the_pipeline():
 
 
 def test_associated_groups_map_to_their_actor_and_are_flagged():
-    mentions = find_actors("Troops and the NDF held the airport; pro-regime militias withdrew.")
+    mentions = find_actors("Troops and the NDF held the airport; pro-regime militias withdrew as Tiger Forces advanced.")
     assoc = [(m.actor, m.text, m.associated) for m in mentions if m.associated]
     assert assoc == [
         ("Syrian government forces", "NDF", True),
         ("Syrian government forces", "pro-regime militias", True),
+        ("Syrian government forces", "Tiger Forces", True),
     ]
 
 
