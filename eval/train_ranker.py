@@ -37,8 +37,8 @@ import re
 import sys
 from collections import defaultdict
 from contextlib import contextmanager
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np

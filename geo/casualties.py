@@ -177,7 +177,7 @@ def allocated_tolls(text: str) -> tuple[dict[str, int], int | None]:
             if count is None:
                 continue
             for name in _LIST_SPLIT.split(m["names"]):
-                if name and name[0].isupper() or name.startswith(("al-", "el-")):
+                if name[:1].isupper() or name.startswith(("al-", "el-")):
                     named.setdefault(name.strip(), count)
     every = None
     if (m := _EACH_PLACE.search(text)) is not None:

@@ -28,7 +28,7 @@ from .actors import (CIVILIANS, UNIDENTIFIED, ActorMention, assign_roles, find_a
 from .casualties import allocated_tolls, find_casualties, spreads_toll, stated_toll
 from .dates import EventDate, resolve_event_date
 from .document import Document
-from .resolve import BROAD_KINDS, PlaceMention, coordinated, same_name
+from .resolve import ADMIN_KINDS, BROAD_KINDS, PlaceMention, coordinated, same_name
 
 TRIGGERS = Path(__file__).with_name("data") / "triggers.json"
 HEADER_LINE = re.compile(r"\s*(?:published|posted|updated|last updated|by)\b", re.I)
@@ -362,13 +362,13 @@ def _event_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
     locate it ("Maar Shurin town in Idleb", "Raju village in Afrin, Aleppo"), unless the text
     says city ("Idleb city") or lists it beside the town ("shelled Atareb and Aleppo"); "a
     strike near Deir al-Zor ... and another near Al-Bukamal" keeps both."""
-    towns = [m for m in mentions if m.place.kind not in ("admin1", "admin2") and not m.fallback
+    towns = [m for m in mentions if m.place.kind not in ADMIN_KINDS and not m.fallback
              and not _parent_named(m)]
     out, seen = [], set()
     for m in mentions:
         if m.place.place_id in seen:
             continue
-        if m.place.kind in ("admin1", "admin2") and any(t.place.admin1 == m.place.admin1 for t in towns):
+        if m.place.kind in ADMIN_KINDS and any(t.place.admin1 == m.place.admin1 for t in towns):
             continue
         if (parent := _parent_named(m)) and any(_parent(t.place, len(parent)) == parent and t.end_char <= m.start_char
                                                 and not coordinated(m, t) for t in towns):
@@ -387,7 +387,7 @@ def _parent_named(m: PlaceMention) -> tuple:
     """The province, or province and district, whose name a town mention also bears (Idlib,
     Aleppo; Afrin, Manbij), not said to be the city; () for others."""
     place = m.place
-    if place.kind in ("admin1", "admin2") or m.cue == "city" or not place.admin1:
+    if place.kind in ADMIN_KINDS or m.cue == "city" or not place.admin1:
         return ()
     if same_name(m.text, place.admin1):
         return _parent(place, 1)

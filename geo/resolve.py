@@ -269,7 +269,7 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
         if not names and not places and not people - {key} and name_key(m.place.matched) == key \
                 and not any(c.country in THEATRE and name_key(c.matched) == key for c in m.candidates):
             continue  # the article names nothing else, nor has the theatre a place of the name: it stands
-        if m.place.admin1 and provinces_by[(m.place.country, m.place.admin1)] - {key}:
+        if m.place.admin1 and provinces_by.get((m.place.country, m.place.admin1), set()) - {key}:
             continue
         focus = article_focus(names, places)
         # A name spelt as written, in an article about elsewhere, is the ranker's to judge:
