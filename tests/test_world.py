@@ -123,6 +123,40 @@ def test_a_region_and_a_continent(full_gaz):
     assert europe.kind == "continent" and km(europe, 50, 10) < 1_000
 
 
+@pytest.mark.parametrize("name, iso, lat, lon", [("Darfur", "SD", 13.0, 24.5), ("Java", "ID", -7.3, 110.0),
+                                                  ("Sinai", "EG", 29.5, 33.8)])
+def test_a_region_split_into_divisions_by_compass_is_found_by_its_own_name(full_gaz, name, iso, lat, lon):
+    # GeoNames has only "Northern Darfur", "Southern Darfur" ...; copy writes "Darfur" (a
+    # Sudanese town, a South Sudanese one or nothing at all before)
+    best = full_gaz.lookup(name)
+    assert (best.kind, best.country) == ("region", iso) and km(best, lat, lon) < 250, best
+
+
+@pytest.mark.parametrize("written, division", [("North Darfur", "Northern Darfur"), ("Northern Kordofan", "North Kordofan")])
+def test_a_division_is_found_with_its_compass_word_in_either_form(full_gaz, written, division):
+    best = full_gaz.lookup(written)
+    assert (best.name, best.kind, best.country) == (division, "admin1", "SD"), best
+
+
+def test_a_stem_that_is_a_country_or_a_kind_of_division_is_no_region():
+    divisions = [("AT", "Upper Austria"), ("AT", "Lower Austria"), ("RW", "Eastern Province"),
+                 ("RW", "Western Province"), ("SD", "North Kordofan"), ("SD", "Southern Kordofan"), ("EG", "North Sinai")]
+    assert world.divided_regions(divisions, ["Austria"]) == {("SD", "Kordofan"): ["North Kordofan", "Southern Kordofan"]}
+
+
+def test_a_darfur_town_is_placed_in_darfur_and_the_region_names_the_country(full_gazetteer, full_gaz):
+    # Written for this test: the region locates the town, it is neither an event place itself
+    # nor a province that would unplace El Fasher (in "Northern Darfur")
+    from conflictmap.geo.nlp import build_pipeline
+    from conflictmap.geo.resolve import resolve_doc
+
+    doc = build_pipeline(db=full_gazetteer)("Paramilitary fighters shelled El Fasher in Darfur on Sunday, "
+                                            "killing nine people, aid workers said.")
+    places = {m.text: m.place for m in resolve_doc(doc, "d1", full_gaz)}
+    assert places["Darfur"].kind == "region" and places["Darfur"].country == "SD", places
+    assert places["El Fasher"] is not None and km(places["El Fasher"], 13.63, 25.35) < 10, places
+
+
 def test_an_article_about_italy_finds_rome_not_the_iraqi_village_of_the_same_key(full_gazetteer, full_gaz):
     # Alone, "Rome" folds to the key of Ramu's alternate name "Rummah" and a lookup with no
     # context prefers the theatre; an article that names Italy is about Italy.
