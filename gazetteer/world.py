@@ -190,7 +190,7 @@ GENERIC_STEMS = frozenset({"province", "region", "district", "governorate", "sta
                            "aimak", "river", "hill", "end", "highlands", "lakes", "cape", "coast", "islands",
                            "east", "west", "north", "south"})
 
-
+# The compass word of a division's name, in either form ("North", "Northern").
 _COMPASS_FORM = re.compile(r"(North|South|East|West)(ern)?(?=\s+\S)")
 
 
@@ -212,7 +212,7 @@ def divided_regions(divisions: Iterable[tuple[str, str]], known: Iterable[str]) 
     by compass: "Northern Darfur", "Southern Darfur" ... -> (SD, "Darfur"); "West Java",
     "Central Java", "East Java" -> (ID, "Java"); "North Sinai", "South Sinai" -> (EG, "Sinai").
     ``divisions``: (country, name) pairs. A stem ``known`` as another name (a country: "Upper
-    Austria"; a division: "Upper Nile"; a city: "Lower Juba"), or as the stem of one ("Central
+    Austria"; a division: "North Carolina", Carolina in Puerto Rico; a city: "Lower Juba"), or as the stem of one ("Central
     Macedonia": North Macedonia), or a kind of division ("Western Province") names no region.
 
     >>> divided_regions([("SD", "Northern Darfur"), ("SD", "Southern Darfur"), ("AT", "Upper Austria"),
