@@ -342,7 +342,7 @@ def read_divided_regions(divisions: list[Place], others: list[Place]) -> list[Pl
              for n in (p.names or [p.name])]
     by_name = {(d.country, d.name): d for d in divisions}
     regions = []
-    for (cc, stem), members in world_sources.divided_regions(by_name, known).items():
+    for (cc, stem), members in world_sources.divided_regions(list(by_name), known).items():
         parts = [by_name[cc, name] for name in members]
         lat, lon = world_sources.middle((p.lat, p.lon) for p in parts)
         people = sum(p.population for p in parts)
