@@ -9,8 +9,9 @@ to resolution; every candidate of every event mention gets the features of
 - ACLED's Syria/Iraq notes: within 10 km of a place coded for the note with geo_precision 1
   (or, for "X province", the coded place's province);
 - UCDP's Iraq headlines: within 10 km of the coded place (where_prec 1-2);
-- LGL and GeoVirus world news: within 161 km of a gold toponym of the article. Without them
-  the weights learn that only the theatre exists, and world places go unresolved.
+- LGL and GeoVirus world news: within 161 km of the gold toponym the mention's span overlaps
+  (a mention overlapping none teaches nothing). Without them the weights learn that only the
+  theatre exists, and world places go unresolved.
 
 Gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier, for training only: the
 trees are written as arrays and the pipeline walks them with numpy) learn from the mentions
@@ -114,7 +115,7 @@ def geoparsing(shared: Path) -> tuple[list[Document], dict, dict, dict]:
         for i, (text, gold) in enumerate(read_corpus(shared / "data" / "dev" / "geoparsing" / f"{name}.xml")):
             doc_id = f"{name}-{i}"
             documents.append(Document(doc_id=doc_id, text=text, published=date(2010, 1, 1)))
-            points[doc_id] = [(t.lat, t.lon) for t in gold]
+            points[doc_id] = [(t.lat, t.lon, t.start, t.end) for t in gold]
             fold_of[doc_id] = article_fold(name, i)
     return documents, points, defaultdict(set), fold_of
 
@@ -147,13 +148,26 @@ def _province(gaz: Gazetteer, name: str) -> str | None:
     return found[0].admin1 if found else None
 
 
+def _coded_points(m, points: list[tuple]) -> list[tuple[float, float]]:
+    """The points a mention is right at: any coded for its note (ACLED, UCDP: ``(lat, lon)``),
+    or, in world news (``(lat, lon, start, end)``), the gold toponym its own span overlaps; a
+    mention overlapping none teaches nothing. Labelled by any toponym of the article instead, a
+    village that shares a state's old name counted as right whenever the article named its
+    state ("California" as Califon, New Jersey) and the trees learned to prefer it."""
+    if not points or len(points[0]) == 2:
+        return points
+    return [(lat, lon) for lat, lon, start, end in points if m.start_char < end and start < m.end_char]
+
+
 def _collect(nlp, gaz, documents, points, provinces, fold_of, km, s, X, y, mention, fold, source, number) -> int:
     for doc, document in nlp.pipe(((d.text, d) for d in documents), as_tuples=True):
         for m, scored in ranked_candidates(mentions_of(doc, document.doc_id), gaz):
             if m.role != "event" or not scored:
                 continue
-            near = [any(haversine_km(c.lat, c.lon, lat, lon) <= km for lat, lon in points[document.doc_id])
-                    for c, _ in scored]
+            coded = _coded_points(m, points[document.doc_id])
+            if not coded:
+                continue
+            near = [any(haversine_km(c.lat, c.lon, lat, lon) <= km for lat, lon in coded) for c, _ in scored]
             if not any(near) and m.cue in ("province", "governorate"):  # "X province": the coded place's?
                 near = [c.kind == "admin1" and c.admin1 in provinces.get(document.doc_id, ()) for c, _ in scored]
             for (c, features), right in zip(scored, near):

@@ -103,6 +103,8 @@ def countries() -> Iterator[dict]:
         names = [c["name"], *(n for n in rec.get("altSpellings", ()) if len(n) >= 3 and n not in codes)]
         if rec.get("name"):
             names.append(rec["name"])
+        # copy drops the article: "Democratic Republic of Congo", "Republic of Congo"
+        names += [n.replace(" of the ", " of ") for n in names if " of the " in n]
         yield {"geonameid": str(c["geonameid"]), "name": c["name"], "iso": iso, "lat": float(point[0]),
                "lon": float(point[1]), "population": int(c.get("population") or 0), "names": names,
                "demonym": rec.get("demonym") or "", "continent": c.get("continentcode")}

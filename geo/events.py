@@ -362,13 +362,16 @@ def _event_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
     locate it ("Maar Shurin town in Idleb", "Raju village in Afrin, Aleppo"), unless the text
     says city ("Idleb city") or lists it beside the town ("shelled Atareb and Aleppo"); "a
     strike near Deir al-Zor ... and another near Al-Bukamal" keeps both."""
-    towns = [m for m in mentions if m.place.kind not in ADMIN_KINDS and not m.fallback
-             and not _parent_named(m)]
+    places = [m for m in mentions if m.place.kind not in ADMIN_KINDS and not m.fallback]
+    towns = [m for m in places if not _parent_named(m)]
     out, seen = [], set()
     for m in mentions:
         if m.place.place_id in seen:
             continue
-        if m.place.kind in ADMIN_KINDS and any(t.place.admin1 == m.place.admin1 for t in towns):
+        # any place of the province locates it, a town that bears its district's name too
+        # ("Douma in Rural Damascus"), but not the city of the province's own name
+        if m.place.kind in ADMIN_KINDS and any(t.place.admin1 == m.place.admin1 and not same_name(t.text, m.text)
+                                               for t in places):
             continue
         if (parent := _parent_named(m)) and any(_parent(t.place, len(parent)) == parent and t.end_char <= m.start_char
                                                 and not coordinated(m, t) for t in towns):

@@ -199,3 +199,31 @@ def test_forces_named_by_office_alone_are_the_state_forces_of_the_country_it_hap
     # nor are its victims
     [victims] = events(gaz, ["Two soldiers were killed by a roadside bomb in Tal Afar on Tuesday."], [(0, "Tal Afar")])
     assert victims["actor1"] == "Unidentified armed group" and victims["fatalities"] == 2
+
+
+def _placed(sentence, text, name, kind, admin1, admin2=None, cue=None):
+    from conflictmap.gazetteer import Candidate
+
+    m = mention([sentence], 0, text, cue=cue)
+    m.place = Candidate(place_id=f"{kind}:{name}", name=name, lat=33.5, lon=36.3, kind=kind, country="SY",
+                        admin1=admin1, admin2=admin2, population=0, source="test", matched=text, score=1.0)
+    return m
+
+
+@pytest.mark.parametrize("kind, admin2", [("admin1", None), ("admin2", "Markaz Rif Dimashq")])
+def test_a_province_or_district_that_locates_a_town_bearing_its_districts_name_is_no_event_of_its_own(kind, admin2):
+    from conflictmap.geo.events import _event_places
+
+    s = "Artillery shelled Harasta in Rural Damascus on Monday."
+    # the town bears its own district's name (Harasta in Harasta district); the province the
+    # sentence names to locate it, taken for the province or for a district of it, is the town's
+    town = _placed(s, "Harasta", "Harasta", "populated place", "Rif-dimashq", "Harasta")
+    province = _placed(s, "Rural Damascus", "Rural Damascus", kind, "Rif-dimashq", admin2)
+    assert [m.text for m in _event_places([town, province])] == ["Harasta"]
+    # but a city of the province's own name does not locate it: "shelled Idlib and Idlib province"
+    s = "Artillery shelled Idlib and villages of Idlib province."
+    city = _placed(s, "Idlib", "Idlib", "populated place", "Idlib", "Idlib")
+    governorate = _placed(s, "Idlib", "Idlib", "admin1", "Idlib")
+    governorate.start_char = s.rindex("Idlib")
+    governorate.end_char = governorate.start_char + len("Idlib")
+    assert [m.place.kind for m in _event_places([city, governorate])] == ["populated place", "admin1"]

@@ -144,6 +144,12 @@ def test_a_country_is_found_by_its_former_name(full_gaz, former, iso):
     assert (best.kind, best.country) == ("country", iso), best
 
 
+@pytest.mark.parametrize("written, iso", [("Democratic Republic of Congo", "CD"), ("Republic of Congo", "CG")])
+def test_a_country_is_found_without_the_article_inside_its_name(full_gaz, written, iso):
+    best = full_gaz.lookup(written)  # the packages spell "... of the Congo"
+    assert (best.kind, best.country) == ("country", iso), best
+
+
 def test_zaire_in_an_article_about_central_africa_is_the_congo(full_gazetteer, full_gaz):
     # Written for this test. Alone, "Zaire" folds to the key of Iraq's Zara (the theatre first).
     from conflictmap.geo.nlp import build_pipeline
