@@ -126,6 +126,7 @@ class Gazetteer:
         self._name_entry = lru_cache(maxsize=200_000)(self._read_name_entry)
         self._fuzzy_block = lru_cache(maxsize=20_000)(self._read_fuzzy_block)
         self._demonyms: frozenset[str] | None = None
+        self._largest_town = lru_cache(maxsize=10_000)(self._read_largest_town)
 
     def close(self) -> None:
         self._con.close()
@@ -201,6 +202,18 @@ class Gazetteer:
         if self._demonyms is None:
             self._demonyms = frozenset(name.casefold() for (name,) in self._rows_for("SELECT name FROM demonyms", ()))
         return self._demonyms
+
+    def largest_town(self, country: str | None, admin1: str | None) -> Candidate | None:
+        """The most populous town of a province (None when no town there has a known
+        population): where an event known only by its province stands, as ACLED's codebook puts
+        such events at the provincial capital, which the largest town usually is."""
+        return self._largest_town(country, admin1) if country and admin1 else None
+
+    def _read_largest_town(self, country: str, admin1: str) -> Candidate | None:
+        row = self._rows_for(f"SELECT {_COLUMNS}, p.name FROM places p WHERE p.kind = 'populated place' "
+                             "AND p.country = ? AND p.admin1 = ? AND p.population > 0 "
+                             "ORDER BY p.population DESC LIMIT 1", (country, admin1))
+        return self._candidate(row[0], 1.0) if row else None
 
     def _read_name_entry(self, key: str) -> NameEntry | None:
         row = self._rows_for("SELECT importance, theatre FROM name_keys WHERE key = ?", (key,))

@@ -431,8 +431,9 @@ def _row(document: Document, m: PlaceMention, event_type: str, sub_event_type: s
         "admin1": place.admin1,
         "admin2": place.admin2,
         "location": place.name if not m.fallback else f"{place.admin1 or place.name} (for: {m.text})",
-        "latitude": place.lat,
-        "longitude": place.lon,
+        # a province's event at its largest town (ACLED: the provincial capital), geo_precision 3
+        "latitude": (m.seat or place).lat,
+        "longitude": (m.seat or place).lon,
         "geo_precision": m.precision,
         "fatalities": 0,
         "civilian_fatalities": 0,

@@ -75,6 +75,7 @@ class PlaceMention:
     place_source: str | None = None  # gazetteer | geocoder | cache
     fallback: bool = False  # resolved to a province because the name itself failed
     candidates: list[Candidate] = field(default_factory=list, repr=False)
+    seat: Candidate | None = None  # where an event known only by its province stands (its largest town)
 
     def unplace(self) -> None:
         """Forget the place found: the name was a wrong match (the geocoder or the province takes it)."""
@@ -212,6 +213,9 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
     if geocoder is not None:
         _geocode_unresolved(mentions, gaz, geocoder)
     _fall_back_to_province(mentions, gaz, _provinces(mentions))
+    for m in mentions:
+        if m.place is not None and m.role == "event" and m.place.kind == "admin1":
+            m.seat = gaz.largest_town(m.place.country, m.place.admin1)
     return mentions
 
 

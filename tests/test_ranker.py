@@ -249,3 +249,19 @@ def test_the_home_country_of_the_fighters_picks_the_namesake(actor, iso3, villag
     events, _ = run(f"{actor} clashed with gunmen near the village of {village} on Monday.", full_gaz)
     (event,) = [e for e in events if e["geo_precision"] == 1]
     assert event["iso3"] == iso3
+
+
+def test_an_event_known_only_by_its_province_stands_at_the_provinces_largest_town(full_gaz):
+    # ACLED's codebook: geo_precision 3 at the provincial capital, which the largest town usually
+    # is; the mention itself stays the province (mentions.geojson)
+    events, mentions = run("Regime forces shelled the Hama countryside on Monday.", full_gaz)
+    [event] = events
+    assert event["geo_precision"] == 3 and event["admin1"] == "Hama"
+    assert haversine_km(event["latitude"], event["longitude"], 35.13, 36.75) < 10  # Hama city
+    [hama] = [m for m in mentions if m["text"] == "Hama"]
+    assert haversine_km(hama["latitude"], hama["longitude"], 35.13, 36.75) > 10  # the province's own point
+
+
+def test_a_province_without_a_town_of_known_population_keeps_its_own_point(full_gaz):
+    assert full_gaz.largest_town("SY", "No Such Province") is None and full_gaz.largest_town(None, "Hama") is None
+    assert full_gaz.largest_town("SY", "Idlib").name == "Idlib"
