@@ -137,6 +137,8 @@ PROVINCE_CUES = ("province", "governorate")
 REGION_CUES = ("countryside", "central", *(d + suffix for d in ("north", "south", "east", "west", "northeast",
                                                                 "northwest", "southeast", "southwest") for suffix in ("", "ern")))
 
+REGION_SPELLING_GAP = 20  # rapidfuzz ratio points a province may be spelt worse than the best match
+
 
 def _wants_province(m: PlaceMention) -> bool:
     return m.cue in PROVINCE_CUES or (m.cue in REGION_CUES and bool(m.candidates)
@@ -146,7 +148,16 @@ def _wants_province(m: PlaceMention) -> bool:
 def _candidates(gaz: Gazetteer, m: PlaceMention, limit: int = CANDIDATES) -> list[Candidate]:
     found = gaz.candidates(m.text, limit=limit)
     if m.cue in REGION_CUES:
-        return [c for c in found if c.kind == "admin1" and _names_the_province(m.text, c)] or found
+        # only a province spelt about as the best match is: "south of Ras al-Ain" is the town,
+        # not Resen in North Macedonia, whose name folds to the same key
+        spelt = plain(m.text)
+
+        def spelling(c: Candidate) -> float:  # by the province's own names too: "eastern Deir-ez-Zor"
+            return max(fuzz.ratio(spelt, plain(n)) for n in (c.matched, c.name, c.admin1) if n)
+
+        best = max(map(spelling, found), default=0)
+        return [c for c in found if c.kind == "admin1" and _names_the_province(m.text, c)
+                and spelling(c) >= best - REGION_SPELLING_GAP] or found
     if m.cue in PROVINCE_CUES:
         provinces = [c for c in found if c.kind == "admin1"]
         if not provinces:  # "Hassakeh province": the town's name, the province's point

@@ -104,6 +104,14 @@ def test_a_governorate_named_as_a_region_is_the_governorate(sentence, place, pre
     assert [(e["location"], e["geo_precision"]) for e in events] == [(place, precision)]
 
 
+def test_a_town_with_a_compass_word_is_not_a_province_abroad_whose_name_folds_alike(full_gaz):
+    # "south of X" asks for a province only when one is spelt about as X: Resen, a North
+    # Macedonian municipality, folds to the key of Ras al-Ain; the town in Hasakah is meant
+    events, _ = run("Turkish warplanes struck Kurdish positions south of Ras al-Ain on Monday.", full_gaz)
+    [event] = events
+    assert event["iso3"] == "SYR" and haversine_km(event["latitude"], event["longitude"], 36.85, 40.07) < 10
+
+
 def test_a_neighbourhood_is_not_placed_at_a_town_far_from_the_suburb_beside_it(full_gaz):
     from conflictmap.gazetteer.distance import haversine_km
 
