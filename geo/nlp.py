@@ -402,6 +402,9 @@ _LISTED_NAME = r"(?:(?:al|el)-)?[A-Z][\w'’`-]*(?:\s+(?:(?:(?:al|el)-)?[A-Z][\w
 _LISTED_THEN_TYPED = re.compile(
     rf"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_LISTED_NAME}){{0,12}}\s+(?P<type>(?i:villages|towns|cities))\b")
 
+# Places in the plural before "in X": X is a region holding them, the province when one has its name
+_MANY_PLACES = re.compile(r"\b(?:villages|towns|areas)\s+$", re.I)
+
 # "the YPG-controlled town of", "the Kurdish-held villages of": who holds it, not a place's name
 _HELD_BY = re.compile(r"-[a-z]+\s+$")
 
@@ -413,6 +416,9 @@ def _cue_before(text: str, start_char: int) -> tuple[str | None, int]:
     if m and m.group("type") and re.search(r"[A-Z][\w'’-]*\s+$", before[:m.start()]) \
             and not _HELD_BY.search(before, 0, m.start()):
         return "in", 1  # "the Garma suburb of Falluja": Falluja is the city the suburb belongs to
+    if m and m.group("prep") and m.group("prep").lower() in ("in", "across") \
+            and _MANY_PLACES.search(before, 0, m.start()):
+        return "countryside", CUES_BEFORE["countryside"]  # "towns and villages in Idleb": the province's
     if m:
         word = (m.group("type") or m.group("named") or m.group("rel") or m.group("prep") or m.group("dir")).lower().split()[0]
         word = SINGULAR.get(word, word)

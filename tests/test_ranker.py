@@ -104,6 +104,14 @@ def test_a_governorate_named_as_a_region_is_the_governorate(sentence, place, pre
     assert [(e["location"], e["geo_precision"]) for e in events] == [(place, precision)]
 
 
+def test_towns_and_villages_in_a_province_are_the_provinces_and_it_is_no_event_beside_them(full_gaz):
+    events, _ = run("Rebel factions captured several towns and villages in Idleb on Monday, including Tal Khaznah "
+                    "and Umm al-Khalakhil.", full_gaz)
+    assert sorted(e["location"] for e in events) == ["Tall al Khizanah", "Umm al Khalakhil"]  # not Idlib city
+    events, _ = run("Regime forces shelled villages in Idleb on Monday.", full_gaz)
+    assert [(e["admin1"], e["geo_precision"]) for e in events] == [("Idlib", 3)]
+
+
 def test_a_town_with_a_compass_word_is_not_a_province_abroad_whose_name_folds_alike(full_gaz):
     # "south of X" asks for a province only when one is spelt about as X: Resen, a North
     # Macedonian municipality, folds to the key of Ras al-Ain; the town in Hasakah is meant
