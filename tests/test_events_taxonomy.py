@@ -75,6 +75,13 @@ from conflictmap.geo.pipeline import process_documents
      "Shelling/artillery/missile attack"),
     ("Projectiles, thought to be Iranian-made, fell on Baiji on Monday, wounding two men.", "Explosions/Remote violence",
      "Shelling/artillery/missile attack"),
+    ("An explosive charge, left by unknown men near the bakery, went off in Baiji on Monday.",
+     "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("An unexplained blast near the bus station in Baiji wounded three men on Monday.",
+     "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("Two policemen were hurt in an armed attack at their checkpoint in Baiji on Monday.", "Battles", "Armed clash"),
+    ("Two civilians were wounded by gunfire from the orchards outside Baiji on Monday.",
+     "Violence against civilians", "Attack"),
 ])
 def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_event_type):
     with process_documents([Document("t", sentence, date(2018, 3, 7))], gaz=gaz) as result:
