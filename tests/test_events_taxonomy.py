@@ -82,6 +82,14 @@ from conflictmap.geo.pipeline import process_documents
     ("Two policemen were hurt in an armed attack at their checkpoint in Baiji on Monday.", "Battles", "Armed clash"),
     ("Two civilians were wounded by gunfire from the orchards outside Baiji on Monday.",
      "Violence against civilians", "Attack"),
+    ("One strike by the coalition engaged an Islamic State mortar team near Hajin on Monday.",
+     "Explosions/Remote violence", "Air/drone strike"),
+    ("Army helicopters carried out raids across the Hajin pocket on Monday.",
+     "Explosions/Remote violence", "Air/drone strike"),
+    ("Regime forces used an MLRS to target the outskirts of Hajin on Monday.",
+     "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("Militants wounded a soldier in an attack near Baiji on Monday.", "Battles", "Armed clash"),
+    ("Gunmen raided a farm near Baiji on Monday, assassinating an SDF commander.", "Battles", "Armed clash"),
 ])
 def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_event_type):
     with process_documents([Document("t", sentence, date(2018, 3, 7))], gaz=gaz) as result:
