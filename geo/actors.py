@@ -70,6 +70,17 @@ def state_countries() -> dict[str, str]:
     return {a.name: a.country for a in load_lexicon() if a.kind == "state" and a.country}
 
 
+@lru_cache(maxsize=1)
+def home_countries() -> dict[str, str]:
+    """Every actor of the packaged lexicon with a home country, state or not ("YPG / Kurdish
+    militias": SY): actor name -> ISO alpha-2. Islamic State or a coalition has none."""
+    return {a.name: a.country for a in load_lexicon() if a.country}
+
+
+def home_country(actor: str) -> str | None:
+    return home_countries().get(actor)
+
+
 _APOSTROPHES = "['\u2019\u02bc]"
 _HYPHEN = "[-\u2010\u2011 ]"
 

@@ -50,7 +50,7 @@ from conflictmap.gazetteer import Gazetteer
 from conflictmap.gazetteer.names import ARTICLES, GENERIC_PREFIXES, name_key
 from conflictmap.theatre import THEATRE
 
-from .actors import ActorMention, find_actors
+from .actors import ActorMention, find_actors, home_country
 from .ingest import find_dateline
 
 MAX_NAME_TOKENS = 7
@@ -551,7 +551,7 @@ class PlaceMatcher:
                 found.append(span)
                 taken.update(range(span.start, span.end))
                 i, previous = span.end, span
-        found = self._theatre_spellings_in_theatre_news(found)
+        found = self._theatre_spellings_in_theatre_news(found, doc)
         found += self._repeated_names(doc, words, text, found, taken, people)
         for ent in doc.ents:  # a statistical model's GPE/LOC/FAC, when one ran before us
             if ent.label_ in ("GPE", "LOC", "FAC") and not taken.intersection(range(ent.start, ent.end)):
@@ -571,14 +571,16 @@ class PlaceMatcher:
         doc.spans["places"] = sorted(found, key=lambda s: s.start)
         return doc
 
-    def _theatre_spellings_in_theatre_news(self, found: list[Span]) -> list[Span]:
+    def _theatre_spellings_in_theatre_news(self, found: list[Span], doc: Doc) -> list[Span]:
         """Names kept only for a theatre place's near spelling ("in Meshmeshan") stay only in
         an article about the theatre, one that names more notable theatre places by their own
-        spelling than other places: world news has capitalised words that happen to be near
-        a Syrian village's name ("McCollum")."""
+        spelling, and actors at home there ("regime forces", "YPG"; one vote in all), than
+        other places: world news has capitalised words that happen to be near a Syrian
+        village's name ("McCollum")."""
         gaz = gazetteer(self.db)
         entries = [gaz.name_entry(name_key(s.text)) for s in found]
         theatre = sum(e.in_theatre and e.importance >= NOTABLE for e in entries if e is not None)
+        theatre += any(home_country(s.label_) in THEATRE for s in doc.spans.get("actors", []))
         if theatre and theatre >= sum(not e.in_theatre for e in entries if e is not None):
             return found
         return [s for s, e in zip(found, entries) if e is not None or _typed(s._.cm_cue) or s.label_ != "PLACE"]

@@ -416,9 +416,9 @@ def _actor_countries(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     ("Regime forces shelled ...": SY), and the home countries of all, state or not ("YPG
     fighters": SY; "Houthi rebels": YE; Islamic State or a coalition names none). Forces fight
     abroad too (Turkish, Russian, US): the ranker weighs what each is worth."""
-    from .actors import find_actors, load_lexicon, state_countries
+    from .actors import find_actors, home_countries, state_countries
 
-    state, home = state_countries(), {a.name: a.country for a in load_lexicon() if a.country}
+    state, home = state_countries(), home_countries()
     actors = [m.actor for m in find_actors(sentence)]
     return frozenset(state[a] for a in actors if a in state), frozenset(home[a] for a in actors if a in home)
 

@@ -149,3 +149,13 @@ def test_a_name_a_type_word_frames_is_a_place_however_obscure_its_namesakes(nlp)
     # "Andan" is in the gazetteer only as an unknown village abroad; "town" says it is a place
     assert "Andan" in places(nlp, "Regime forces shelled Andan town in northern Aleppo.")
     assert "Andan" not in places(nlp, "Andan said the talks would resume.")
+
+
+def test_a_theatre_villages_near_spelling_is_a_place_where_the_actors_are_at_home_in_the_theatre(nlp):
+    # "Kafr Nabboudeha": no place is spelt so, Kafr Nabudah in Hama nearly. An article naming
+    # only it and forces at home in Syria is theatre news; with none such, or Turkish troops
+    # alone, a capitalised word near a village's name stays a word (world news: "McCollum").
+    assert places(nlp, "Regime troops shelled farms in Kafr Nabboudeha on Monday.") == ["Kafr Nabboudeha"]
+    assert places(nlp, "YPG fighters repelled an attack in Kafr Nabboudeha on Monday.") == ["Kafr Nabboudeha"]
+    assert places(nlp, "Turkish troops shelled farms in Kafr Nabboudeha on Monday.") == []
+    assert places(nlp, "Heavy shelling hit farms in Kafr Nabboudeha on Monday.") == []
