@@ -126,7 +126,7 @@ COMMON_SURNAME_RANK = 2000
 CUES_BEFORE = {
     "village": 1, "villages": 1, "town": 1, "towns": 1, "city": 1, "cities": 1, "neighbourhood": 1,
     "neighborhood": 1, "suburb": 1, "district": 1, "area": 2, "region": 2, "countryside": 2,
-    "outskirts": 2, "near": 2, "around": 2, "outside": 2, "vicinity": 2, "edge": 2,
+    "outskirts": 2, "near": 2, "around": 2, "outside": 2, "vicinity": 2, "edge": 2, "between": 2,
     "province": 3, "governorate": 3, "in": 1, "at": 1, "on": 1, "from": 1, "into": 1, "to": 1, "of": 1,
     "north": 2, "south": 2, "east": 2, "west": 2, "northeast": 2, "northwest": 2, "southeast": 2, "southwest": 2,
 }
@@ -146,7 +146,7 @@ LOCATIVE = re.compile(
     r"(?<=the )(?P<named>village|town)|"  # "captured the village Zarzur"
     r"(?P<rel>near|around|outside|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of)(?: the)?|"
-    r"(?P<prep>in|at|on|from|into|to|across|inside|towards?|including|"
+    r"(?P<prep>in|at|on|from|into|to|across|inside|towards?|including|between|"
     r"(?-i:shelled|bombed|bombarded|struck|targeted|raided|stormed|captured|recaptured|seized|entered|controlled))|"
     r"(?P<dir>(?:north|south|east|west|northeast|northwest|southeast|southwest)ern|central|"
     r"(?-i:(?:north|south)(?:east|west)?|east|west)))\s+$",  # "in northeast Idleb"; not "East Timor"
@@ -161,6 +161,7 @@ ATTACK_CUES = frozenset({"including", "shelled", "bombed", "bombarded", "struck"
 COMPASS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
 DIRECTIONS = frozenset({*COMPASS, *(d + "ern" for d in COMPASS), "central"})
 LOOSE_CUES = frozenset({*ATTACK_CUES, "in", "at", "on", "from", "into", "to", "of", "across", "inside", "toward", "towards",
+                        "between",
                         *DIRECTIONS})
 # Type words beside a name that frame it as a place rather than a person's ("Hassan Kalkawi
 # village", "the village Mohammed Shir Bek", "the Dana sub-district"), and the prepositions
@@ -784,10 +785,16 @@ def _tail_of_name(words: _Words, i: int, sent: Span) -> bool:
 
 
 def _named_by_type(words: _Words, i: int, sent: Span) -> bool:
-    """"strikes on Has village": a capitalised word inside the sentence before "village" or
-    "town" is a place's name even when it is an English word."""
+    """"strikes on Has village", "the town of Has": a capitalised word inside the sentence
+    right before "village" or "town", or right after "village of" or "town of", is a place's
+    name even when it is an English word."""
+    if i <= sent.start or not words.capital[i]:
+        return False
     k = _next_word(words, i + 1)
-    return i > sent.start and words.capital[i] and k is not None and words.lower[k] in ("village", "town")
+    if k is not None and words.lower[k] in ("village", "town"):
+        return True
+    before = [w for w in words.lower[max(sent.start, i - 4):i] if w.strip()]
+    return before[-2:] in (["village", "of"], ["town", "of"])
 
 
 def _type_word(words: _Words, k: int | None) -> bool:

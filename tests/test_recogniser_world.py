@@ -34,6 +34,13 @@ def test_an_english_word_named_as_a_village_is_a_place(nlp):
     # Has (Hass), a village of Idlib the gazetteer knows
     assert places(nlp, "Jets struck Has village at dawn, and the town has no shelter.") == ["Has"]
     assert places(nlp, "Has the village been hit?") == []
+    assert places(nlp, "Jets struck the town of Has at dawn.") == ["Has"]  # the type word before it
+
+
+def test_places_between_which_something_happened_are_places(nlp):
+    # "between" frames both names as loosely as "in" does: known theatre villages, not just any word
+    assert places(nlp, "Regime forces shelled the road between Jarjanaz and Tell Mannas on Monday.") == [
+        "Jarjanaz", "Tell Mannas"]
 
 
 def test_the_generic_word_opening_an_unknown_name_is_no_place_alone(nlp):
