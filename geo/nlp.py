@@ -556,7 +556,7 @@ class PlaceMatcher:
                 found.append(span)
                 taken.update(range(span.start, span.end))
                 i, previous = span.end, span
-        found = self._theatre_spellings_in_theatre_news(found, doc)
+        found = self._theatre_spellings_in_theatre_news(found, theatre_actors)
         found += self._repeated_names(doc, words, text, found, taken, people)
         for ent in doc.ents:  # a statistical model's GPE/LOC/FAC, when one ran before us
             if ent.label_ in ("GPE", "LOC", "FAC") and not taken.intersection(range(ent.start, ent.end)):
@@ -576,7 +576,7 @@ class PlaceMatcher:
         doc.spans["places"] = sorted(found, key=lambda s: s.start)
         return doc
 
-    def _theatre_spellings_in_theatre_news(self, found: list[Span], doc: Doc) -> list[Span]:
+    def _theatre_spellings_in_theatre_news(self, found: list[Span], theatre_actors: bool) -> list[Span]:
         """Names kept only for a theatre place's near spelling ("in Meshmeshan") stay only in
         an article about the theatre, one that names more notable theatre places by their own
         spelling, and actors at home there ("regime forces", "YPG"; one vote in all), than
@@ -585,7 +585,7 @@ class PlaceMatcher:
         gaz = gazetteer(self.db)
         entries = [gaz.name_entry(name_key(s.text)) for s in found]
         theatre = sum(e.in_theatre and e.importance >= NOTABLE for e in entries if e is not None)
-        theatre += _theatre_actors(doc)
+        theatre += theatre_actors
         if theatre and theatre >= sum(not e.in_theatre for e in entries if e is not None):
             return found
         return [s for s, e in zip(found, entries) if e is not None or _typed(s._.cm_cue) or s.label_ != "PLACE"]
@@ -709,7 +709,7 @@ class PlaceMatcher:
                 # is spelt nearly so ("Mishmishan").
                 # In an article whose actors are at home in the theatre a type word vouches for a
                 # name that bears a person's ("the Dahiet al-Assad suburb"), not for one with other
-                # news words ("the Mosul Army Base"); elsewhere those are people.
+                # news words ("the Mosul Army Base"); elsewhere no name with news words is a place.
                 news = [w for w in content if w in NOT_PLACES]
                 named_after = typed and theatre_actors and len(news) < len(content) and set(news) <= NEWS_PEOPLE
                 keep = named_after or not news and (
