@@ -77,10 +77,6 @@ def home_countries() -> dict[str, str]:
     return {a.name: a.country for a in load_lexicon() if a.country}
 
 
-def home_country(actor: str) -> str | None:
-    return home_countries().get(actor)
-
-
 _APOSTROPHES = "['\u2019\u02bc]"
 _HYPHEN = "[-\u2010\u2011 ]"
 

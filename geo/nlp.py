@@ -50,7 +50,7 @@ from conflictmap.gazetteer import Gazetteer
 from conflictmap.gazetteer.names import ARTICLES, GENERIC_PREFIXES, name_key
 from conflictmap.theatre import THEATRE
 
-from .actors import ActorMention, find_actors, home_country
+from .actors import ActorMention, find_actors, home_countries
 from .ingest import find_dateline
 
 MAX_NAME_TOKENS = 7
@@ -777,7 +777,8 @@ def _near_spelling_in_theatre(db: str | None, name: str) -> bool:
 
 def _theatre_actors(doc: Doc) -> bool:
     """Whether the document names an actor at home in the theatre (regime forces, YPG, HTS)."""
-    return any(home_country(s.label_) in THEATRE for s in doc.spans.get("actors", []))
+    home = home_countries()
+    return any(home.get(s.label_) in THEATRE for s in doc.spans.get("actors", []))
 
 
 def _typed(cue: str | None) -> bool:
