@@ -156,8 +156,15 @@ def _candidates(gaz: Gazetteer, m: PlaceMention, limit: int = CANDIDATES) -> lis
             return max(fuzz.ratio(spelt, plain(n)) for n in (c.matched, c.name, c.admin1) if n)
 
         best = max(map(spelling, found), default=0)
-        return [c for c in found if c.kind == "admin1" and _names_the_province(m.text, c)
-                and spelling(c) >= best - REGION_SPELLING_GAP] or found
+        provinces = [c for c in found if c.kind == "admin1" and _names_the_province(m.text, c)
+                     and spelling(c) >= best - REGION_SPELLING_GAP]
+        # nor one spelt only nearly so when a town bears the very name: "central Mandali" is
+        # the Iraqi town, not Mandalay in Myanmar
+        key = name_key(m.text)
+        if not any(name_key(c.matched) == key for c in provinces) \
+                and any(name_key(c.matched) == key for c in found if c.kind != "admin1"):
+            return found
+        return provinces or found
     if m.cue in PROVINCE_CUES:
         provinces = [c for c in found if c.kind == "admin1"]
         if not provinces:  # "Hassakeh province": the town's name, the province's point

@@ -120,6 +120,14 @@ def test_a_town_with_a_compass_word_is_not_a_province_abroad_whose_name_folds_al
     assert event["iso3"] == "SYR" and haversine_km(event["latitude"], event["longitude"], 36.85, 40.07) < 10
 
 
+def test_a_compass_word_before_a_town_is_not_a_province_abroad_spelt_nearly_so(full_gaz):
+    # "central X" asks for a province, but Mandalay (Myanmar) is only spelt nearly as the Iraqi
+    # town Mandali, which bears the very name
+    events, _ = run("A roadside bomb went off near a police patrol in central Mandali on Monday.", full_gaz)
+    [event] = events
+    assert event["iso3"] == "IRQ" and haversine_km(event["latitude"], event["longitude"], 33.75, 45.55) < 10
+
+
 def test_a_neighbourhood_is_not_placed_at_a_town_far_from_the_suburb_beside_it(full_gaz):
     from conflictmap.gazetteer.distance import haversine_km
 
