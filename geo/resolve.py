@@ -3,8 +3,10 @@
 A name alone is ambiguous (Sinjar in Iraq and in Syria; Tall Sha'ir four times over). The
 article says more: the countries and provinces its other places point to, "X in Y province",
 and the other places in the same sentence. Candidates from :mod:`gazetteer` are described by
-those cues (:data:`FEATURES`) and weighed by a logistic regression learned from coded events
-(:class:`Ranker`, ``geo/data/ranker.json``, made by ``eval/train_ranker.py``). An event mention nothing fits is asked of the online geocoder when one is given
+those cues and by how each compares with its rivals (:data:`FEATURES`), and weighed by
+gradient-boosted trees learned from coded events and gold toponyms (:class:`Ranker`,
+``geo/data/ranker.json``, made by ``eval/train_ranker.py``). An event mention nothing fits is
+asked of the online geocoder when one is given
 (:mod:`geo.geocode`, with the article's countries and places as context), else it falls back to
 its province with geo_precision 3 and stays listed as unresolved in the report.
 """
