@@ -218,7 +218,7 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
         best, best_score = scored[k][0], float(scores[k])
         if m.role == "demonym" and (country := _demonym_country(m)) is not None:
             best, best_score = country, 1.0  # "Iranian" names Iran; the ranker learned from places, not people
-        elif best.kind != "country" and plain(best.matched) != plain(best.name) \
+        elif best.kind != "country" and not _own_name(best) \
                 and (own := _country_by_own_name(m, [c for c, _ in scored])) is not None:
             # "Mexico" is the country, not Mexico City, which carries the name as another spelling
             best, best_score = scored[own][0], max(best_score, float(scores[own]))
@@ -237,6 +237,13 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
         if m.place is not None and m.role == "event" and m.place.kind == "admin1":
             m.seat = gaz.largest_town(m.place.country, m.place.admin1)
     return mentions
+
+
+def _own_name(c: Candidate) -> bool:
+    """Whether a candidate was found by its own name: as spelt, or for a division, as its name
+    begins ("Lebanon" for Lebanon County, not for the Lebanon a city carries as another name)."""
+    matched, name = plain(c.matched), plain(c.name)
+    return matched == name or (c.kind in ADMIN_KINDS and name.startswith(matched + " "))
 
 
 def _country_by_own_name(m: PlaceMention, candidates: list[Candidate]) -> int | None:

@@ -350,3 +350,18 @@ def test_a_mention_no_candidate_fits_teaches_that_nothing_fits_unless_a_coded_pl
     assert train_ranker._locating(Mention, [far_village], provinces, coded) == [False]
     near_town = c("populated place", "SY", "Idlib", 36.3, 36.3)  # about 14 km from the coded place
     assert train_ranker._locating(Mention, [far_village, near_town], provinces, coded) is None
+
+
+def test_a_county_found_by_the_start_of_its_name_is_found_by_its_own_name():
+    # Only a place that carries a country's name as another spelling ("Mexico" for Mexico City)
+    # gives way to the country written so; Lebanon County, Pennsylvania is "Lebanon" by its own name
+    from conflictmap.gazetteer import Candidate
+
+    def c(name, matched, kind):
+        return Candidate(place_id=name, name=name, lat=0.0, lon=0.0, kind=kind, country="US", admin1=None,
+                         admin2=None, population=0, source="test", matched=matched, score=1.0)
+
+    assert resolve._own_name(c("Lebanon County", "Lebanon", "admin2"))
+    assert resolve._own_name(c("Lebanon", "Lebanon", "populated place"))
+    assert not resolve._own_name(c("Mexico City", "Mexico", "populated place"))
+    assert not resolve._own_name(c("Lebanonville County", "Lebanon", "admin2"))  # not the name's first word
