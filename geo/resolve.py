@@ -582,10 +582,13 @@ def _beside_rivals(scored: list[tuple[Candidate, list]]) -> list[tuple[Candidate
     :data:`RELATIVE`, its value less the largest of the other candidates' (0 for an only one)."""
     for at in _RELATIVE_AT:
         values = [float(features[at]) for _, features in scored]
-        first, second = sorted(values, reverse=True)[:2] if len(values) > 1 else (0.0, 0.0)
+        if len(values) < 2:
+            for _, features in scored:
+                features.append(0.0)
+            continue
+        first, second = sorted(values, reverse=True)[:2]
         for (_, features), value in zip(scored, values):
-            rival = first if value < first else second  # the largest among the others
-            features.append(value - rival if len(values) > 1 else 0.0)
+            features.append(value - (first if value < first else second))  # less the largest among the others
     return scored
 
 
