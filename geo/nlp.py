@@ -617,7 +617,8 @@ class PlaceMatcher:
     def _match_at(self, doc: Doc, words: _Words, text: str, i: int, sent: Span, taken: set,
                   listed_after: Span | None, people: _People, theatre_actors: bool) -> Span | None:
         if (i in taken or i in people.tokens or not words.name[i]
-                or (words.lower[i] in STOP_WORDS and not words.abbrev[i] and not _named_by_type(words, i, sent))):
+                or (words.lower[i] in STOP_WORDS and not words.abbrev[i] and not _named_by_type(words, i, sent)
+                    and not _joined_article(words, i))):
             return None
         end = words.name_end(i, sent.end)
         previous = next((k for k in range(i - 1, max(sent.start, i - 3) - 1, -1)
@@ -797,6 +798,14 @@ def _tail_of_name(words: _Words, i: int, sent: Span) -> bool:
     k = i - 1
     return (k > sent.start and words.capital[k] and _alphabetic(words.word[k])
             and words.lower[k] not in NOT_PLACES and words.lower[k] not in NAME_PARTICLES)
+
+
+def _joined_article(words: _Words, i: int) -> bool:
+    """Whether the word at ``i`` is the Arabic article hyphened to the name after it ("near
+    as-Sukkariyah", "at at-Tanf", "in an-Nabk"): "as", "at" and "an" are English words too,
+    but never before a hyphen and a capital."""
+    return (words.lower[i] in ARTICLES and i + 2 < len(words.word) and words.joiner[i + 1]
+            and words.word[i + 1] == "-" and words.capital[i + 2])
 
 
 def _named_by_type(words: _Words, i: int, sent: Span) -> bool:
