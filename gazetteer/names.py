@@ -32,6 +32,7 @@ _JOINED_ARTICLE = re.compile(r"^[ae](t|d|r|z|s|sh|n)\1(?=[aeiou])")
 # Whole-word variants that letter folding alone does not unite.
 _WORD_FOLDS = {
     "abu": "bu", "albu": "bu", "abou": "bu", "bou": "bu", "abo": "bu",
+    "abul": "bu",  # "Abul Thohur": Abu and the article, written as one word ("Abu al Duhur")
     "tall": "tal", "tel": "tal", "tell": "tal", "til": "tal",
     "dier": "deir", "der": "deir", "dayr": "deir", "dair": "deir",
     "jebel": "jabal", "jabel": "jabal", "jbel": "jabal",

@@ -18,6 +18,7 @@ SAME_PLACE = [
     ["Raqqa", "al-Raqqah", "Ar Raqqah", "Raqqah"],
     ["Qamishli", "Kamishli", "Al Qamishli"],
     ["Khan Sheikhoun", "Khan Shaykhun"],
+    ["Abul Kusour", "Abu al-Qusour", "Abu al Qusur"],  # "Abul": Abu and the article as one word
 ]
 
 
