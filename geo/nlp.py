@@ -712,7 +712,8 @@ class PlaceMatcher:
                 # name that bears a person's ("the Dahiet al-Assad suburb"), not for one with other
                 # news words ("the Mosul Army Base"); elsewhere no name with news words is a place.
                 news = [w for w in content if w in NOT_PLACES]
-                named_after = typed and theatre_actors and len(news) < len(content) and set(news) <= NEWS_PEOPLE
+                named_after = typed and len(news) < len(content) and set(news) <= NEWS_PEOPLE and (
+                    theatre_actors or _near_spelling_in_theatre(self.db, name))
                 keep = named_after or not news and (
                     typed or (cue is not None and _near_spelling_in_theatre(self.db, name)))
             if keep:
