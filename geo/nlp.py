@@ -149,7 +149,8 @@ LOCATIVE = re.compile(
     r"(?P<rel>near|around|outside|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of)(?: the)?|"
     r"(?P<prep>in|at|on|from|into|to|across|inside|towards?|including|between|"
-    r"(?-i:shelled|bombed|bombarded|struck|targeted|raided|stormed|captured|recaptured|seized|entered|controlled))|"
+    r"(?-i:shelled|bombed|bombarded|struck|targeted|raided|stormed|captured|recaptured|seized|entered|controlled)|"
+    r"control (?:of|over)|(?:bombardment|shelling|bombing|capture|recapture|siege|storming) of)|"  # "took control of X"
     r"(?P<dir>(?:north|south|east|west|northeast|northwest|southeast|southwest)ern|central|"
     r"(?-i:(?:north|south)(?:east|west)?|east|west)))\s+$",  # "in northeast Idleb"; not "East Timor"
     re.I,
@@ -159,7 +160,9 @@ NAMING_CUES = frozenset({"village", "town", "city", "neighbourhood", "neighborho
 # Prepositions frame a name only loosely: enough for a known village, not for an unknown word.
 # An attack's verb frames its object as loosely ("shelled Maraanaz", "captured Zarzur").
 ATTACK_CUES = frozenset({"including", "shelled", "bombed", "bombarded", "struck", "targeted", "raided", "stormed",
-                         "captured", "recaptured", "seized", "entered", "controlled"})
+                         "captured", "recaptured", "seized", "entered", "controlled",
+                         # and as nouns: "took control of X", "the shelling of X"
+                         "control", "bombardment", "shelling", "bombing", "capture", "recapture", "siege", "storming"})
 COMPASS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
 DIRECTIONS = frozenset({*COMPASS, *(d + "ern" for d in COMPASS), "central"})
 LOOSE_CUES = frozenset({*ATTACK_CUES, "in", "at", "on", "from", "into", "to", "of", "across", "inside", "toward", "towards",

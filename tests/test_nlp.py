@@ -67,6 +67,15 @@ def test_the_object_of_an_attack_verb_is_framed_as_a_place(nlp):
     assert places(nlp("Rebels captured the village Qwertabaniya at dawn.")) == [("Qwertabaniya", "village", 1, "event")]
 
 
+def test_an_attack_or_a_takeover_written_as_a_noun_frames_its_object_as_loosely_as_the_verb(nlp):
+    # Mamduhah: a Hasakah village of no note, which a bare capitalised word would not be taken for
+    assert places(nlp("Regime forces took control of Mamduhah after clashes.")) == [("Mamduhah", "control", 1, "event")]
+    assert places(nlp("Rebels advanced to establish control over Mamduhah.")) == [("Mamduhah", "control", 1, "event")]
+    assert places(nlp("Jets kept up the bombardment of Mamduhah.")) == [("Mamduhah", "bombardment", 1, "event")]
+    # loosely: a word no place is spelt like is not made a place by it
+    assert places(nlp("Regime forces took control of Qwertabaniya after clashes.")) == []
+
+
 def test_a_name_located_by_the_words_after_it_is_framed(nlp):
     doc = nlp("Shells hit Mamduhah in northern Hasakah overnight.")
     assert [(s.text, s._.cm_cue) for s in doc.spans["places"]][0] == ("Mamduhah", "in")
