@@ -49,6 +49,7 @@ ADMIN_KINDS = ("admin1", "admin2")
 BROAD_KINDS = ("country", "continent", "region")  # context, never an event's point
 CITY_PARTS = ("neighbourhood", "neighborhood", "suburb", "district")
 CITY_PART_KM = 30
+SAME_SPOT_KM = 10  # two candidates this near are one place to a map reader (the scorers' tolerance)
 # A city this big, named by its own name, is news from there even where the rest of the article
 # is elsewhere ("Moscow" in a story from Ohio), never a wrong match for a village the gazetteer
 # lacks (gold spans in context: LGL +0.007, GeoVirus +0.005; ACLED dev precision -0.001)
@@ -78,6 +79,8 @@ class PlaceMention:
     fallback: bool = False  # resolved to a province because the name itself failed
     candidates: list[Candidate] = field(default_factory=list, repr=False)
     seat: Candidate | None = None  # where an event known only by its province stands (its largest town)
+    # the other candidates the ranker would accept (probability at its threshold or above), best first
+    rivals: list[tuple[Candidate, float]] = field(default_factory=list, repr=False)
 
     def unplace(self) -> None:
         """Forget the place found: the name was a wrong match (the geocoder or the province takes it)."""
@@ -226,6 +229,8 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
             m.place, m.score, m.place_source = best, best_score, "gazetteer"
             if best.kind == "admin1":
                 m.precision = 3
+            m.rivals = sorted(((c, float(p)) for (c, _), p in zip(scored, scores)
+                               if p >= ranker.threshold and c is not best), key=lambda r: -r[1])
 
     _unplace_outside_named_province(mentions)
     _unplace_outside_focus(mentions)
@@ -306,7 +311,14 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
         # A name spelt as written, in an article about elsewhere, is the ranker's to judge:
         # world news names places abroad by their names (LGL in context 0.818 -> 0.821).
         if m.place.country not in focus and (plain(m.place.matched) != plain(m.text) or focus & set(THEATRE)):
-            m.unplace()
+            # A namesake at the very spot in the focus is the place meant: Ceylanpinar carries
+            # the name of Ras al-Ain, the Syrian town across the border from it.
+            same = next(((c, p) for c, p in m.rivals if c.country in focus
+                         and haversine_km(c.lat, c.lon, m.place.lat, m.place.lon) <= SAME_SPOT_KM), None)
+            if same is None:
+                m.unplace()
+            else:
+                m.place, m.score = same
 
 
 def _unplace_far_from_sentence(mentions: list[PlaceMention]) -> None:

@@ -8,7 +8,8 @@ import pytest
 from conflictmap.gazetteer.distance import haversine_km
 from conflictmap.geo.document import Document
 from conflictmap.geo.events import extract_events
-from conflictmap.geo.resolve import PlaceMention, resolve_mentions
+from conflictmap.gazetteer.lookup import Candidate
+from conflictmap.geo.resolve import PlaceMention, _unplace_outside_focus, resolve_mentions
 
 SINJAR_IQ = (36.321, 41.877)
 
@@ -72,6 +73,26 @@ def test_a_village_whose_province_the_gazetteer_lacks_is_not_outside_the_provinc
     village, province = resolved(gaz, s, (0, "Arak"), (0, "Homs", "province", 3))
     assert province.place.kind == "admin1" and not village.fallback
     assert haversine_km(34.643, 38.569, village.place.lat, village.place.lon) < 10
+
+
+def _town(country, lat, lon):
+    return Candidate(place_id=f"{country}-{lat}", name="Qwertayn", lat=lat, lon=lon, kind="populated place",
+                     country=country, admin1="A", admin2=None, population=1000, source="test",
+                     matched="Qwertayn", score=0.95)
+
+
+@pytest.mark.parametrize("rival_lon, country", [(40.07, "SY"), (40.6, None)])
+def test_a_place_abroad_gives_way_to_an_accepted_namesake_at_the_same_spot_in_the_focus(rival_lon, country):
+    # Twin towns across a border carry one name (Ceylanpinar in Turkey is also called Ras al-Ain,
+    # the Syrian town beside it): in an article about Syria the Syrian one is meant. A namesake
+    # 50 km away is another place: the one abroad is dropped, and no other is guessed.
+    s = ["Jets struck Kurdish positions south of Qwertayn on Monday."]
+    m = mention(s, 0, "Qwertayn")
+    abroad, rival = _town("TR", 36.85, 40.05), _town("SY", 36.85, rival_lon)
+    m.place, m.score, m.candidates, m.rivals = abroad, 0.6, [abroad, rival], [(rival, 0.45)]
+    _unplace_outside_focus([m])
+    assert (m.place.country if m.place else None) == country
+    assert m.score == (0.45 if country else 0.0)
 
 
 def test_nonsense_stays_unresolved(gaz):
