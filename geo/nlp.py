@@ -15,7 +15,8 @@ different definition is refused with :class:`ExtensionClash` rather than silentl
 
 - ``doc.spans["places"]``: place mentions. ``Span._.cm_cue`` is the word that framed them (near,
   town, province, ...), ``Span._.cm_precision`` the geo_precision it implies (1 the place, 2 near
-  or part of it, 3 a province), ``Span._.cm_role`` "event", "dateline" or "metonymy", and
+  or part of it, 3 a province), ``Span._.cm_role`` "event", "dateline", "metonymy", "demonym"
+  or "route" (a town naming a road by its ends), and
   ``Span._.cm_place`` the :class:`geo.resolve.PlaceMention` resolution made of it (None before).
 - ``doc.spans["actors"]``: actor mentions, with ``Span._.cm_actor`` (the canonical actor),
   ``Span._.cm_associated`` and ``Span._.cm_actor_kind``.
@@ -576,8 +577,57 @@ class PlaceMatcher:
                 span._.cm_role = "metonymy"  # "Free Idlib Army", "Dublin City Council": no event there
             else:
                 span._.cm_role = _role(doc, span, text)
-        doc.spans["places"] = sorted(found, key=lambda s: s.start)
+        doc.spans["places"] = sorted(self._road_ends(doc, words, found), key=lambda s: s.start)
         return doc
+
+    def _road_ends(self, doc: Doc, words: _Words, found: list[Span]) -> list[Span]:
+        """Towns that name a road by its ends ("the Baghdad-Kirkuk road", "the Damascus - Aleppo
+        highway") say which road, not where on it: each end is a mention of its own, with role
+        "route", no event place. Where nothing else in the sentence locates the event ("an IED
+        exploded on the Sarmada-al-Dana road"), the first end stands for it, near it
+        (geo_precision 2), as ACLED codes such events."""
+        kept = list(found)
+        for road in (k for k, w in enumerate(words.lower) if w in ROAD_WORDS):
+            span = _road_name(words, road)
+            if span is None:
+                continue
+            start, end = span
+            inside = [s for s in kept if start <= s.start and s.end <= end]
+            if not inside:
+                continue  # no town the recogniser took: "Hyland-Croy Road" is a street
+            ends = self._ends(doc, words, start, end, inside)
+            if not ends:
+                continue
+            kept = [s for s in kept if s not in inside]
+            sentence = ends[0].sent
+            # by a place on it, not by the province it runs through ("in eastern Homs")
+            located = any(s._.cm_role == "event" and s.sent == sentence and s._.cm_cue not in WIDE_CUES
+                          for s in kept)
+            for k, place in enumerate(ends):
+                place._.cm_role = "event" if k == 0 and not located else "route"
+            kept += ends
+        return kept
+
+    def _ends(self, doc: Doc, words: _Words, start: int, end: int, inside: list[Span]) -> list[Span]:
+        """The towns of a road's name (tokens start..end-1), split at its dashes, an article
+        hyphened to the name after it kept with it ("Homs-As-Salamiyeh": Homs, As-Salamiyeh):
+        those the recogniser found, or the gazetteer knows by that name."""
+        pieces, first = [], start
+        for k in range(start + 1, end - 1):
+            if words.word[k] in ROAD_DASHES and not (k - first == 1 and words.lower[first] in ARTICLES):
+                pieces.append((first, k))
+                first = k + 1
+        pieces.append((first, end))
+        found = {(s.start, s.end): s for s in inside}
+        ends = []
+        for a, b in pieces:
+            if (a, b) not in found and gazetteer(self.db).name_entry(name_key(doc[a:b].text)) is None:
+                continue
+            place = Span(doc, a, b, label="PLACE")
+            before = found.get((a, b), inside[0] if inside and a == start else None)
+            place._.cm_cue, place._.cm_precision = before._.cm_cue if before is not None and a == start else None, 2
+            ends.append(place)
+        return ends
 
     def _theatre_spellings_in_theatre_news(self, found: list[Span], theatre_actors: bool) -> list[Span]:
         """Names kept only for a theatre place's near spelling ("in Meshmeshan") stay only in
@@ -802,6 +852,37 @@ def _tail_of_name(words: _Words, i: int, sent: Span) -> bool:
     k = i - 1
     return (k > sent.start and words.capital[k] and _alphabetic(words.word[k])
             and words.lower[k] not in NOT_PLACES and words.lower[k] not in NAME_PARTICLES)
+
+
+ROAD_WORDS = frozenset({"road", "highway", "motorway"})
+WIDE_CUES = frozenset({*DIRECTIONS, "province", "governorate", "countryside", "region"})
+ROAD_DASHES = frozenset({"-", "\u2013", "\u2014"})
+
+
+def _road_name(words: _Words, road: int) -> tuple[int, int] | None:
+    """The tokens of the towns naming the road whose word is at ``road`` ("Baghdad - Kirkuk" in
+    "the Baghdad - Kirkuk road"; "international" may come between), or None when the words
+    before it are no names joined by a dash ("the main road", "Hyland Road")."""
+    k = road - 1
+    while k >= 0 and not words.word[k].strip():
+        k -= 1
+    if k >= 0 and words.lower[k] == "international":
+        k -= 1
+    end, start, dashes = k + 1, None, 0
+    while k >= 0:
+        if not words.word[k].strip():
+            k -= 1
+            continue
+        if words.word[k] in ROAD_DASHES and start is not None:
+            dashes += 1
+        elif words.capital[k] or (words.lower[k] in ARTICLES and k + 1 < end and words.word[k + 1] in ROAD_DASHES):
+            start = k
+        else:
+            break
+        k -= 1
+    if not dashes or start is None or not words.capital[start] or not words.capital[end - 1]:
+        return None
+    return start, end
 
 
 def _joined_article(words: _Words, i: int) -> bool:

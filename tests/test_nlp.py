@@ -158,6 +158,25 @@ def test_a_camp_or_a_front_frames_the_name_before_it(nlp, text, name, cue):
     assert [(s.text, s._.cm_cue) for s in doc.spans["places"]] == [(name, cue)]
 
 
+def test_towns_naming_a_road_by_its_ends_say_which_road_not_where_on_it(nlp):
+    def roles(text):
+        doc = nlp(text)
+        return [(s.text, s._.cm_role) for s in doc.spans["places"]]
+
+    # another place locates the event: both ends are routes, with or without spaces at the dash
+    assert roles("A mine hit a bus on the Raqqa-Tabqa road near Mamduhah.") == [
+        ("Raqqa", "route"), ("Tabqa", "route"), ("Mamduhah", "event")]
+    assert roles("Militants ambushed a convoy on the Mosul - Kirkuk highway near Hajin.") == [
+        ("Mosul", "route"), ("Kirkuk", "route"), ("Hajin", "event")]
+    # nothing else but the province it runs through: the first end stands for the event, near it
+    doc = nlp("A roadside bomb hit a truck on the Raqqa-Tabqa road in western Raqqa.")
+    assert [(s.text, s._.cm_role, s._.cm_precision) for s in doc.spans["places"]] == [
+        ("Raqqa", "event", 2), ("Tabqa", "route", 2), ("Raqqa", "event", 2)]
+    # a road between two towns written out is no road name: both are where it happened
+    assert roles("Gunmen attacked a convoy on the road between Raqqa and Tabqa.") == [
+        ("Raqqa", "event"), ("Tabqa", "event")]
+
+
 def test_based_in_is_metonymy(nlp):
     doc = nlp("The monitor, based in Britain, said jets hit Raqqa.")
     assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Britain", "metonymy"), ("Raqqa", "event")]

@@ -36,6 +36,16 @@ def test_barrel_bomb_event_has_place_actor_count_and_date(gaz):
     assert "Sufuhan" in e.notes
 
 
+def test_an_attack_on_a_road_named_by_its_ends_is_mapped_where_the_sentence_locates_it(gaz):
+    near = cm.extract(["A roadside bomb hit an army truck on the Raqqa-Tabqa road near Hajin on Tuesday."],
+                      published=date(2017, 6, 14))
+    assert list(near.location) == ["Hajīn"]
+    alone = cm.extract(["A roadside bomb hit an army truck on the Raqqa-Tabqa road on Tuesday."],
+                       published=date(2017, 6, 14))
+    assert len(alone) == 1 and alone.iloc[0].geo_precision == 2
+    assert haversine_km(35.95, 39.01, alone.iloc[0].latitude, alone.iloc[0].longitude) <= 10  # Raqqa, not Tabqa
+
+
 def test_no_publication_date_means_no_invented_date(gaz):
     result = events_of("Coalition aircraft struck Islamic State fighters near Hajin on Tuesday.")
     assert len(result.events) == 1
