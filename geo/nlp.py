@@ -575,6 +575,8 @@ class PlaceMatcher:
                 span._.cm_role = "demonym"
             elif _in_organisation(words, span.start, words.name_end(span.start, len(doc))):
                 span._.cm_role = "metonymy"  # "Free Idlib Army", "Dublin City Council": no event there
+            elif (after := _next_word(words, span.end)) is not None and words.lower[after] in STREETS:
+                span._.cm_role = "metonymy"  # "Baghdad street in Damascus" is a street there, not Baghdad
             else:
                 span._.cm_role = _role(doc, span, text)
         doc.spans["places"] = sorted(self._road_ends(doc, words, found), key=lambda s: s.start)
@@ -855,6 +857,7 @@ def _tail_of_name(words: _Words, i: int, sent: Span) -> bool:
 
 
 ROAD_WORDS = frozenset({"road", "highway", "motorway"})
+STREETS = frozenset({"street", "avenue", "square", "boulevard"})  # named after a town, in another
 WIDE_CUES = frozenset({*DIRECTIONS, "province", "governorate", "countryside", "region"})
 ROAD_DASHES = frozenset({"-", "\u2013", "\u2014"})
 

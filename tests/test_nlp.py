@@ -177,6 +177,12 @@ def test_towns_naming_a_road_by_its_ends_say_which_road_not_where_on_it(nlp):
         ("Raqqa", "event"), ("Tabqa", "event")]
 
 
+def test_a_street_named_after_a_town_is_no_event_place(nlp):
+    doc = nlp("Mortar rounds hit the Hajin street and the Raqqa square in Mayadin city.")
+    assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [
+        ("Hajin", "metonymy"), ("Raqqa", "metonymy"), ("Mayadin", "event")]
+
+
 def test_based_in_is_metonymy(nlp):
     doc = nlp("The monitor, based in Britain, said jets hit Raqqa.")
     assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Britain", "metonymy"), ("Raqqa", "event")]
