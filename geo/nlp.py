@@ -729,6 +729,12 @@ class PlaceMatcher:
                 first = i - 1 if not _is_demonym(self.db, name) else i
                 if taken.intersection(range(first, j)):
                     return None
+                after = _next_word(words, j)
+                if after == j and words.lower[after] == "capital" and end <= after + 1 and gazetteer(self.db).name_entry(
+                        name_key(f"{name} capital")) is not None:
+                    span = Span(doc, first, after + 1, label="PLACE")  # "the Iraqi capital": Baghdad
+                    span._.cm_cue, span._.cm_precision = None, 1
+                    return span
                 span = Span(doc, first, j, label=DEMONYM)
                 span._.cm_cue, span._.cm_precision = None, 3
                 return span
@@ -737,6 +743,8 @@ class PlaceMatcher:
                 continue
             if j == i + 1 and not typed and cue not in PLACE_PREPOSITIONS and words.lower[i] in people.words:
                 continue  # "Smith said", "according to Smith": a person named earlier
+            if words.lower[j - 1] == "capital" and end > j:
+                continue  # "Iraqi Capital Markets": a company's name, not the Iraqi capital
             if j == i + 1 and end > j and words.lower[i] in GENERIC_FIRST_WORDS:
                 continue  # "Kafr Lusin", "Abul Thohur": the generic word opening a longer name is no place alone
             if j == i + 1 and words.lower[i] in undotted_state_abbreviations() and not text.startswith(".", words.end[i]):

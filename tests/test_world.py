@@ -115,6 +115,24 @@ def test_a_demonym_gives_its_country(full_gaz, demonym, iso):
     assert (best.kind, best.country) == ("country", iso), best
 
 
+@pytest.mark.parametrize("written, lat, lon", [("Iraqi capital", 33.34, 44.40), ("Sudanese capital", 15.55, 32.53),
+                                                ("Yemeni capital", 15.35, 44.21)])
+def test_a_capital_named_by_its_countrys_adjective_is_the_capital(full_gaz, written, lat, lon):
+    best = full_gaz.lookup(written)
+    assert best.kind == "populated place" and haversine_km(lat, lon, best.lat, best.lon) < 25, best
+
+
+def test_news_about_the_capital_of_a_country_named_by_adjective_is_mapped_there(gaz):
+    from datetime import date
+
+    import conflictmap as cm
+
+    events = cm.extract(["Two car bombs killed nine people in the Iraqi capital on Monday."], published=date(2016, 3, 9))
+    assert len(events) == 1 and events.iloc[0].admin1 == "Baghdad" and events.iloc[0].geo_precision == 1
+    # a company's name is no capital
+    assert cm.extract(["Iraqi Capital Markets reported losses on Monday."], published=date(2016, 3, 9)).empty
+
+
 def test_a_region_and_a_continent(full_gaz):
     middle_east = full_gaz.lookup("Middle East")
     assert middle_east.kind == "region" and km(middle_east, 29, 41) < 1_500
