@@ -47,6 +47,7 @@ SKELETON_LIMIT = 400  # a short skeleton ("bj") can match many keys; rank only t
 EXACT_SPELLING_BONUS = 0.02  # the literal spelling beats another name folded to the same key
 ALIAS_BONUS = 0.1  # a curated alias is the project's answer for that spelling
 OWN_NAME_BONUS = 0.1  # a place's own name beats another place's alternate name ("Indiana")
+FUZZY_OWN_NAME_BONUS = 0.01  # likewise among near spellings, where it only breaks near ties
 # Arabic writes no short vowels, so spellings with the same consonants are near-certainly one
 # name; only for skeletons long enough not to collide by chance.
 SKELETON_MIN = 3
@@ -295,6 +296,10 @@ class Gazetteer:
                     similarity += EXACT_SPELLING_BONUS
                 if key in (name_key(row[2]), name_key(without_generic_prefix(row[2]) or "")):  # the place's own name
                     similarity += OWN_NAME_BONUS
+            elif row[12] == row[2]:
+                # a near spelling of the place's own name, before one another place carries too
+                # ("Dahiet Elasad": Dahiyat al Asad, not Qura al Asad, which has that name as well)
+                similarity += FUZZY_OWN_NAME_BONUS
             score = SIMILARITY_WEIGHT * similarity + (1 - SIMILARITY_WEIGHT) * prior(row[5], row[11], row[6])
             if row[13]:
                 score += ALIAS_BONUS

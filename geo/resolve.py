@@ -431,7 +431,7 @@ OWN_FEATURES = (
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
     "only_candidate", "cued", "country_share", "near_article", "actor_country", "spelling", "key_jaro",
     "near_other_names", "namesakes", "admin2_named", "other_names_near", "article_actor_country",
-    "others_focus",
+    "others_focus", "own_name",
 )
 # A candidate's evidence beside its rivals': for each of these, its value less the largest among
 # the mention's other candidates (0 for an only candidate). Scored alone, a candidate cannot
@@ -445,7 +445,7 @@ OWN_FEATURES = (
 # them, top-1 0.947 against 0.942 on today's labels.
 RELATIVE = (
     "population", "name_score", "spelling", "key_jaro", "other_names_near", "focus", "others_focus",
-    "parent_match", "admin2_named", "admin1_named", "exact_key",
+    "parent_match", "admin2_named", "admin1_named", "exact_key", "own_name",
 )
 FEATURES = OWN_FEATURES + tuple(f"{name}_vs_others" for name in RELATIVE)
 _RELATIVE_AT = tuple(OWN_FEATURES.index(name) for name in RELATIVE)
@@ -481,9 +481,14 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
     near = neighbours_of(focus) - focus
     # Whose war the article reports: the home countries of the actors anywhere in it.
     home = frozenset().union(*(_actor_countries(s)[1] for s in {m.sentence for m in mentions}))
-    # The article's sure towns, for how near a candidate lies to the rest of the article.
+    # The article's sure towns, for how near a candidate lies to the rest of the article: not a
+    # name with a namesake in a province the article names ("Alexandria ... in Virginia" is no
+    # evidence that the article is about the Egyptian city, its first match).
+    named_provinces = {(m.candidates[0].country, m.candidates[0].admin1) for m in mentions
+                       if m.candidates and m.candidates[0].kind == "admin1" and m.candidates[0].score >= SURE}
     towns = [(m, m.candidates[0]) for m in mentions if m.candidates and m.candidates[0].score >= SURE
-             and m.candidates[0].kind not in (*BROAD_KINDS, *ADMIN_KINDS) and m.candidates[0].country in focus]
+             and m.candidates[0].kind not in (*BROAD_KINDS, *ADMIN_KINDS) and m.candidates[0].country in focus
+             and not any((c.country, c.admin1) in named_provinces for c in m.candidates[1:])]
 
     by_sentence: dict[int, list[PlaceMention]] = {}
     for m in mentions:
@@ -585,6 +590,9 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 other_names_near[rank],
                 c.country in home,
                 c.country in others_focus,
+                # found by its own name, not one another place carries too: "Berea" is a
+                # Kentucky town's, and an old name of Aleppo
+                _own_name(c),
             ]))
         yield m, _beside_rivals(scored)
 

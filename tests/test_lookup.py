@@ -129,3 +129,11 @@ def test_a_subdistrict_centre_outranks_the_villages_of_its_name(full_gaz, spelli
     # matches as exactly as a village spelt "X" and, being the seat, comes first
     top = full_gaz.candidates(spelling, country="IQ", limit=1)[0]
     assert top.name.startswith("Nahiyat") and top.admin1 == "Al Anbar", top
+
+
+def test_a_near_spelling_of_a_places_own_name_comes_before_another_place_that_carries_it(full_gaz):
+    # Qura al Asad also carries the name Dahiyat al Asad, the Damascus suburb's own; both are near
+    # spellings of "Dahiet Elasad", which is the suburb.
+    first, second = full_gaz.candidates("Dahiet Elasad", limit=2)
+    assert (first.name, second.name) == ("Dahiyat al Asad", "Qura al Asad")
+    assert first.score > second.score
