@@ -620,14 +620,15 @@ class PlaceMatcher:
                 pieces.append((first, k))
                 first = k + 1
         pieces.append((first, end))
-        found = {(s.start, s.end): s for s in inside}
+        found = {(s.start, s.end) for s in inside}
         ends = []
         for a, b in pieces:
             if (a, b) not in found and gazetteer(self.db).name_entry(name_key(doc[a:b].text)) is None:
                 continue
             place = Span(doc, a, b, label="PLACE")
-            before = found.get((a, b), inside[0] if inside and a == start else None)
-            place._.cm_cue, place._.cm_precision = before._.cm_cue if before is not None and a == start else None, 2
+            # the cue before the road's name ("near the Damascus-Aleppo highway") is its first end's
+            place._.cm_cue = inside[0]._.cm_cue if a == start == inside[0].start else None
+            place._.cm_precision = 2
             ends.append(place)
         return ends
 
@@ -866,7 +867,8 @@ def _tail_of_name(words: _Words, i: int, sent: Span) -> bool:
 
 ROAD_WORDS = frozenset({"road", "highway", "motorway"})
 STREETS = frozenset({"street", "avenue", "square", "boulevard"})  # named after a town, in another
-WIDE_CUES = frozenset({*DIRECTIONS, "province", "governorate", "countryside", "region"})
+# Cues of a province a road runs through ("in eastern Homs"), not of a place on it ("north of Tuz")
+WIDE_CUES = frozenset({*(d + "ern" for d in COMPASS), "central", "province", "governorate", "countryside", "region"})
 ROAD_DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
