@@ -594,9 +594,10 @@ class PlaceMatcher:
             if span is None:
                 continue
             start, end = span
-            inside = [s for s in kept if start <= s.start and s.end <= end]
-            if not inside:
-                continue  # no town the recogniser took: "Hyland-Croy Road" is a street
+            inside = [s for s in kept if start <= s.start and s.end <= end and s.label_ == "PLACE"]
+            if not inside or len(inside) < sum(start <= s.start and s.end <= end for s in kept):
+                continue  # no town the recogniser took ("Hyland-Croy Road" is a street), or a people's name
+
             ends = self._ends(doc, words, start, end, inside)
             if not ends:
                 continue

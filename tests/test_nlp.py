@@ -172,6 +172,8 @@ def test_towns_naming_a_road_by_its_ends_say_which_road_not_where_on_it(nlp):
     doc = nlp("A roadside bomb hit a truck on the Raqqa-Tabqa road in western Raqqa.")
     assert [(s.text, s._.cm_role, s._.cm_precision) for s in doc.spans["places"]] == [
         ("Raqqa", "event", 2), ("Tabqa", "route", 2), ("Raqqa", "event", 2)]
+    # peoples' names are no road's ends: they stay demonyms, context and never an event place
+    assert roles("Shells hit the Syrian-Turkish road on Monday.") == [("Syrian", "demonym"), ("Turkish", "demonym")]
     # a road between two towns written out is no road name: both are where it happened
     assert roles("Gunmen attacked a convoy on the road between Raqqa and Tabqa.") == [
         ("Raqqa", "event"), ("Tabqa", "event")]
