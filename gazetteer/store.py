@@ -15,7 +15,7 @@ SCHEMA_VERSION = "6"  # 2: name_keys and fuzzy_blocks, the indexes a run reads a
 # 4: keys fold "el" joined to a later word, district seats, governorates from boundary polygons;
 # 5: the world's towns name their second-order division (county), which the ranker weighs, and
 # names are indexed also as English copy writes them ("Western Ghariyah" for "Ghariyah al Gharbiyah")
-# 6: keys fold "Abul" as "Abu al"
+# 6: keys fold "Abul" as "Abu al"; "<demonym> capital" names each country's capital ("Iraqi capital")
 
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
