@@ -34,3 +34,17 @@ def haversine_matrix_km(lats1, lons1, lats2, lons2):
     dl = numpy.radians(numpy.asarray(lons2, dtype=float)[None, :] - numpy.asarray(lons1, dtype=float)[:, None])
     a = numpy.sin((p2 - p1) / 2) ** 2 + numpy.cos(p1) * numpy.cos(p2) * numpy.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * numpy.arcsin(numpy.minimum(1.0, numpy.sqrt(a)))
+
+
+def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The initial bearing from the first point to the second, in degrees clockwise from
+    north (0 to 360): Deir ez-Zor lies south-east of Kobani.
+
+    >>> round(bearing_deg(36.891, 38.353, 35.336, 40.141))
+    137
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    x = math.sin(dl) * math.cos(p2)
+    y = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return math.degrees(math.atan2(x, y)) % 360

@@ -166,6 +166,32 @@ ATTACK_CUES = frozenset({"including", "shelled", "bombed", "bombarded", "struck"
                          "control", "bombardment", "shelling", "bombing", "capture", "recapture", "siege", "storming"})
 COMPASS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
 DIRECTIONS = frozenset({*COMPASS, *(d + "ern" for d in COMPASS), "central"})
+# The compass word beside a name, read as a bearing (degrees clockwise from north): "northern
+# Hama", "north-eastern rural Hama", "the southern countryside of Idleb", "west of Baiji",
+# "Idleb south eastern countryside", "Aleppo's northern countryside". Lower case only: "North
+# Waziristan" and "West Bank" are names.
+_COMPASS_WORD = r"(?P<ns>north|south)?(?(ns)(?:[- ]?(?P<ew1>east|west))?|(?P<ew2>east|west))(?:ern)?"
+_BEARING_BEFORE = re.compile(
+    rf"\b{_COMPASS_WORD}\s+(?:(?:rural|countryside|outskirts|parts?|side|suburbs|edge|areas?)\s+)?(?:of\s+)?"
+    rf"(?:the\s+|rural\s+)?$")
+_BEARING_AFTER = re.compile(rf"(?:['’]s)?\s+{_COMPASS_WORD}\s+(?:countryside|rural|outskirts|suburbs|parts?|areas?)\b")
+_BEARINGS = {"north": 0.0, "east": 90.0, "south": 180.0, "west": 270.0}
+
+
+def compass_bearing(text: str, start_char: int, end_char: int) -> float | None:
+    """The bearing a compass word beside the name at ``start_char:end_char`` of ``text`` gives
+    (see :data:`_BEARING_BEFORE`), or None: from the place named towards the part meant."""
+    found = _BEARING_BEFORE.search(text, max(0, start_char - 60), start_char) \
+        or _BEARING_AFTER.match(text, end_char, end_char + 40)
+    if found is None:
+        return None
+    ns, ew = found["ns"], found["ew1"] or found["ew2"]
+    if ns and ew:  # the bisector: north-west is 315, not the mean of 0 and 270
+        return {("north", "east"): 45.0, ("south", "east"): 135.0, ("south", "west"): 225.0,
+                ("north", "west"): 315.0}[ns, ew]
+    return _BEARINGS[ns or ew]
+
+
 LOOSE_CUES = frozenset({*ATTACK_CUES, "in", "at", "on", "from", "into", "to", "of", "across", "inside", "toward", "towards",
                         "between",
                         *DIRECTIONS})

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
 from conflictmap.gazetteer import Candidate, Gazetteer
-from conflictmap.gazetteer.distance import haversine_km, haversine_matrix_km
+from conflictmap.gazetteer.distance import bearing_deg, haversine_km, haversine_matrix_km
 from conflictmap.gazetteer.names import name_key, plain
 from conflictmap.theatre import THEATRE, neighbours_of
 
@@ -81,6 +81,8 @@ class PlaceMention:
     seat: Candidate | None = None  # where an event known only by its province stands (its largest town)
     # the other candidates the ranker would accept (probability at its threshold or above), best first
     rivals: list[tuple[Candidate, float]] = field(default_factory=list, repr=False)
+    # the bearing a compass word beside the name gives ("northern Hama": 0; "west of Baiji": 270)
+    bearing: float | None = None
 
     def unplace(self) -> None:
         """Forget the place found: the name was a wrong match (the geocoder or the province takes it)."""
@@ -102,7 +104,7 @@ def mentions_of(doc, doc_id: str) -> list[PlaceMention]:
     """PlaceMentions from a doc processed by geo.nlp's pipeline, one per ``doc.spans["places"]``
     span; each span's ``Span._.cm_place`` holds its mention, which :func:`resolve_mentions`
     (or :func:`resolve_doc`) then resolves in place."""
-    from .nlp import sentence_of, text_of  # here: the CLI reads this module's constants without spaCy
+    from .nlp import compass_bearing, sentence_of, text_of  # here: the CLI reads this module's constants without spaCy
 
     sentences = list(doc.sents)
     index = sentence_of(sentences)
@@ -114,7 +116,7 @@ def mentions_of(doc, doc_id: str) -> list[PlaceMention]:
         mention = PlaceMention(
             doc_id=doc_id, text=span.text, sentence=text[sent.start_char:sent.end_char].strip(), sentence_index=i,
             start_char=span.start_char, end_char=span.end_char, cue=span._.cm_cue, precision=span._.cm_precision,
-            role=span._.cm_role,
+            role=span._.cm_role, bearing=compass_bearing(text, span.start_char, span.end_char),
         )
         span._.cm_place = mention
         out.append(mention)
@@ -431,7 +433,7 @@ OWN_FEATURES = (
     "article_province", "parent_match", "parent_mismatch", "admin_not_wanted", "province_wanted", "admin1_named",
     "only_candidate", "cued", "country_share", "near_article", "actor_country", "spelling", "key_jaro",
     "near_other_names", "namesakes", "admin2_named", "other_names_near", "article_actor_country",
-    "others_focus", "own_name",
+    "others_focus", "own_name", "bearing_fit", "province_of_other_names",
 )
 # A candidate's evidence beside its rivals': for each of these, its value less the largest among
 # the mention's other candidates (0 for an only candidate). Scored alone, a candidate cannot
@@ -514,12 +516,13 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
     # Each name's likely places (its first candidates that are towns or districts and match the
     # name about as well as its best: "Shakopee" is the Minnesota town, not also Skopje), and for
     # each name those of all the other names.
-    likely = {}
+    likely, likely_provinces = {}, {}
     for m, key in zip(mentions, keys):
         best = max((c.score for c in m.candidates), default=0.0)
-        likely.setdefault(key, set()).update(
-            (c.lat, c.lon) for c in m.candidates[:OTHER_NAMES_TOP]
-            if c.kind not in (*BROAD_KINDS, "admin1") and c.score >= best - LIKELY_SCORE_GAP)
+        towns_likely = [c for c in m.candidates[:OTHER_NAMES_TOP]
+                        if c.kind not in (*BROAD_KINDS, "admin1") and c.score >= best - LIKELY_SCORE_GAP]
+        likely.setdefault(key, set()).update((c.lat, c.lon) for c in towns_likely)
+        likely_provinces.setdefault(key, set()).update(_province_of(c) for c in towns_likely if c.admin1)
     other_points = {key: set().union(*(pts for k, pts in likely.items() if k != key)) for key in likely}
     other_districts = {key: set().union(*(d for k, d in districts_of.items() if k != key)) for key in districts_of}
 
@@ -558,6 +561,11 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         # How many of the other names may lie near: the nearest of thirty names' places is near
         # anything, a share of them is not
         other_names_near = _names_near(m.candidates, [pts for k, pts in likely.items() if k != key and pts])
+        bearing_fit = _bearing_fit(m, siblings)
+        # How many of the other names may lie in the candidate's province (or the province it
+        # is): "Alexandria ... Virginia" is the state, whose Alexandria is one of that name's places
+        province_shares = Counter(p for k, ps in likely_provinces.items() if k != key for p in ps)
+        other_names = max(1, sum(1 for k, ps in likely_provinces.items() if k != key and ps))
         scored = []
         for rank, c in enumerate(m.candidates):
             if m.cue in CITY_PARTS and anchors and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > CITY_PART_KM for o in anchors):
@@ -593,8 +601,34 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 # found by its own name, not one another place carries too: "Berea" is a
                 # Kentucky town's, and an old name of Aleppo
                 _own_name(c),
+                bearing_fit(c),
+                province_shares[_province_of(c)] / other_names if c.admin1 else 0.0,
             ]))
         yield m, _beside_rivals(scored)
+
+
+BEARING_MIN_KM = 2.0  # nearer the anchor than this, a candidate is the anchor's place, in no direction of it
+
+
+def _bearing_fit(m: PlaceMention, siblings: list[PlaceMention]):
+    """How well a candidate lies in the direction a compass word of the sentence gives from
+    another place ("Dahiriyah in northern Hama": north of Hama's point; "Sakriyat, west of
+    Baiji"): the cosine of the angle between that bearing and the candidate's from the
+    place's first match, 1 straight that way, -1 opposite; 0 without such a place (the
+    nearest in the sentence counts)."""
+    anchors = [o for o in siblings if o.bearing is not None and o.candidates]
+    if not anchors:
+        return lambda c: 0.0
+    anchor = min(anchors, key=lambda o: abs(o.start_char - m.start_char))
+    at, wanted = anchor.candidates[0], math.radians(anchor.bearing)
+    if at.kind != "admin1":  # "northern Hama" is the province's north, when the name is a province's too
+        at = next((c for c in anchor.candidates[:3] if c.kind == "admin1" and c.score >= at.score - 0.05), at)
+
+    def fit(c: Candidate) -> float:
+        if haversine_km(at.lat, at.lon, c.lat, c.lon) < BEARING_MIN_KM:
+            return 0.0
+        return math.cos(math.radians(bearing_deg(at.lat, at.lon, c.lat, c.lon)) - wanted)
+    return fit
 
 
 def _beside_rivals(scored: list[tuple[Candidate, list]]) -> list[tuple[Candidate, list]]:
@@ -610,6 +644,11 @@ def _beside_rivals(scored: list[tuple[Candidate, list]]) -> list[tuple[Candidate
         for (_, features), value in zip(scored, values):
             features.append(value - (first if value < first else second))  # less the largest among the others
     return scored
+
+
+def _province_of(c: Candidate) -> tuple:
+    """The province a candidate lies in (or is), comparable across sources' spellings."""
+    return c.country, name_key(c.admin1 or "")
 
 
 def _district(c: Candidate) -> tuple:

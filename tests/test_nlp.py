@@ -243,3 +243,23 @@ def test_apostrophes_for_ayn_and_hamza_stay_inside_the_name(full_gaz, name):
 def test_contractions_and_possessives_are_no_places(nlp):
     doc = nlp("It's said they don't know Hajin's market.")
     assert [s.text for s in doc.spans["places"]] == ["Hajin"]
+
+
+@pytest.mark.parametrize("text, name, bearing", [
+    ("Jets struck a village in northern Homs.", "Homs", 0.0),
+    ("Shelling hit farms in north-eastern rural Raqqa.", "Raqqa", 45.0),
+    ("Clashes broke out in the southern countryside of Idleb.", "Idleb", 180.0),
+    ("A mine exploded near a hamlet, west of Tikrit.", "Tikrit", 270.0),
+    ("Rockets fell in Daraa south eastern countryside.", "Daraa", 135.0),
+    ("Drones circled over Aleppo's north-western countryside.", "Aleppo", 315.0),
+    ("Gunmen crossed from the southwest of Mosul.", "Mosul", 225.0),
+    # a capitalised compass word is part of a name, and a name with no compass word has no bearing
+    ("Drones struck a compound in North Waziristan.", "Waziristan", None),
+    ("Regime forces shelled Hama city.", "Hama", None),
+    ("A car bomb went off in the Homs countryside.", "Homs", None),
+])
+def test_a_compass_word_beside_a_name_gives_its_bearing(text, name, bearing):
+    from conflictmap.geo.nlp import compass_bearing
+
+    start = text.index(name)
+    assert compass_bearing(text, start, start + len(name)) == bearing

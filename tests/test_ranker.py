@@ -4,6 +4,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import numpy
 import pytest
 
 from conflictmap.gazetteer.distance import haversine_km
@@ -55,16 +56,18 @@ def test_the_province_the_article_names_picks_the_village(village, province, oth
     assert event["admin1"] == province != other
 
 
-def test_below_the_threshold_a_mention_goes_to_its_province_not_a_far_village(full_gaz, monkeypatch, tmp_path):
+def test_below_the_threshold_a_mention_goes_to_its_province_not_a_far_village(full_gaz, monkeypatch):
     text = "Regime aircraft struck the village of Abu Dali in Hama province on Monday."
-    _, mentions = run(text, full_gaz)
-    sure = {m["text"]: m["score"] for m in mentions}
-    assert sure["Abu Dali"] < sure["Hama"], "the model should be surer of a province named as such"
-    model = json.loads(resolve.RANKER_FILE.read_text())
-    model["threshold"] = (sure["Abu Dali"] + sure["Hama"]) / 2  # the village is no longer sure enough
-    path = tmp_path / "ranker.json"
-    path.write_text(json.dumps(model))
-    monkeypatch.setattr(resolve, "default_ranker", lambda: resolve.Ranker(path))
+
+    class UnsureOfTowns(resolve.Ranker):
+        """The shipped trees, with every town's probability set below the threshold."""
+
+        def probabilities(self, features):
+            p = super().probabilities(features)
+            town = numpy.asarray(features, dtype=float).reshape(len(p), -1)[:, resolve.FEATURES.index("town")]
+            return numpy.where(town > 0, self.threshold / 2, p)
+
+    monkeypatch.setattr(resolve, "default_ranker", lambda: UnsureOfTowns())
     events, mentions = run(text, full_gaz)
     village = next(m for m in mentions if m["text"] == "Abu Dali")
     assert village["geo_precision"] == 3 and village["name"] == "Hamah"  # the province (GeoNames: Hamah), said as such
@@ -183,6 +186,53 @@ def test_a_name_is_the_namesake_its_article_means(sentence, name, lat, lon, full
     _, mentions = run(sentence, full_gaz)
     (place,) = _place(mentions, name)
     assert haversine_km(place["latitude"], place["longitude"], lat, lon) < 15
+
+
+@pytest.mark.parametrize("sentence, lat", [
+    # two villages of one name in one province, 90 km apart north and south: the compass word
+    # beside the province says which
+    ("Regime forces shelled Farhiyah village in northern Hasakah on Monday.", 36.90),
+    ("Regime forces shelled Farhiyah village in southern Hasakah on Monday.", 36.19),
+    ("A roadside bomb hit a patrol near Umm Tamakh in the southern countryside of Aleppo.", 35.61),
+    ("A roadside bomb hit a patrol near Umm Tamakh in Aleppo's northern countryside.", 36.43),
+])
+def test_a_compass_word_beside_the_province_picks_the_namesake_in_that_part(sentence, lat, full_gaz):
+    name = "Farhiyah" if "Farhiyah" in sentence else "Umm Tamakh"
+    _, mentions = run(sentence, full_gaz)
+    (place,) = _place(mentions, name)
+    assert abs(place["latitude"] - lat) < 0.05
+
+
+def test_a_province_is_known_by_the_other_names_of_the_article_that_may_lie_in_it(full_gaz):
+    # "Lynchburg ... Virginia": the US state holds a likely place of the other name, the South
+    # African town of Virginia lies in no province the other name's places lie in.
+    from conflictmap.geo.nlp import build_pipeline
+
+    nlp = build_pipeline(db=full_gaz.path)
+    doc = nlp("Police in Lynchburg made the arrest on Friday. Prosecutors in Virginia said he faces charges.")
+    at = resolve.FEATURES.index("province_of_other_names")
+    for m, scored in resolve.ranked_candidates(resolve.mentions_of(doc, "d"), full_gaz):
+        if m.text == "Virginia":
+            share = {(c.country, c.kind): features[at] for c, features in scored}
+    assert share[("US", "admin1")] == 1.0 and share[("ZA", "populated place")] == 0.0
+
+
+def test_a_candidate_fits_the_bearing_from_the_place_the_compass_word_is_beside():
+    from conflictmap.gazetteer.lookup import Candidate
+
+    def town(name, lat, lon, kind="populated place"):
+        return Candidate(place_id=name, name=name, lat=lat, lon=lon, kind=kind, country="IQ", admin1="Salah ad Din",
+                         admin2=None, population=0, source="test", matched=name, score=0.9)
+
+    sentence = "An IED struck a patrol in Qwertayn, west of Tikrit."
+    village = resolve.PlaceMention("d", "Qwertayn", sentence, 0, 26, 34, "in", 1, "event")
+    tikrit = resolve.PlaceMention("d", "Tikrit", sentence, 0, 44, 50, "of", 2, "event", bearing=270.0)
+    tikrit.candidates = [town("Tikrit", 34.6, 43.68)]
+    fit = resolve._bearing_fit(village, [tikrit])
+    west, east, north = town("W", 34.6, 43.3), town("E", 34.6, 44.1), town("N", 35.0, 43.68)
+    assert fit(west) > 0.99 and fit(east) < -0.99 and abs(fit(north)) < 0.05
+    assert fit(town("at", 34.601, 43.681)) == 0.0  # Tikrit itself lies in no direction of Tikrit
+    assert resolve._bearing_fit(village, [])(west) == 0.0  # no compass word, no evidence
 
 
 def test_a_name_the_theatre_also_has_is_not_placed_abroad_without_context(full_gaz):
