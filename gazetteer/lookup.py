@@ -55,6 +55,7 @@ SKELETON_FLOOR = 0.8
 SKELETON_MIN_RATIO = 60
 SKELETON_CAP = 0.9
 
+LARGEST_TOWNS = 30  # Gazetteer.largest_towns: a province's seats, by population
 _COLUMNS = "p.id, p.place_id, p.name, p.lat, p.lon, p.kind, p.country, p.admin1, p.admin2, p.population, p.source, p.importance"
 
 
@@ -127,7 +128,7 @@ class Gazetteer:
         self._name_entry = lru_cache(maxsize=200_000)(self._read_name_entry)
         self._fuzzy_block = lru_cache(maxsize=20_000)(self._read_fuzzy_block)
         self._demonyms: frozenset[str] | None = None
-        self._largest_town = lru_cache(maxsize=10_000)(self._read_largest_town)
+        self._largest_towns = lru_cache(maxsize=10_000)(self._read_largest_towns)
 
     def close(self) -> None:
         self._con.close()
@@ -208,13 +209,18 @@ class Gazetteer:
         """The most populous town of a province (None when no town there has a known
         population): where an event known only by its province stands, as ACLED's codebook puts
         such events at the provincial capital, which the largest town usually is."""
-        return self._largest_town(country, admin1) if country and admin1 else None
+        return next(iter(self.largest_towns(country, admin1)), None)
 
-    def _read_largest_town(self, country: str, admin1: str) -> Candidate | None:
-        row = self._rows_for(f"SELECT {_COLUMNS}, p.name FROM places p WHERE p.kind = 'populated place' "
-                             "AND p.country = ? AND p.admin1 = ? AND p.population > 0 "
-                             "ORDER BY p.population DESC LIMIT 1", (country, admin1))
-        return self._candidate(row[0], 1.0) if row else None
+    def largest_towns(self, country: str | None, admin1: str | None) -> tuple[Candidate, ...]:
+        """The province's towns of known population, most populous first (at most
+        ``LARGEST_TOWNS``): the seats a part of the province may stand at ("northern Aleppo")."""
+        return self._largest_towns(country, admin1) if country and admin1 else ()
+
+    def _read_largest_towns(self, country: str, admin1: str) -> tuple[Candidate, ...]:
+        rows = self._rows_for(f"SELECT {_COLUMNS}, p.name FROM places p WHERE p.kind = 'populated place' "
+                              "AND p.country = ? AND p.admin1 = ? AND p.population > 0 "
+                              "ORDER BY p.population DESC LIMIT ?", (country, admin1, LARGEST_TOWNS))
+        return tuple(self._candidate(row, 1.0) for row in rows)
 
     def _read_name_entry(self, key: str) -> NameEntry | None:
         row = self._rows_for("SELECT importance, theatre FROM name_keys WHERE key = ?", (key,))

@@ -174,7 +174,7 @@ _COMPASS_WORD = r"(?P<ns>north|south)?(?(ns)(?:[- ]?(?P<ew1>east|west))?|(?P<ew2
 _BEARING_BEFORE = re.compile(
     rf"\b{_COMPASS_WORD}\s+(?:(?:rural|countryside|outskirts|parts?|side|suburbs|edge|areas?)\s+)?(?:of\s+)?"
     rf"(?:the\s+|rural\s+)?$")
-_BEARING_AFTER = re.compile(rf"(?:['’]s)?\s+{_COMPASS_WORD}\s+(?:countryside|rural|outskirts|suburbs|parts?|areas?)\b")
+_BEARING_AFTER = re.compile(rf"(?:['’]s?)?\s+{_COMPASS_WORD}\s+(?:countryside|rural|outskirts|suburbs|parts?|areas?)\b")
 _BEARINGS = {"north": 0.0, "east": 90.0, "south": 180.0, "west": 270.0}
 
 

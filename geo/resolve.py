@@ -242,8 +242,36 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
     _fall_back_to_province(mentions, gaz, _provinces(mentions))
     for m in mentions:
         if m.place is not None and m.role == "event" and m.place.kind == "admin1":
-            m.seat = gaz.largest_town(m.place.country, m.place.admin1)
+            m.seat = _seat(gaz.largest_towns(m.place.country, m.place.admin1), _part_of_province(m, mentions))
     return mentions
+
+
+SEAT_PART_KM = 15.0  # a part of a province ("northern Aleppo") stands at a town at least this far from its capital
+SEAT_PART_COS = math.cos(math.radians(45))  # and within 45 degrees of the compass word's bearing from it
+
+
+def _seat(towns: tuple[Candidate, ...], bearing: float | None) -> Candidate | None:
+    """Where an event known only by its province stands: its largest town (ACLED: the
+    provincial capital), or for a part of it ("clashes in northern Aleppo"), the largest town
+    that lies that way from the capital (Azaz, as ACLED codes such events at a district's seat);
+    the capital when none does."""
+    if not towns or bearing is None:
+        return towns[0] if towns else None
+    capital, wanted = towns[0], math.radians(bearing)
+    return next((t for t in towns[1:] if haversine_km(capital.lat, capital.lon, t.lat, t.lon) >= SEAT_PART_KM
+                 and math.cos(math.radians(bearing_deg(capital.lat, capital.lon, t.lat, t.lon)) - wanted)
+                 >= SEAT_PART_COS), capital)
+
+
+def _part_of_province(m: PlaceMention, mentions: list[PlaceMention]) -> float | None:
+    """The bearing of the part of its province an event known only by the province lies in: its
+    own compass word ("clashes in southern Idleb"), or for a place that fell back to the
+    province, the compass word of the province's name in its sentence ("Ghadqa in the southern
+    countryside of Idleb")."""
+    if m.bearing is not None or not m.fallback:
+        return m.bearing
+    return next((o.bearing for o in mentions if o.sentence_index == m.sentence_index and o is not m
+                 and o.place == m.place and o.bearing is not None), None)
 
 
 def _own_name(c: Candidate) -> bool:

@@ -342,6 +342,38 @@ def test_an_event_known_only_by_its_province_stands_at_the_provinces_largest_tow
     assert haversine_km(hama["latitude"], hama["longitude"], 35.13, 36.75) > 10  # the province's own point
 
 
+@pytest.mark.parametrize("sentence, bearing", [
+    ("Turkish shelling hit villages in northern Aleppo on Monday.", 0.0),
+    # a village the gazetteer lacks falls back to its province, in the part its sentence names
+    ("Helicopters dropped barrel bombs on Qwertayniyeh village in the southern countryside of Idleb.", 180.0),
+    ("Clashes broke out in Homs' eastern countryside on Monday.", 90.0),
+])
+def test_an_event_in_a_part_of_a_province_stands_at_a_town_in_that_part(sentence, bearing, full_gaz):
+    # ACLED codes "northern Aleppo" at a district's seat there (Azaz, Afrin), not at Aleppo city
+    from conflictmap.gazetteer.distance import bearing_deg
+
+    [event] = run(sentence, full_gaz)[0]
+    capital = full_gaz.largest_town("SY", event["admin1"])
+    assert event["geo_precision"] == 3
+    assert haversine_km(capital.lat, capital.lon, event["latitude"], event["longitude"]) >= 15
+    off = bearing_deg(capital.lat, capital.lon, event["latitude"], event["longitude"]) - bearing
+    assert abs((off + 180) % 360 - 180) <= 45
+
+
+def test_a_part_of_a_province_with_no_town_that_way_stands_at_the_capital():
+    from conflictmap.gazetteer import Candidate
+
+    def town(name, lat, lon):
+        return Candidate(place_id=name, name=name, lat=lat, lon=lon, kind="populated place", country="SY",
+                         admin1="P", admin2=None, population=1000, source="test", matched=name, score=1.0)
+
+    capital, north, near_east = town("capital", 35.0, 37.0), town("north", 35.5, 37.05), town("near", 35.0, 37.1)
+    towns = (capital, near_east, north)
+    assert resolve._seat(towns, 0.0) is north
+    assert resolve._seat(towns, 90.0) is capital  # the only town east lies within 15 km of the capital
+    assert resolve._seat(towns, None) is capital and resolve._seat((), 0.0) is None
+
+
 def test_a_province_without_a_town_of_known_population_keeps_its_own_point(full_gaz):
     assert full_gaz.largest_town("SY", "No Such Province") is None and full_gaz.largest_town(None, "Hama") is None
     assert full_gaz.largest_town("SY", "Idlib").name == "Idlib"
