@@ -51,7 +51,7 @@ from typing import NamedTuple
 from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km
 from conflictmap.geo.document import Document
-from conflictmap.geo.nlp import build_pipeline
+from conflictmap.geo.nlp import build_pipeline, compass_bearing
 from conflictmap.geo.pipeline import process_documents
 from conflictmap.geo.resolve import PlaceMention, resolve_mentions
 
@@ -155,14 +155,15 @@ def sentence_starts(nlp, articles: list[Article]) -> list[list[tuple[int, str]]]
 
 
 def gold_mentions(doc_id: str, article: Article, sentences: list[tuple[int, str]]) -> list[PlaceMention]:
-    """One event mention per gold toponym, in the sentence holding its first character."""
+    """One event mention per gold toponym, in the sentence holding its first character, with
+    the bearing of a compass word beside it ("northern Virginia"), as the pipeline reads it."""
     starts = [s for s, _ in sentences]
     mentions = []
     for t in article.gold:
         i = max(bisect.bisect_right(starts, t.start) - 1, 0)
         mentions.append(PlaceMention(doc_id=doc_id, text=article.text[t.start:t.end], sentence=sentences[i][1],
                                      sentence_index=i, start_char=t.start, end_char=t.end, cue=None, precision=1,
-                                     role="event"))
+                                     role="event", bearing=compass_bearing(article.text, t.start, t.end)))
     return mentions
 
 
