@@ -57,6 +57,9 @@ from .ingest import find_dateline
 MAX_NAME_TOKENS = 7
 # Lower-case words that may start or sit inside a place name ("al-Dshaisha", "tel Shayer").
 NAME_PARTICLES = ARTICLES | {"tel", "tal", "tall", "bin", "ibn", "abu", "umm", "bani", "wadi", "deir", "ain"}
+# Those that are a place's own word (hill, valley, monastery, spring): a name's content, so that
+# "Ain al-Arab" is a name of two words, not the word "Arab"
+PLACE_PARTICLES = frozenset({"tel", "tal", "tall", "wadi", "deir", "ain"})
 NAME_JOINERS = {"-", "'", "’", "`", "‘"}
 # Words that open many Arabic place names ("the village of", "the house of", "the hill of"...)
 GENERIC_FIRST_WORDS = GENERIC_PREFIXES | {
@@ -222,6 +225,10 @@ FACILITIES = frozenset({"base", "camp", "airport", "airbase", "barracks", "acade
 METONYMY = re.compile(
     r"\b(?:based|headquartered|exiled|living|lives|based out|ministry|embassy|government|officials|authorities|"
     r"parliament|court|headquarters|talks|summit|conference)\s+in\s+(?:the\s+)?$", re.I)
+
+# A place that qualifies who someone is, joined to a participle: "US-backed fighters",
+# "Iran-allied militias", "Raqqa-based activists" say who, not where anything happened
+_BACKED_BY = re.compile(r"[-\u2013]\s?[a-z]+ed\b")
 
 # The extensions conflictmap sets, and their defaults. One prefix, so no other library's
 # extension of a generic name is taken for ours (or ours for theirs).
@@ -401,8 +408,9 @@ class _Words:
         return j
 
     def content_words(self, i: int, j: int) -> list[str]:
-        """The words of tokens i..j-1 that are not particles ("al", "tel") or punctuation."""
-        return [w for w in self.lower[i:j] if _alphabetic(w) and w not in NAME_PARTICLES]
+        """The words of tokens i..j-1 that are not particles ("al", "abu") or punctuation; a
+        place's own word is content ("ain", "tel": :data:`PLACE_PARTICLES`)."""
+        return [w for w in self.lower[i:j] if _alphabetic(w) and (w not in NAME_PARTICLES or w in PLACE_PARTICLES)]
 
 
 def _cue(words: _Words, text: str, start: int, end: int,
@@ -461,7 +469,7 @@ def _cue_before(text: str, start_char: int) -> tuple[str | None, int]:
 
 def _role(doc, span: Span, text: str) -> str:
     before = _visible(text[max(0, span.start_char - 30):span.start_char])
-    if METONYMY.search(before):
+    if METONYMY.search(before) or _BACKED_BY.match(text, span.end_char):
         return "metonymy"
     # "ERBIL, Kurdistan Region –" or "BEIRUT (Reuters) -" opening the body: where the report
     # was filed from, not where anything happened.

@@ -845,6 +845,12 @@ def in_gazetteer_terms(gaz: Gazetteer, place: Candidate) -> Candidate:
     return place
 
 
+def _names_country(m: PlaceMention) -> bool:
+    """Whether the mention is a country's or a region's name as written ("Russia"; not
+    "Howland", which folds like Holland, a name of the Netherlands)."""
+    return bool(m.candidates) and m.candidates[0].kind in BROAD_KINDS and plain(m.candidates[0].matched) == plain(m.text)
+
+
 def _fall_back_to_province(mentions: list[PlaceMention], gaz: Gazetteer, provinces: Counter) -> None:
     """An unresolved event mention takes the town its sentence names with it ("the Damascus
     neighbourhood of Maisat": Damascus, geo_precision 2), else its sentence's province, else the
@@ -857,8 +863,8 @@ def _fall_back_to_province(mentions: list[PlaceMention], gaz: Gazetteer, provinc
         sample = next((m.place for m in resolved if m.place.admin1 == name), None)
         main_province = province_of(gaz, sample) if sample else None
     for m in mentions:
-        if m.place is not None or m.role != "event":
-            continue
+        if m.place is not None or m.role != "event" or _names_country(m):
+            continue  # a country or region named is no village of the province ("Iran and Russia, Assad's backers")
         same_sentence = [o for o in resolved if o.sentence_index == m.sentence_index and o.role == "event"
                          and o.place.kind not in BROAD_KINDS]
         towns = [o.place for o in same_sentence if o.place.kind not in ADMIN_KINDS]

@@ -1,6 +1,8 @@
 """Event assembly (geo.events.extract_events) and place resolution in context
 (geo.resolve.resolve_mentions), on sentences written for these tests and the tiny gazetteer."""
 
+from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -93,6 +95,25 @@ def test_a_place_abroad_gives_way_to_an_accepted_namesake_at_the_same_spot_in_th
     _unplace_outside_focus([m])
     assert (m.place.country if m.place else None) == country
     assert m.score == (0.45 if country else 0.0)
+
+
+def test_a_country_named_but_left_unresolved_is_no_village_of_the_province_beside_it():
+    # "Iran and Russia, the backers of ... in Hasaka province": the ranker may turn the country
+    # down as an event's place; it must not then fall back to the province as if a village there
+    from conflictmap.geo.resolve import _fall_back_to_province
+
+    s = ["Iran and Russia, the main backers of the government, sent troops to Hasaka province."]
+    russia, village, hasaka = mention(s, 0, "Russia"), mention(s, 0, "Iran"), mention(s, 0, "Hasaka", "province", 3)
+    village.text = "Irun"  # a name spelt otherwise than the country it matched: a village the gazetteer lacks
+    country = Candidate(place_id="RU", name="Russia", lat=61.5, lon=105.3, kind="country", country="RU", admin1=None,
+                        admin2=None, population=1, source="test", matched="Russia", score=1.0)
+    province = Candidate(place_id="H", name="Al-Hasakah", lat=36.5, lon=40.9, kind="admin1", country="SY",
+                         admin1="Al-Hasakah", admin2=None, population=1, source="test", matched="Hasaka", score=1.0)
+    russia.candidates, village.candidates = [country], [replace(country, matched="Iran")]
+    hasaka.place, hasaka.candidates = province, [province]
+    _fall_back_to_province([russia, village, hasaka], None, Counter())
+    assert russia.place is None
+    assert village.place is province and village.fallback  # not the country's name as written: it falls back
 
 
 def test_nonsense_stays_unresolved(gaz):

@@ -263,3 +263,25 @@ def test_a_compass_word_beside_a_name_gives_its_bearing(text, name, bearing):
 
     start = text.index(name)
     assert compass_bearing(text, start, start + len(name)) == bearing
+
+
+@pytest.mark.parametrize("sentence, name", [
+    # "Ain", "Tel", "Deir" are the place's own word (spring, hill, monastery): with "Arab" or a
+    # person's name after them the whole is a place's name, found whole and not as the second word
+    ("Protesters marched in Ain al-Arab against the shelling.", "Ain al-Arab"),
+    ("Mortar rounds hit Ain Issa overnight.", "Ain Issa"),
+])
+def test_a_name_opening_with_a_places_own_word_is_found_whole(full_gaz, sentence, name):
+    doc = build_pipeline(db=str(full_gaz.path))(sentence)
+    assert [s.text for s in doc.spans["places"]] == [name]
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("US-backed fighters stormed Hajin at dawn.", "US"),
+    ("Iran-allied militias shelled positions near Hajin.", "Iran"),
+    ("Raqqa-based activists said jets struck Hajin.", "Raqqa"),
+])
+def test_a_place_joined_to_a_participle_says_who_not_where(nlp, sentence, place):
+    doc = nlp(sentence)
+    roles = {s.text: s._.cm_role for s in doc.spans["places"]}
+    assert roles.get(place, "metonymy") == "metonymy" and roles["Hajin"] == "event"
