@@ -257,10 +257,15 @@ def _seat(towns: tuple[Candidate, ...], bearing: float | None) -> Candidate | No
     the capital when none does."""
     if not towns or bearing is None:
         return towns[0] if towns else None
-    capital, wanted = towns[0], math.radians(bearing)
+    capital = towns[0]
     return next((t for t in towns[1:] if haversine_km(capital.lat, capital.lon, t.lat, t.lon) >= SEAT_PART_KM
-                 and math.cos(math.radians(bearing_deg(capital.lat, capital.lon, t.lat, t.lon)) - wanted)
-                 >= SEAT_PART_COS), capital)
+                 and _along(capital, t, bearing) >= SEAT_PART_COS), capital)
+
+
+def _along(start: Candidate, c: Candidate, bearing: float) -> float:
+    """How straight ``c`` lies from ``start`` along ``bearing``: the cosine of the angle between
+    the two bearings, 1 straight that way, -1 the opposite way."""
+    return math.cos(math.radians(bearing_deg(start.lat, start.lon, c.lat, c.lon) - bearing))
 
 
 def _part_of_province(m: PlaceMention, mentions: list[PlaceMention]) -> float | None:
@@ -552,6 +557,9 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         likely.setdefault(key, set()).update((c.lat, c.lon) for c in towns_likely)
         likely_provinces.setdefault(key, set()).update(_province_of(c) for c in towns_likely if c.admin1)
     other_points = {key: set().union(*(pts for k, pts in likely.items() if k != key)) for key in likely}
+    # how many names may lie in each province, and how many names may lie in any
+    province_names = Counter(p for ps in likely_provinces.values() for p in ps)
+    placed_names = sum(1 for ps in likely_provinces.values() if ps)
     other_districts = {key: set().union(*(d for k, d in districts_of.items() if k != key)) for key in districts_of}
 
     for m, key in zip(mentions, keys):
@@ -590,10 +598,14 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
         # anything, a share of them is not
         other_names_near = _names_near(m.candidates, [pts for k, pts in likely.items() if k != key and pts])
         bearing_fit = _bearing_fit(m, siblings)
-        # How many of the other names may lie in the candidate's province (or the province it
-        # is): "Alexandria ... Virginia" is the state, whose Alexandria is one of that name's places
-        province_shares = Counter(p for k, ps in likely_provinces.items() if k != key for p in ps)
-        other_names = max(1, sum(1 for k, ps in likely_provinces.items() if k != key and ps))
+        # The share of the other names that may lie in the candidate's province (or the province
+        # it is): "Alexandria ... Virginia" is the state, whose Alexandria is one of that name's places
+        own_provinces = likely_provinces[key]
+        other_names = max(1, placed_names - bool(own_provinces))
+
+        def province_share(c: Candidate) -> float:
+            p = _province_of(c)
+            return (province_names[p] - (p in own_provinces)) / other_names if c.admin1 else 0.0
         scored = []
         for rank, c in enumerate(m.candidates):
             if m.cue in CITY_PARTS and anchors and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > CITY_PART_KM for o in anchors):
@@ -630,7 +642,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
                 # Kentucky town's, and an old name of Aleppo
                 _own_name(c),
                 bearing_fit(c),
-                province_shares[_province_of(c)] / other_names if c.admin1 else 0.0,
+                province_share(c),
             ]))
         yield m, _beside_rivals(scored)
 
@@ -648,14 +660,12 @@ def _bearing_fit(m: PlaceMention, siblings: list[PlaceMention]):
     if not anchors:
         return lambda c: 0.0
     anchor = min(anchors, key=lambda o: abs(o.start_char - m.start_char))
-    at, wanted = anchor.candidates[0], math.radians(anchor.bearing)
+    at = anchor.candidates[0]
     if at.kind != "admin1":  # "northern Hama" is the province's north, when the name is a province's too
         at = next((c for c in anchor.candidates[:3] if c.kind == "admin1" and c.score >= at.score - 0.05), at)
 
     def fit(c: Candidate) -> float:
-        if haversine_km(at.lat, at.lon, c.lat, c.lon) < BEARING_MIN_KM:
-            return 0.0
-        return math.cos(math.radians(bearing_deg(at.lat, at.lon, c.lat, c.lon)) - wanted)
+        return 0.0 if haversine_km(at.lat, at.lon, c.lat, c.lon) < BEARING_MIN_KM else _along(at, c, anchor.bearing)
     return fit
 
 
