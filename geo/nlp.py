@@ -39,6 +39,7 @@ from typing import Callable
 
 import numpy
 import spacy
+from rapidfuzz import fuzz
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -48,7 +49,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from conflictmap.gazetteer import Gazetteer
-from conflictmap.gazetteer.names import ARTICLES, GENERIC_PREFIXES, name_key
+from conflictmap.gazetteer.names import ARTICLES, GENERIC_PREFIXES, name_key, plain
 from conflictmap.theatre import THEATRE
 
 from .actors import ActorMention, find_actors, home_countries
@@ -797,6 +798,8 @@ class PlaceMatcher:
                     keep = importance >= WORLD_NOTABLE or (framed and theatre) or bool(_spelt_places(self.db, name))
                 if keep and j == i + 1 and not framed and named and not _of_person(words, i, people):
                     keep = self._broad(name) or self._city(name)  # "Kelly said" / "Jordan said"
+                if keep and j == i + 1 and not framed and not _spelt_nearly(self.db, name):
+                    keep = False  # "Road", "Hall", "Way": a word whose key folds like Arwad, Ha'il, UAE
                 if keep and j == i + 1 and not framed and (end > j or _tail_of_name(words, i, sent)) and (
                         importance < WORLD_NOTABLE or not _spelt_places(self.db, name)):
                     # "Nour al-Zenki Movement", "the White House": a word of a longer unknown name,
@@ -868,6 +871,24 @@ def _of_person(words: _Words, i: int, people: _People) -> bool:
 
 
 NEAR_SPELLING = 0.8  # a lookup score (gazetteer.lookup) this high is the name, spelt otherwise
+
+
+SPELT_NEARLY = 80  # fuzz.ratio of the plain spellings: "Idleb" is Idlib (80), "Road" no Arwad (67)
+
+
+@lru_cache(maxsize=20_000)
+def _spelt_nearly(db: str | None, text: str) -> bool:
+    """Whether one of the gazetteer's best matches for ``text`` is spelt about as written, not
+    only folded to the same key: a word alone, unframed, is a place only then."""
+    spelt = _without_article(plain(text))
+    return any(fuzz.ratio(spelt, _without_article(plain(c.matched))) >= SPELT_NEARLY
+               for c in gazetteer(db).candidates(text, limit=10))
+
+
+def _without_article(spelling: str) -> str:
+    """A plain spelling without its leading Arabic article ("ar raqqah" -> "raqqah")."""
+    first, _, rest = spelling.partition(" ")
+    return rest if rest and first in ARTICLES else spelling
 
 
 @lru_cache(maxsize=20_000)
