@@ -944,7 +944,9 @@ def _road_name(words: _Words, road: int) -> tuple[int, int] | None:
             continue
         if words.word[k] in ROAD_DASHES and start is not None:
             dashes += 1
-        elif words.capital[k] or (words.lower[k] in ARTICLES and k + 1 < end and words.word[k + 1] in ROAD_DASHES):
+        elif (words.capital[k] and words.lower[k] not in STOP_WORDS) \
+                or (words.lower[k] in ARTICLES and k + 1 < end and words.word[k + 1] in ROAD_DASHES):
+            # a name or an article joined to one ("Homs-As-Salamiyeh"), not "The" opening the sentence
             start = k
         else:
             break

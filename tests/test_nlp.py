@@ -168,6 +168,9 @@ def test_towns_naming_a_road_by_its_ends_say_which_road_not_where_on_it(nlp):
         ("Raqqa", "route"), ("Tabqa", "route"), ("Mamduhah", "event")]
     assert roles("Militants ambushed a convoy on the Mosul - Kirkuk highway near Hajin.") == [
         ("Mosul", "route"), ("Kirkuk", "route"), ("Hajin", "event")]
+    # the capitalised "The" opening a sentence is no part of the road's name
+    assert roles("The Raqqa-Tabqa road was closed near Mamduhah.") == [
+        ("Raqqa", "route"), ("Tabqa", "route"), ("Mamduhah", "event")]
     # nothing else but the province it runs through: the first end stands for the event, near it
     doc = nlp("A roadside bomb hit a truck on the Raqqa-Tabqa road in western Raqqa.")
     assert [(s.text, s._.cm_role, s._.cm_precision) for s in doc.spans["places"]] == [
