@@ -23,7 +23,7 @@ from typing import Iterable, NamedTuple
 from rapidfuzz import fuzz, process
 
 from .indexes import KEY_SEPARATOR, REGIONS, prefixes
-from .names import ARTICLES, name_key, plain, skeleton, without_generic_prefix
+from .names import bare, name_key, plain, skeleton, without_generic_prefix
 from .store import connect
 from .theatre import NEIGHBOURS, THEATRE
 
@@ -298,7 +298,7 @@ class Gazetteer:
                 continue
             if row[14] == key:
                 # "Hawijah" is spelt as "Al Hawijah" is, "Amiriyah" as "Nahiyat al Amiriyah"
-                if _bare(row[12]) == _bare(spelling) or _bare(without_generic_prefix(row[12]) or "") == _bare(spelling):
+                if bare(row[12]) == bare(spelling) or bare(without_generic_prefix(row[12]) or "") == bare(spelling):
                     similarity += EXACT_SPELLING_BONUS
                 if key in (name_key(row[2]), name_key(without_generic_prefix(row[2]) or "")):  # the place's own name
                     similarity += OWN_NAME_BONUS
@@ -314,12 +314,6 @@ class Gazetteer:
         ranked = sorted(best.values(), key=lambda item: (-item[0], item[1][1]))[:limit]
         return tuple(self._candidate(row, score) for score, row in ranked)
 
-
-@lru_cache(maxsize=200_000)
-def _bare(spelling: str) -> str:
-    """A spelling in plain letters without its leading Arabic article ("al hawijah" -> "hawijah")."""
-    words = plain(spelling).split()
-    return " ".join(words[1:] if len(words) > 1 and words[0] in ARTICLES else words)
 
 _default: Gazetteer | None = None
 _default_lock = threading.Lock()

@@ -92,6 +92,17 @@ def plain(text: str) -> str:
     return _NON_ALNUM.sub(" ", anyascii(text).lower().replace("'", "").replace("`", "")).strip()
 
 
+@lru_cache(maxsize=200_000)
+def bare(spelling: str) -> str:
+    """A spelling in plain letters without its leading Arabic article.
+
+    >>> bare("Al Hawijah"), bare("Ar-Raqqah"), bare("As")
+    ('hawijah', 'raqqah', 'as')
+    """
+    words = plain(spelling).split()
+    return " ".join(words[1:] if len(words) > 1 and words[0] in ARTICLES else words)
+
+
 def _fold_tokens(tokens: list[str]) -> list[str]:
     # The article only folds when something follows it: a place called "As" stays "as".
     kept = [t for i, t in enumerate(tokens) if not (t in ARTICLES and i + 1 < len(tokens))]

@@ -49,7 +49,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from conflictmap.gazetteer import Gazetteer
-from conflictmap.gazetteer.names import ARTICLES, GENERIC_PREFIXES, name_key, plain
+from conflictmap.gazetteer.names import ARTICLES, GENERIC_PREFIXES, bare, name_key
 from conflictmap.theatre import THEATRE
 
 from .actors import ActorMention, find_actors, home_countries
@@ -880,15 +880,8 @@ SPELT_NEARLY = 80  # fuzz.ratio of the plain spellings: "Idleb" is Idlib (80), "
 def _spelt_nearly(db: str | None, text: str) -> bool:
     """Whether one of the gazetteer's best matches for ``text`` is spelt about as written, not
     only folded to the same key: a word alone, unframed, is a place only then."""
-    spelt = _without_article(plain(text))
-    return any(fuzz.ratio(spelt, _without_article(plain(c.matched))) >= SPELT_NEARLY
-               for c in gazetteer(db).candidates(text, limit=10))
-
-
-def _without_article(spelling: str) -> str:
-    """A plain spelling without its leading Arabic article ("ar raqqah" -> "raqqah")."""
-    first, _, rest = spelling.partition(" ")
-    return rest if rest and first in ARTICLES else spelling
+    spelt = bare(text)
+    return any(fuzz.ratio(spelt, bare(c.matched)) >= SPELT_NEARLY for c in gazetteer(db).candidates(text, limit=10))
 
 
 @lru_cache(maxsize=20_000)
