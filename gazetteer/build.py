@@ -31,7 +31,7 @@ import sys
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from tqdm import tqdm
 
@@ -448,8 +448,17 @@ def read_geonames_dump(path: Path, admin1: dict, admin2: dict) -> Iterator[Place
             )
 
 
-def read_aliases(path: Path = ALIASES) -> list[tuple[str, str]]:
-    """(alias, place_id) rows of the curated alias table."""
+class Alias(NamedTuple):
+    """One row of the curated alias table."""
+
+    alias: str
+    place_id: str
+    precision: int = 1  # 2: the name of an area known by this town ("Eastern Ghouta": Douma)
+
+
+def read_aliases(path: Path = ALIASES) -> list[Alias]:
+    """The rows of the curated alias table: alias, place_id, record, note and an optional
+    precision (ACLED's geo_precision an event placed by the alias carries; 1 when empty)."""
     rows = []
     with open(path, encoding="utf-8", newline="") as fh:
         for lineno, row in enumerate(csv.reader(fh, delimiter="\t"), 1):
@@ -457,7 +466,10 @@ def read_aliases(path: Path = ALIASES) -> list[tuple[str, str]]:
                 continue
             if len(row) < 3:
                 raise BuildError(f"{path}:{lineno}: expected alias, place_id, record columns")
-            rows.append((row[0].strip(), row[1].strip()))
+            precision = row[4].strip() if len(row) > 4 else ""
+            if precision not in ("", "1", "2", "3"):
+                raise BuildError(f"{path}:{lineno}: precision must be 1, 2 or 3, not {precision!r}")
+            rows.append(Alias(row[0].strip(), row[1].strip(), int(precision or 1)))
     return rows
 
 
@@ -540,16 +552,17 @@ def build(
                         name_rows[(key, rowid)] = (key, skeleton(key), rowid, matched, 0)
         rowid_of = {row[1]: row[0] for row in place_rows}
         aliases = read_aliases()
-        for alias, target in aliases:
+        for alias, target, _ in aliases:
             if target not in rowid_of:
                 raise BuildError(f"{ALIASES}: alias {alias!r} points at {target}, which is not in the sources")
         # US states' AP abbreviations ("Ky.", "W.Va."): a published table, as sure as a curated alias
-        aliases += [(abbr, admin1[code][1]) for code, abbrs in world_sources.us_state_abbreviations().items()
+        aliases += [Alias(abbr, admin1[code][1]) for code, abbrs in world_sources.us_state_abbreviations().items()
                     if code in admin1 and admin1[code][1] in rowid_of for abbr in abbrs]
-        aliases += capital_aliases(places.values(), capitals)
-        for alias, target in aliases:
+        aliases += [Alias(*pair) for pair in capital_aliases(places.values(), capitals)]
+        for alias, target, precision in aliases:
             key = name_key(alias)
-            name_rows[(key, rowid_of[target])] = (key, skeleton(key), rowid_of[target], alias, 1)
+            # the alias column holds the precision the alias carries (1 for most)
+            name_rows[(key, rowid_of[target])] = (key, skeleton(key), rowid_of[target], alias, precision)
         con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
         con.executemany("INSERT INTO names VALUES (?,?,?,?,?)", sorted(name_rows.values()))
         con.executemany("INSERT INTO demonyms VALUES (?, ?, ?, ?)",

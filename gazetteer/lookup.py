@@ -75,6 +75,7 @@ class Candidate:
     source: str
     matched: str  # the gazetteer spelling the query matched
     score: float
+    precision: int = 1  # 2 when the spelling is an area's, known by this town ("Eastern Ghouta": Douma)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -230,10 +231,11 @@ class Gazetteer:
 
     @staticmethod
     def _candidate(row: tuple, score: float) -> Candidate:
+        # row: the place's columns and the spelling matched, then (from a name) its alias column
         return Candidate(
             place_id=row[1], name=row[2], lat=row[3], lon=row[4], kind=row[5], country=row[6],
             admin1=row[7], admin2=row[8], population=row[9] or 0, source=row[10], matched=row[12],
-            score=round(min(score, 1.0), 4),
+            score=round(min(score, 1.0), 4), precision=(row[13] if len(row) > 13 else 0) or 1,
         )
 
     def _rows_for(self, sql: str, args: tuple) -> list[tuple]:

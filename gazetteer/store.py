@@ -38,7 +38,7 @@ CREATE TABLE names (
     skel TEXT NOT NULL,              -- gazetteer.names.skeleton of key
     place INTEGER NOT NULL REFERENCES places(id),
     name TEXT NOT NULL,              -- the spelling that produced the key
-    alias INTEGER NOT NULL DEFAULT 0,-- 1 for rows from the curated alias table
+    alias INTEGER NOT NULL DEFAULT 0,-- curated aliases: the geo_precision they carry (1; 2 for an area's)
     PRIMARY KEY (key, place)
 ) WITHOUT ROWID;
 -- Computed by the build, read one row at a time: a run starts without scanning the names.

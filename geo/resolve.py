@@ -86,7 +86,7 @@ class PlaceMention:
 
     def unplace(self) -> None:
         """Forget the place found: the name was a wrong match (the geocoder or the province takes it)."""
-        self.place, self.score, self.place_source = None, 0.0, None
+        self.place, self.score, self.place_source, self.precision = None, 0.0, None, 1
 
     def as_row(self) -> dict:
         p = self.place
@@ -231,6 +231,8 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
             m.place, m.score, m.place_source = best, best_score, "gazetteer"
             if best.kind == "admin1":
                 m.precision = 3
+            elif best.precision > 1:  # "Eastern Ghouta" stands at Douma, its main town
+                m.precision = best.precision
             m.rivals = sorted(((c, float(p)) for (c, _), p in zip(scored, scores)
                                if p >= ranker.threshold and c is not best), key=lambda r: -r[1])
 

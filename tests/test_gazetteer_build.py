@@ -103,3 +103,16 @@ def test_a_database_from_an_older_version_says_to_rebuild(tiny_gazetteer, tmp_pa
         con.execute("UPDATE meta SET v = '1' WHERE k = 'schema_version'")
     with pytest.raises(GazetteerError, match="conflictmap gazetteer build"):
         Gazetteer(old)
+
+
+def test_an_alias_row_with_a_bad_precision_names_file_and_line(tmp_path):
+    from conflictmap.gazetteer.build import read_aliases
+
+    table = tmp_path / "aliases.tsv"
+    table.write_text("alias\tplace_id\trecord\tnote\tprecision\n"
+                     "Eastern Testa\t170592\tsome record\t\t2\n"
+                     "Testa\t170592\tsome record\t\tnear\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"aliases\.tsv:3: precision must be 1, 2 or 3, not 'near'"):
+        read_aliases(table)
+    table.write_text("alias\tplace_id\trecord\nKobanx\t172256\tsome record\n", encoding="utf-8")
+    assert [tuple(a) for a in read_aliases(table)] == [("Kobanx", "172256", 1)]
