@@ -170,6 +170,9 @@ ATTACK_CUES = frozenset({"including", "shelled", "bombed", "bombarded", "struck"
                          "control", "bombardment", "shelling", "bombing", "capture", "recapture", "siege", "storming"})
 COMPASS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
 DIRECTIONS = frozenset({*COMPASS, *(d + "ern" for d in COMPASS), "central"})
+# Words that tell two places of one name apart ("Eastern Maliha", "Lower Shyookh", "Old Aleppo"):
+# part of the name they open, never a place alone.
+QUALIFIERS = frozenset({*DIRECTIONS, "upper", "lower", "greater", "new", "old", "big", "small", "little"})
 # The compass word beside a name, read as a bearing (degrees clockwise from north): "northern
 # Hama", "north-eastern rural Hama", "the southern countryside of Idleb", "west of Baiji",
 # "Idleb south eastern countryside", "Aleppo's northern countryside". Lower case only: "North
@@ -775,6 +778,8 @@ class PlaceMatcher:
                 span = Span(doc, first, j, label=DEMONYM)
                 span._.cm_cue, span._.cm_precision = None, 3
                 return span
+            if all(w in QUALIFIERS for w in content):
+                continue  # "the town of Eastern Maliha": "Eastern" is no town
             if (cue not in NAMING_CUES and all(w in NOT_PLACES for w in content)
                     and not (len(content) > 1 and self._broad(name))):  # "United States", not "Islamic State"
                 continue

@@ -466,3 +466,15 @@ def test_a_county_found_by_the_start_of_its_name_is_found_by_its_own_name():
     assert resolve._own_name(c("Lebanon", "Lebanon", "populated place"))
     assert not resolve._own_name(c("Mexico City", "Mexico", "populated place"))
     assert not resolve._own_name(c("Lebanonville County", "Lebanon", "admin2"))  # not the name's first word
+
+
+@pytest.mark.parametrize("text, word", [
+    ("An IED exploded on the road in the town of Eastern Testafa, damaging a truck.", "Eastern"),
+    ("Artillery hit the village of Lower Testafa overnight.", "Lower"),
+    ("Two shells fell on the Old Testafa neighbourhood on Friday.", "Old"),
+])
+def test_a_word_that_tells_namesakes_apart_is_no_place_alone(text, word, full_gaz):
+    # The word opens a name the gazetteer lacks; the type word frames the whole name, never the
+    # word alone as a town of its own (some places in the world are called Eastern or Lower).
+    _, mentions = run(text, full_gaz)
+    assert not _place(mentions, word)
