@@ -227,6 +227,8 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
                 and (own := _country_by_own_name(m, [c for c, _ in scored])) is not None:
             # "Mexico" is the country, not Mexico City, which carries the name as another spelling
             best, best_score = scored[own][0], max(best_score, float(scores[own]))
+        else:
+            best_score = _sure_of_the_spot(best, best_score, scored, scores)
         if best_score >= ranker.threshold:
             m.place, m.score, m.place_source = best, best_score, "gazetteer"
             if best.kind == "admin1":
@@ -250,6 +252,24 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
 
 SEAT_PART_KM = 15.0  # a part of a province ("northern Aleppo") stands at a town at least this far from its capital
 SEAT_PART_COS = math.cos(math.radians(45))  # and within 45 degrees of the compass word's bearing from it
+
+
+def _sure_of_the_spot(best: Candidate, p: float, scored: list[tuple[Candidate, list]], scores) -> float:
+    """How sure the ranker is that the mention names ``best``'s spot: the chance that it or
+    one of the same spot is right (1 - the product of their chances of being wrong), a
+    candidate of the same spot being one within SAME_SPOT_KM of it (a town's record in two
+    sources) or the province of the same name it lies in (Ma'rib the town and the governorate:
+    "missiles at Marib" is the town, whichever the trees favour)."""
+    key = name_key(best.name)
+    wrong = 1.0 - p
+    for (c, _), q in zip(scored, scores):
+        if c is best:
+            continue
+        if haversine_km(c.lat, c.lon, best.lat, best.lon) <= SAME_SPOT_KM or (
+                c.kind == "admin1" and best.kind != "admin1" and c.country == best.country
+                and c.admin1 == best.admin1 and name_key(c.name) == key):
+            wrong *= 1.0 - float(q)
+    return 1.0 - wrong
 
 
 def _seat(towns: tuple[Candidate, ...], bearing: float | None) -> Candidate | None:
