@@ -49,9 +49,16 @@ def write_articles(path: Path, prefix: str, texts, published: str = "2017-05-03"
     return path
 
 
+def _as_in_a_terminal() -> None:
+    # A command started in a terminal takes Ctrl-C; one started in the background by a
+    # non-interactive shell ("./.ci/run &") inherits SIGINT ignored, and Python then keeps it
+    # ignored. The run is the one a user would interrupt: SIGINT at its default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_command(*args, env=None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "conflictmap", "run", *map(str, args)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, env=env)
+                            stderr=subprocess.PIPE, text=True, env=env, preexec_fn=_as_in_a_terminal)
 
 
 def invoke(*args):
