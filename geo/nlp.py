@@ -49,7 +49,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from conflictmap.gazetteer import Gazetteer
-from conflictmap.gazetteer.names import ARTICLES, GENERIC_PREFIXES, bare, name_key
+from conflictmap.gazetteer.names import ARTICLES, GENERIC_PREFIXES, QUALIFIERS as ARABIC_QUALIFIERS, bare, name_key
 from conflictmap.theatre import THEATRE
 
 from .actors import ActorMention, find_actors, home_countries
@@ -170,9 +170,10 @@ ATTACK_CUES = frozenset({"including", "shelled", "bombed", "bombarded", "struck"
                          "control", "bombardment", "shelling", "bombing", "capture", "recapture", "siege", "storming"})
 COMPASS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
 DIRECTIONS = frozenset({*COMPASS, *(d + "ern" for d in COMPASS), "central"})
-# Words that tell two places of one name apart ("Eastern Maliha", "Lower Shyookh", "Old Aleppo"):
-# part of the name they open, never a place alone.
-QUALIFIERS = frozenset({*DIRECTIONS, "upper", "lower", "greater", "new", "old", "big", "small", "little"})
+# Words that tell two places of one name apart ("Eastern Maliha", "Lower Shyookh", "Old Aleppo":
+# the English of the gazetteer's Arabic qualifiers, and the compass): part of the name they
+# open, never a place alone.
+QUALIFIERS = frozenset({*DIRECTIONS, *ARABIC_QUALIFIERS})
 # The compass word beside a name, read as a bearing (degrees clockwise from north): "northern
 # Hama", "north-eastern rural Hama", "the southern countryside of Idleb", "west of Baiji",
 # "Idleb south eastern countryside", "Aleppo's northern countryside". Lower case only: "North
