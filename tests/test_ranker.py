@@ -526,3 +526,4 @@ def test_a_town_and_the_province_of_its_name_are_one_spot_to_be_sure_of():
     assert resolve._sure_of_the_spot(town[0], 0.19, [town, same_spot], [0.19, 0.1]) == pytest.approx(1 - 0.81 * 0.9)
     # the province chosen is not made surer by its towns
     assert resolve._sure_of_the_spot(province[0], 0.06, [province, town], [0.06, 0.19]) == pytest.approx(0.06)
+
