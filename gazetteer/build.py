@@ -28,6 +28,7 @@ import os
 import re
 import sqlite3
 import sys
+from collections import Counter
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -536,6 +537,8 @@ def build(
         con.executescript(SCHEMA)
         name_rows = {}
         place_rows = []
+        spellings: dict[tuple[str, int], dict[str, bool]] = {}  # (key, place) -> spelling -> the place's own name?
+        usage: Counter[tuple[str, str]] = Counter()  # (key, spelling) -> how many places write it so
         for rowid, place in enumerate(tqdm(places.values(), desc="places", unit="place", disable=not (progress if progress is not None else sys.stderr.isatty())), 1):
             place_rows.append((rowid, place.place_id, place.name, place.lat, place.lon, place.kind,
                                place.country, place.admin1, place.admin2, place.population, place.importance, place.source))
@@ -548,8 +551,15 @@ def build(
                          *((english, english) for english in english_qualified(spelling))]
                 for form, matched in forms:
                     key = name_key(form) if form else ""
-                    if key and (key, rowid) not in name_rows:
-                        name_rows[(key, rowid)] = (key, skeleton(key), rowid, matched, 0)
+                    if key:
+                        spellings.setdefault((key, rowid), {}).setdefault(matched, matched == place.name)
+                        usage[(key, matched)] += 1
+        for (key, rowid), own in spellings.items():
+            # The spelling a key is remembered by (the lookup's exact-spelling credit, the ranker's
+            # spelling feature): the place's own name, else the spelling most places write
+            # ("Calcutta" for Kolkata, not its other alternate name "Calcuta")
+            matched = max(own, key=lambda s: (own[s], usage[(key, s)]))
+            name_rows[(key, rowid)] = (key, skeleton(key), rowid, matched, 0)
         rowid_of = {row[1]: row[0] for row in place_rows}
         aliases = read_aliases()
         for alias, target, _ in aliases:
