@@ -23,7 +23,7 @@ from typing import Iterable, NamedTuple
 from rapidfuzz import fuzz, process
 
 from .indexes import KEY_SEPARATOR, REGIONS, prefixes
-from .names import bare, name_key, plain, qualified, skeleton, without_generic_prefix
+from .names import bare, name_key, plain, skeleton, without_generic_prefix
 from .store import connect
 from .theatre import NEIGHBOURS, THEATRE
 
@@ -177,8 +177,6 @@ class Gazetteer:
             parts += [" ".join(words[:-1])]
         if len(words) == 1 and len(words[0]) > 6 and words[0][:2].casefold() in ("al", "el"):
             parts.append(words[0][2:])  # "Alzaafaranah": the article joined to the name
-        if not found and (stem := qualified(name)[1]) != name:
-            parts.append(stem)  # "Old Aleppo", "Eastern Farhaniyeh": no such part known, the place it is part of
         if not parts or parts == [name]:
             return found
         return _best(found, *map(ask, parts))[:limit]
@@ -290,21 +288,14 @@ class Gazetteer:
                 rows += [r for r in extra if not country or r[6] == country]
 
         cutoff = SHORT_FUZZY_CUTOFF if len(key) <= SHORT_KEY else FUZZY_CUTOFF
-        qualifier, stem = qualified(spelling)
         best: dict[int, tuple[float, tuple]] = {}
         for row in rows:
             if row[5] in BROAD_KINDS and row[14] != key and not row[13]:
                 continue
-            if row[13] or row[14] == key:
-                similarity = 1.0
-            elif qualifier is not None and (theirs := qualified(row[12]))[0] is not None:
-                # "Eastern Maliha": Eastern Mulayhah (Mulayhah ash Sharqiyah) by its stem, never
-                # Western Mulayhah, nor an Eastern Ali that the shared qualifier made look alike
-                if theirs[0] != qualifier:
-                    continue
-                similarity = _similarity(name_key(stem), name_key(theirs[1]))
-            else:
-                similarity = _similarity(key, row[14], skel)
+            similarity = 1.0 if row[13] else fuzz.ratio(key, row[14]) / 100.0
+            if len(skel) >= SKELETON_MIN and similarity * 100 >= SKELETON_MIN_RATIO and skeleton(row[14]) == skel:
+                # Raised, but kept below an exact key: "Neirab" is An Nayrab, not 'Ayn al 'Arab.
+                similarity = max(similarity, min(SKELETON_CAP, SKELETON_FLOOR + (1 - SKELETON_FLOOR) * similarity))
             if similarity * 100 < cutoff:
                 continue
             if row[14] == key:
@@ -324,17 +315,6 @@ class Gazetteer:
                 best[row[0]] = (score, row)
         ranked = sorted(best.values(), key=lambda item: (-item[0], item[1][1]))[:limit]
         return tuple(self._candidate(row, score) for score, row in ranked)
-
-
-def _similarity(key: str, other: str, skel: str | None = None) -> float:
-    """How alike two keys are (0..1): rapidfuzz's ratio, raised when they share a consonant
-    skeleton long enough not to collide by chance (Arabic writes no short vowels), but kept
-    below an exact key: "Neirab" is An Nayrab, not 'Ayn al 'Arab."""
-    similarity = fuzz.ratio(key, other) / 100.0
-    skel = skeleton(key) if skel is None else skel
-    if len(skel) >= SKELETON_MIN and similarity * 100 >= SKELETON_MIN_RATIO and skeleton(other) == skel:
-        similarity = max(similarity, min(SKELETON_CAP, SKELETON_FLOOR + (1 - SKELETON_FLOOR) * similarity))
-    return similarity
 
 
 _default: Gazetteer | None = None

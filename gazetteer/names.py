@@ -190,19 +190,6 @@ def _english_of() -> dict[str, tuple[str, ...]]:
     return {key: tuple(words) for key, words in english.items()}
 
 
-def qualified(name: str) -> tuple[str | None, str]:
-    """(the qualifier, the stem) of a name English copy opens with a qualifier of
-    :data:`QUALIFIERS`, the qualifier as its first Arabic form (Big and Greater are one);
-    (None, the name) for others.
-
-    >>> qualified("Eastern Maliha"), qualified("Greater Khwein"), qualified("Eastern")
-    (('sharqiyah', 'Maliha'), ('kabir', 'Khwein'), (None, 'Eastern'))
-    """
-    first, _, rest = name.strip().partition(" ")
-    forms = QUALIFIERS.get(first.casefold())
-    return (forms[0], rest.strip()) if forms and rest.strip() else (None, name)
-
-
 def english_qualified(name: str) -> list[str]:
     """The name as English copy writes it when it ends with an Arabic adjective of direction,
     height, size or age (:data:`QUALIFIERS`), the article before it dropped; [] for others.

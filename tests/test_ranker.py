@@ -528,7 +528,6 @@ def test_a_town_and_the_province_of_its_name_are_one_spot_to_be_sure_of():
     assert resolve._sure_of_the_spot(province[0], 0.06, [province, town], [0.06, 0.19]) == pytest.approx(0.06)
 
 
-
 @pytest.mark.parametrize("text, name, lat, lon", [
     ("Health inspectors in India will train food vendors in Calcutta next month.", "Calcutta", 22.57, 88.36),
     ("The ferry from Bombay to Goa was cancelled, officials in India said.", "Bombay", 19.07, 72.88),
