@@ -554,11 +554,11 @@ def build(
                     if key:
                         spellings.setdefault((key, rowid), {}).setdefault(matched, matched == place.name)
                         usage[(key, matched)] += 1
-        for (key, rowid), own in spellings.items():
+        for (key, rowid), of_place in spellings.items():
             # The spelling a key is remembered by (the lookup's exact-spelling credit, the ranker's
             # spelling feature): the place's own name, else the spelling most places write
             # ("Calcutta" for Kolkata, not its other alternate name "Calcuta")
-            matched = max(own, key=lambda s: (own[s], usage[(key, s)]))
+            matched = max(of_place, key=lambda s: (of_place[s], usage[(key, s)]))
             name_rows[(key, rowid)] = (key, skeleton(key), rowid, matched, 0)
         rowid_of = {row[1]: row[0] for row in place_rows}
         aliases = read_aliases()
