@@ -198,20 +198,23 @@ def test_officials_in_a_city_speak_for_it_but_an_official_there_is_where_it_happ
     assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Baghdad", "metonymy"), ("Kirkuk", "event")]
 
 
+def _roles(doc) -> dict:
+    """Each place span's text and role."""
+    return {s.text: s._.cm_role for s in doc.spans["places"]}
+
+
 @pytest.mark.parametrize("text, name", [
     ("Fighters of the Free Mosul Army shelled the bridge.", "Mosul"),
     ("Suqour al-Raqqa fighters entered the village of Hajin.", "Raqqa"),
     ("The Hajin Military Council denied the report.", "Hajin"),
 ])
 def test_a_place_inside_an_organisations_name_is_no_event_place(nlp, text, name):
-    doc = nlp(text)
-    roles = {s.text: s._.cm_role for s in doc.spans["places"]}
+    roles = _roles(nlp(text))
     assert roles.get(name) in (None, "metonymy") and name not in [t for t, r in roles.items() if r == "event"]
 
 
 def test_an_army_base_is_still_a_place(nlp):
-    doc = nlp("Rebels stormed the Mosul Army Base at dawn.")
-    roles = {s.text: s._.cm_role for s in doc.spans["places"]}
+    roles = _roles(nlp("Rebels stormed the Mosul Army Base at dawn."))
     assert roles.get("Mosul") == "event"
 
 
@@ -285,8 +288,7 @@ def test_a_name_opening_with_a_places_own_word_is_found_whole(full_gaz, sentence
     ("Raqqa-based activists said jets struck Hajin.", "Raqqa"),
 ])
 def test_a_place_joined_to_a_participle_says_who_not_where(nlp, sentence, place):
-    doc = nlp(sentence)
-    roles = {s.text: s._.cm_role for s in doc.spans["places"]}
+    roles = _roles(nlp(sentence))
     assert roles.get(place, "metonymy") == "metonymy" and roles["Hajin"] == "event"
 
 
