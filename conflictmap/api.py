@@ -66,7 +66,8 @@ def read_articles(paths: str | Path | Iterable[str | Path], *, published: str | 
 
 def process(texts_or_documents: str | Iterable[str | Document], *, published: str | date | None = None,
             gazetteer: Gazetteer | str | Path | None = None, workers: int = 1,
-            geocoder: FallbackGeocoder | None = None, model: str | None = None) -> Extraction:
+            geocoder: FallbackGeocoder | None = None, model: str | None = None,
+            agree_across_articles: bool = True) -> Extraction:
     """Run the pipeline over texts (or Documents): the events, the place mentions and the report.
 
     ``published`` dates the plain texts (and Documents that state no date); ``gazetteer`` is a
@@ -74,7 +75,9 @@ def process(texts_or_documents: str | Iterable[str | Document], *, published: st
     the one ``conflictmap gazetteer build`` wrote); ``workers`` > 1 runs spaCy in that many
     processes; ``geocoder`` places what the gazetteer cannot (see
     :func:`conflictmap.geo.geocode.open_geocoder`); ``model`` adds a spaCy pipeline's place
-    entities (a package name or a folder).
+    entities (a package name or a folder); ``agree_across_articles=False`` resolves each
+    article alone (by default a name the ranker is unsure of takes the place the other
+    articles give it: :mod:`conflictmap.geo.collection`).
     """
     from conflictmap.gazetteer import Gazetteer
     from conflictmap.geo.frame import mentions_frame
@@ -84,17 +87,19 @@ def process(texts_or_documents: str | Iterable[str | Document], *, published: st
         texts_or_documents = [texts_or_documents]
     gaz = gazetteer if isinstance(gazetteer, Gazetteer) else Gazetteer(gazetteer)
     documents = as_documents(texts_or_documents, _as_date(published))
-    with process_documents(documents, gaz=gaz, model=model, workers=workers, geocoder=geocoder) as result:
+    with process_documents(documents, gaz=gaz, model=model, workers=workers, geocoder=geocoder,
+                           agree_across_articles=agree_across_articles) as result:
         return Extraction(events=_events_with_dates(result.spill.events()),
                           mentions=mentions_frame(result.spill.mentions()), report=result.report())
 
 
 def extract(texts_or_documents: str | Iterable[str | Document], *, published: str | date | None = None,
             gazetteer: Gazetteer | str | Path | None = None, workers: int = 1,
-            geocoder: FallbackGeocoder | None = None, model: str | None = None) -> geopandas.GeoDataFrame:
+            geocoder: FallbackGeocoder | None = None, model: str | None = None,
+            agree_across_articles: bool = True) -> geopandas.GeoDataFrame:
     """The events of texts (or Documents) as a GeoDataFrame: :func:`process`'s ``events``."""
     return process(texts_or_documents, published=published, gazetteer=gazetteer, workers=workers,
-                   geocoder=geocoder, model=model).events
+                   geocoder=geocoder, model=model, agree_across_articles=agree_across_articles).events
 
 
 def extract_dask(documents, client: distributed.Client | str | None = None, *, published: str | date | None = None,

@@ -229,12 +229,16 @@ def _dask_address(ctx, param, value):
                    "else their own default).")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Gazetteer database to read.")
 @click.option("--no-map", is_flag=True, help="Do not write map.html (an older one in --out goes with the old set).")
+@click.option("--each-article-alone", is_flag=True,
+              help="Resolve every article by itself. By default a place name the ranker is unsure of (two villages "
+                   "of that name, nothing in the article to choose) takes the place the run's other articles give "
+                   "it; such articles are written after the others.")
 @click.option("--self-contained", is_flag=True,
               help="map.html opens with no network: libraries inlined (fetched once from the npm registry, "
                    "see `python -m conflictmap.maps.assets fetch`), outlines drawn under the tiles.")
 @geocoder_options(default="none")
 def run_command(inputs, out_dir, published, max_chars, offline, model, workers, dask_address, db, no_map,
-                self_contained, **geocoder_settings):
+                each_article_alone, self_contained, **geocoder_settings):
     """Extract geocoded events from articles: .txt files, folders, .jsonl or .csv with a text field.
 
     Bad inputs are reported as path:line: reason on stderr and skipped. Exit status 0 when all
@@ -277,9 +281,9 @@ def run_command(inputs, out_dir, published, max_chars, offline, model, workers, 
         dask = None
         try:
             if dask_address is not None:  # before anything is read, like --out
-                dask = _open_dask(dask_address, db, gaz, model)
+                dask = _open_dask(dask_address, db, gaz, model, not each_article_alone)
             _run(inputs, out_dir, folder, published, max_chars, offline, model, workers, no_map, self_contained, gaz,
-                 geocoder, dask)
+                 geocoder, dask, agree=not each_article_alone)
         finally:
             if dask is not None:
                 dask.close()
@@ -313,7 +317,7 @@ def _check_dask_usage(geocoder: str) -> None:
         raise click.UsageError(f"--dask: {exc}") from exc
 
 
-def _open_dask(address: str, db, gaz, model):
+def _open_dask(address: str, db, gaz, model, agree: bool = True):
     """The DaskRunner for --dask: the local cluster started or the scheduler reached."""
     from conflictmap.gazetteer.store import default_db_path
     from conflictmap.geo.cluster import DaskRunner, parse_address
@@ -322,7 +326,7 @@ def _open_dask(address: str, db, gaz, model):
     # A local cluster opens this very file; remote workers open --db at the same path, else their own default.
     workers_db = Path(gaz.path or default_db_path()).resolve() if local else (Path(db).resolve() if db else None)
     try:
-        return DaskRunner(address, db=workers_db, model=model)
+        return DaskRunner(address, db=workers_db, model=model, agree_across_articles=agree)
     except (OSError, TimeoutError) as exc:
         what = "start a local Dask cluster" if local else "reach the Dask scheduler at"
         raise click.ClickException(f"cannot {what} {address}: {exc}") from exc
@@ -331,7 +335,7 @@ def _open_dask(address: str, db, gaz, model):
 
 
 def _run(inputs, out_dir, folder, published, max_chars, offline, model, workers, no_map, self_contained, gaz, geocoder,
-         dask=None):
+         dask=None, agree=True):
     from tqdm import tqdm
 
     from conflictmap.geo.ingest import read_documents
@@ -362,7 +366,7 @@ def _run(inputs, out_dir, folder, published, max_chars, offline, model, workers,
         spill = Spill(folder.path)  # beside the outputs: its bytes count in a full disk's message
         if dask is None:
             result = process_documents(documents, gaz=gaz, model=model, workers=workers, on_document=progress,
-                                       geocoder=geocoder, spill=spill)
+                                       geocoder=geocoder, spill=spill, agree_across_articles=agree)
         else:
             result = dask.process(documents, spill=spill, on_partition=partition_progress)
         bar.close()

@@ -50,6 +50,7 @@ from typing import NamedTuple
 
 from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km
+from conflictmap.geo.collection import NameVotes, agree, votes_of
 from conflictmap.geo.document import Document
 from conflictmap.geo.nlp import build_pipeline, compass_bearing
 from conflictmap.geo.pipeline import process_documents
@@ -168,12 +169,17 @@ def gold_mentions(doc_id: str, article: Article, sentences: list[tuple[int, str]
 
 
 def answers_in_context(gaz: Gazetteer, nlp, articles: list[Article], ranker_of=lambda i: None) -> list[Answer]:
-    """Each article's gold toponyms resolved together by ``resolve_mentions``; ``ranker_of``:
-    the ranker file for article i (None: the shipped one)."""
-    answers = []
+    """Each article's gold toponyms resolved together by ``resolve_mentions``, then the doubtful
+    ones moved where the corpus's other articles agree, as a run does (``geo.collection``);
+    ``ranker_of``: the ranker file for article i (None: the shipped one)."""
+    resolved, votes = [], NameVotes()
     for i, (article, sentences) in enumerate(zip(articles, sentence_starts(nlp, articles))):
         with ranker_in_use(ranker_of(i)):
-            mentions = resolve_mentions(gold_mentions(f"a{i}", article, sentences), gaz)
+            resolved.append(resolve_mentions(gold_mentions(f"a{i}", article, sentences), gaz))
+        votes.count(votes_of(resolved[-1]))
+    answers = []
+    for i, (article, mentions) in enumerate(zip(articles, resolved)):
+        agree(mentions, votes)
         answers += [Answer(i, t, m.place, m.fallback) for t, m in zip(article.gold, mentions)]
     return answers
 

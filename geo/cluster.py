@@ -155,14 +155,18 @@ class DaskRunner:
     a ``distributed.Client`` is used as it is (and left open).
 
     ``db`` is the gazetteer database the workers open (None: each worker's default), ``model``
-    a spaCy pipeline installed on the workers. Use it in a ``with`` block, or :meth:`close` it.
+    a spaCy pipeline installed on the workers, ``agree_across_articles`` as in
+    :func:`geo.pipeline.process_documents` (done here, once every partition is back). Use it in
+    a ``with`` block, or :meth:`close` it.
     """
 
     def __init__(self, address: str | distributed.Client, *, db: str | None = None, model: str | None = None,
-                 partition_documents: int | None = None, partition_chars: int | None = None):
+                 partition_documents: int | None = None, partition_chars: int | None = None,
+                 agree_across_articles: bool = True):
         distributed = require_distributed()
         self.db = str(db) if db is not None else None
         self.model = model
+        self.agree_across_articles = agree_across_articles
         self.partition_documents = partition_documents or PARTITION_DOCUMENTS
         self.partition_chars = partition_chars or PARTITION_CHARS
         self.partitions = 0
@@ -275,7 +279,8 @@ class DaskRunner:
         from .spill import Spill
 
         started = time.perf_counter()
-        result = RunResult(spill=spill if spill is not None else Spill())
+        result = RunResult(spill=spill if spill is not None else Spill(),
+                           agree_across_articles=self.agree_across_articles)
         pending: dict[Any, int] = {}  # future -> partition number
         done: dict[int, PartitionRows] = {}  # back, waiting for an earlier partition
         added = submitted = 0
@@ -312,6 +317,7 @@ class DaskRunner:
                     _account(result, done.pop(added))
                     added += 1
                 submit_more()
+            result.settle()
         except BaseException:
             if pending:
                 self.client.cancel(list(pending))

@@ -9,6 +9,7 @@ stays flat over large corpora.
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from conflictmap.gazetteer import Gazetteer
 
+from .collection import NameVotes, agree, doubtful, votes_of
 from .document import Document
 from .events import extract_events
 from .nlp import actors_by_sentence, build_pipeline, text_of
@@ -49,6 +51,11 @@ class RunResult:
     fallbacks: int = 0
     timings: dict = field(default_factory=dict)
     geocoder: dict | None = None  # FallbackGeocoder.report(); None when no geocoder was asked
+    # Articles agree (geo.collection): an article with a doubtful mention waits in the spill
+    # until every article has voted, then follows the run's choice for its names.
+    agree_across_articles: bool = True
+    votes: NameVotes = field(default_factory=NameVotes, repr=False)
+    moved: int = 0  # mentions moved to the place the run's other articles give their name
 
     @cached_property
     def events(self) -> list[dict]:
@@ -70,10 +77,28 @@ class RunResult:
 
     def add(self, found: DocumentResult) -> None:
         """One article's rows and counts (``documents`` is the caller's to count)."""
-        self.spill.add(found.events, found.mentions)
         self.resolved += sum(row["place_id"] is not None for row in found.mentions)
         self.fallbacks += found.fallbacks
         self.unresolved.update(found.unresolved)
+        if not self.agree_across_articles:
+            self.spill.add(found.events, found.mentions)
+            return
+        self.votes.count(found.votes)
+        if found.held is None:
+            self.spill.add(found.events, found.mentions)
+        else:
+            self.spill.hold(found.held)
+
+    def settle(self) -> None:
+        """Add the articles held for the run's votes, each doubtful mention moved to its name's
+        place in the run where the ranker accepts it there (:func:`geo.collection.agree`)."""
+        for held in self.spill.held():
+            document, sentences, mentions, actors, events = pickle.loads(held)
+            moved = agree(mentions, self.votes)
+            if moved:
+                events = extract_events(document, sentences, mentions, actors)
+                self.moved += moved
+            self.spill.add(events, [m.as_row() for m in mentions])
 
     def report(self) -> dict:
         return {
@@ -81,6 +106,7 @@ class RunResult:
             "mentions": self.spill.mention_count,
             "resolved": self.resolved,
             "province_fallbacks": self.fallbacks,
+            "moved_by_other_articles": self.moved,
             "unresolved_names": dict(self.unresolved.most_common()),
             "events": self.spill.event_count,
             "geocoder": self.geocoder or {"service": "none"},
@@ -105,6 +131,7 @@ def process_documents(
     on_document: Callable[[Document, int], None] | None = None,
     geocoder: FallbackGeocoder | None = None,
     spill: Spill | None = None,
+    agree_across_articles: bool = True,
 ) -> RunResult:
     """Run the flow nlp -> resolve -> events over documents; duplicate events are merged as
     they are read back (:func:`geo.merge.merge_duplicates`'s rule).
@@ -114,13 +141,16 @@ def process_documents(
     The rows wait in ``spill``, else in a new :class:`~geo.spill.Spill` in the system's
     temporary folder (the CLI makes its own beside the outputs, so a RAM-backed /tmp does
     not hold a long run); a spill passed in is the caller's to close, even on failure.
+
+    ``agree_across_articles``: a mention the ranker doubts takes the place the run's other
+    articles give its name (:mod:`geo.collection`); False resolves each article alone.
     """
     started = time.perf_counter()
     if workers > 1 and geocoder is not None:
         raise ValueError("workers > 1 runs without a geocoder: its rate limit and cache belong to one process")
     gaz = gaz or Gazetteer()
     nlp = build_pipeline(model=model, db=gaz.path)
-    result = RunResult(spill=spill if spill is not None else Spill())
+    result = RunResult(spill=spill if spill is not None else Spill(), agree_across_articles=agree_across_articles)
     result.timings["load"] = time.perf_counter() - started
     if workers > 1:
         from .workers import extract_in_workers
@@ -134,6 +164,7 @@ def process_documents(
             result.documents += 1
             if on_document:
                 on_document(document, len(one.events))
+        result.settle()
     except BaseException:
         if spill is None:
             result.close()
@@ -154,6 +185,10 @@ class DocumentResult:
     mentions: list[dict]  # PlaceMention.as_row()
     fallbacks: int  # mentions placed at their province because the name itself failed
     unresolved: list[str]  # names left unplaced, or placed only by the province fallback
+    votes: list = field(default_factory=list)  # geo.collection.votes_of the mentions
+    # pickled (document, sentences, mentions, actors, events) when a mention is doubtful
+    # (geo.collection.doubtful): the run may move it once every article has voted
+    held: bytes | None = None
 
 
 def extract_documents(nlp: Language, gaz: Gazetteer, documents: Iterable[Document],
@@ -164,10 +199,16 @@ def extract_documents(nlp: Language, gaz: Gazetteer, documents: Iterable[Documen
         mentions = resolve_doc(doc, document.doc_id, gaz, geocoder=geocoder)  # also on Span._.cm_place
         text = text_of(doc)  # Span.text joins its tokens; a slice of the text is the same string
         sentences = [text[s.start_char:s.end_char] for s in doc.sents]
-        events = extract_events(document, sentences, mentions, actors_by_sentence(doc))
+        actors = actors_by_sentence(doc)
+        events = extract_events(document, sentences, mentions, actors)
+        held = None
+        if any(map(doubtful, mentions)):
+            for m in mentions:
+                m.candidates = []  # the ranker's work is done; rivals are what a move needs
+            held = pickle.dumps((document, sentences, mentions, actors, events), protocol=pickle.HIGHEST_PROTOCOL)
         yield document, DocumentResult(
             events, [m.as_row() for m in mentions], sum(m.fallback for m in mentions),
-            [m.text for m in mentions if m.place is None or m.fallback])
+            [m.text for m in mentions if m.place is None or m.fallback], votes_of(mentions), held)
 
 
 def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:

@@ -70,6 +70,7 @@ CREATE INDEX events_by_group ON events (leader);
 CREATE TABLE leaders (id INTEGER PRIMARY KEY, kind TEXT, cx INTEGER, cy INTEGER, day TEXT,
                       latitude REAL, longitude REAL, source TEXT, doc_id TEXT);
 CREATE INDEX leaders_nearby ON leaders (kind, cx, cy, day);
+CREATE TABLE held (data BLOB NOT NULL);
 """
 
 
@@ -113,6 +114,23 @@ class Spill:
         if self._uncommitted >= COMMIT_EVERY:
             db.commit()
             self._uncommitted = 0
+
+    def hold(self, data: bytes) -> None:
+        """Keep one document's pickled state aside until the run has read every document."""
+        self._db.execute("INSERT INTO held (data) VALUES (?)", (data,))
+        self._uncommitted += 1
+
+    def held(self) -> Iterator[bytes]:
+        """The held documents in the order they came, each given once (taken off the file)."""
+        last = 0
+        while True:
+            rows = self._db.execute("SELECT rowid, data FROM held WHERE rowid > ? ORDER BY rowid LIMIT 64",
+                                    (last,)).fetchall()
+            if not rows:
+                return
+            for last, data in rows:
+                yield data
+            self._db.execute("DELETE FROM held WHERE rowid <= ?", (last,))
 
     def _leader(self, event: dict, rowid: int) -> int:
         """The row id of the first event this one duplicates, else its own (a new leader)."""
