@@ -79,7 +79,8 @@ def fingerprint(events: list[dict]) -> str:
     return json.dumps(events, sort_keys=True, default=str)
 
 
-def measure(docs: list[Document], workers: int = 1, dask: str | None = None) -> tuple[float, str, int]:
+def measure(docs: list[Document], workers: int = 1, dask: str | None = None,
+            agree: bool = True) -> tuple[float, str, int]:
     """(seconds, fingerprint of the events, number of events) for one configuration."""
     started = time.perf_counter()
     if dask:  # the cluster's start counts, as in `run --dask`
@@ -88,25 +89,27 @@ def measure(docs: list[Document], workers: int = 1, dask: str | None = None) -> 
         with DaskRunner(dask) as runner:
             result = runner.process(docs)
     else:
-        result = process_documents(docs, workers=workers)
+        result = process_documents(docs, workers=workers, agree_across_articles=agree)
     seconds = time.perf_counter() - started
     events = result.events
     result.close()
     return seconds, fingerprint(events), len(events)
 
 
-def bench_corpus(kind: str, n: int, workers: list[int], dask: str | None) -> None:
+def bench_corpus(kind: str, n: int, workers: list[int], dask: str | None, alone: bool = False) -> None:
     docs = corpus(kind, n)
     words = sum(len(d.text.split()) for d in docs)
     tok = tokenizer_rate(docs)
     print(f"\n{kind}: {len(docs):,} documents, {words / len(docs):,.0f} words each; "
           f"baseline spacy.blank tokenizer {tok:,.0f} docs/s")
-    configurations = [(f"{w} worker(s)", w, None) for w in workers] + ([(f"dask {dask}", 1, dask)] if dask else [])
+    configurations = [(f"{w} worker(s)", w, None, True) for w in workers] + \
+        ([(f"dask {dask}", 1, dask, True)] if dask else []) + ([("1, each alone", 1, None, False)] if alone else [])
     reference = None
-    for label, w, address in configurations:
-        seconds, print_, n_events = measure(docs, w, address)
+    for label, w, address, agree in configurations:
+        seconds, print_, n_events = measure(docs, w, address, agree)
         rate = len(docs) / seconds
-        same = "" if reference is None else ("; events identical" if print_ == reference[0] else "; EVENTS DIFFER")
+        same = "" if reference is None or not agree else \
+            ("; events identical" if print_ == reference[0] else "; EVENTS DIFFER")
         speedup = "" if reference is None else f", {reference[1] / seconds:.2f}x one worker"
         reference = reference or (print_, seconds)
         print(f"  {label:>16}: {rate:8,.1f} docs/s {words / seconds:9,.0f} words/s, {n_events} events, "
@@ -151,13 +154,16 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--dask", metavar="ADDRESS", default=None, help="also run on Dask (local:N or tcp://host:port)")
     parser.add_argument("--cold", action="store_true", help="also time a fresh run's start-up")
+    parser.add_argument("--each-article-alone", action="store_true",
+                        help="also run one worker with each article resolved alone (no agreement across articles)")
     parser.add_argument("--memory", type=int, nargs=2, metavar=("SMALL", "LARGE"), default=None,
                         help="also compare peak memory of fresh processes over SMALL and LARGE documents")
     args = parser.parse_args(argv)
 
     process_documents(corpus("seed", 5)).close()  # open the gazetteer and lexicons once, outside the timings
     for kind in args.corpora:
-        bench_corpus(kind, max(10, args.docs // 5) if kind == "long" else args.docs, args.workers, args.dask)
+        bench_corpus(kind, max(10, args.docs // 5) if kind == "long" else args.docs, args.workers, args.dask,
+                     args.each_article_alone)
     print(f"\npeak resident memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
     if args.cold:
         cold_start()

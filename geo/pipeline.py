@@ -4,7 +4,9 @@ entry point).
 Documents stream through spaCy's ``nlp.pipe`` (``workers`` > 1: forked processes, see
 :mod:`geo.workers`); each article's events and place mentions go to a scratch file
 (:class:`geo.spill.Spill`) as soon as it is done, and the Docs are never kept, so memory
-stays flat over large corpora.
+stays flat over large corpora. An article with a mention the ranker doubts waits in the
+spill (its mentions, sentences and actors, pickled) until every article has voted on the
+names (:mod:`geo.collection`); then it follows the run's choice and its rows are added.
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ class RunResult:
         if found.held is None:
             self.spill.add(found.events, found.mentions)
         else:
-            self.spill.hold(found.held)
+            self.spill.hold(pickle.dumps(found.held, protocol=pickle.HIGHEST_PROTOCOL))
 
     def settle(self) -> None:
         """Add the articles held for the run's votes, each doubtful mention moved to its name's
@@ -186,9 +188,9 @@ class DocumentResult:
     fallbacks: int  # mentions placed at their province because the name itself failed
     unresolved: list[str]  # names left unplaced, or placed only by the province fallback
     votes: list = field(default_factory=list)  # geo.collection.votes_of the mentions
-    # pickled (document, sentences, mentions, actors, events) when a mention is doubtful
+    # (document, sentences, mentions, actors, events) when a mention is doubtful
     # (geo.collection.doubtful): the run may move it once every article has voted
-    held: bytes | None = None
+    held: tuple | None = None
 
 
 def extract_documents(nlp: Language, gaz: Gazetteer, documents: Iterable[Document],
@@ -205,7 +207,7 @@ def extract_documents(nlp: Language, gaz: Gazetteer, documents: Iterable[Documen
         if any(map(doubtful, mentions)):
             for m in mentions:
                 m.candidates = []  # the ranker's work is done; rivals are what a move needs
-            held = pickle.dumps((document, sentences, mentions, actors, events), protocol=pickle.HIGHEST_PROTOCOL)
+            held = (document, sentences, mentions, actors, events)
         yield document, DocumentResult(
             events, [m.as_row() for m in mentions], sum(m.fallback for m in mentions),
             [m.text for m in mentions if m.place is None or m.fallback], votes_of(mentions), held)

@@ -231,3 +231,21 @@ def test_sigterm_stops_the_local_cluster_and_keeps_previous_outputs(tmp_path, wa
     assert (out / "events.geojson").read_text(encoding="utf-8") == "previous"
     _, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive
+
+
+def test_the_cluster_lets_a_runs_articles_agree_as_one_process_does(client, full_gazetteer):
+    # geo/collection.py: the held articles are settled here, once every partition is back
+    from datetime import date
+
+    from conflictmap.gazetteer import Gazetteer
+    from conflictmap.geo.pipeline import process_documents
+    from tests.test_collection import BARE, PLACED
+
+    docs = [cm.Document("bare", BARE, date(2018, 3, 1))] + [cm.Document(f"placed{k}", PLACED, date(2018, 3, 2 + k))
+                                                             for k in range(2)]
+    with process_documents(docs, gaz=Gazetteer(full_gazetteer)) as plain:
+        expected = plain.events, plain.mentions, plain.report()["moved_by_other_articles"]
+    with cluster_module.DaskRunner(client, db=full_gazetteer, partition_documents=1) as runner, \
+            runner.process(docs) as spread:
+        assert (spread.events, spread.mentions, spread.report()["moved_by_other_articles"]) == expected
+    assert expected[2] == 1
