@@ -137,3 +137,23 @@ def test_a_near_spelling_of_a_places_own_name_comes_before_another_place_that_ca
     first, second = full_gaz.candidates("Dahiet Elasad", limit=2)
     assert (first.name, second.name) == ("Dahiyat al Asad", "Qura al Asad")
     assert first.score > second.score
+
+
+def test_a_curated_alias_takes_its_name_from_the_other_places_of_its_country(full_gaz):
+    # A source lists "Kobanî" among Afrin's names; aliases.tsv says it is Ain al-Arab. With
+    # Afrin in the same sentence the ranker took Kobani for Afrin, 100 km west.
+    assert {c.name for c in full_gaz.candidates("Kobani", limit=20)}.isdisjoint({"‘Afrīn", "Afrin"})
+    # a place whose own name the alias spells keeps it: the district of Abu Kamal
+    assert "wof:1108779185" in {c.place_id for c in full_gaz.candidates("Abu Kamal", limit=20)}
+
+
+def test_kobani_beside_afrin_is_still_kobani(full_gaz):
+    from datetime import date
+
+    from conflictmap.geo.document import Document
+    from conflictmap.geo.pipeline import process_documents
+
+    text = "Hundreds marched in Kobani on Friday against the Turkish offensive on Afrin."
+    with process_documents([Document("k", text, date(2018, 2, 2))], gaz=full_gaz) as result:
+        places = {m["text"]: m["name"] for m in result.mentions}
+    assert places["Kobani"] == "'Ayn al 'Arab" and places["Afrin"] == "‘Afrīn"
