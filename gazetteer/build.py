@@ -567,13 +567,17 @@ def build(
         for alias, target, _ in aliases:
             if target not in rowid_of:
                 raise BuildError(f"{ALIASES}: alias {alias!r} points at {target}, which is not in the sources")
-        # A curated alias says what the name means in its country: another place there keeps
-        # it only as its own name ("Kobanî", which a source lists among Afrin's names, is Ain
-        # al-Arab; a village whose own name is Ghouta stays Ghouta)
-        claimed = {(name_key(alias), place_rows[rowid_of[target] - 1][6]): rowid_of[target]
+        # A curated alias says what the name means in its country: another place of its kind
+        # there keeps it only as its own name ("Kobanî", which a source lists among Afrin's
+        # names, is Ain al-Arab; a village whose own name is Ghouta stays Ghouta; the province
+        # of Hasakah keeps the name the city's alias "Hasakeh" folds to)
+        def kind_and_country(rowid: int) -> tuple[str, str]:
+            return place_rows[rowid - 1][5], place_rows[rowid - 1][6]
+
+        claimed = {(name_key(alias), *kind_and_country(rowid_of[target])): rowid_of[target]
                    for alias, target, _ in aliases}
-        for key, rowid in [k for k in name_rows if k[0] and (k[0], place_rows[k[1] - 1][6]) in claimed]:
-            if claimed[(key, place_rows[rowid - 1][6])] != rowid and not any(spellings[(key, rowid)].values()):
+        for key, rowid in [k for k in name_rows if (k[0], *kind_and_country(k[1])) in claimed]:
+            if claimed[(key, *kind_and_country(rowid))] != rowid and not any(spellings[(key, rowid)].values()):
                 del name_rows[(key, rowid)]
         # US states' AP abbreviations ("Ky.", "W.Va."): a published table, as sure as a curated alias
         aliases += [Alias(abbr, admin1[code][1]) for code, abbrs in world_sources.us_state_abbreviations().items()
