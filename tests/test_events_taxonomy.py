@@ -50,6 +50,12 @@ from conflictmap.geo.pipeline import process_documents
     ("A rebel brigade in Hajin defected to the SDF on Monday.", "Strategic developments", "Change to group/activity"),
     ("Elders in Hajin signed a truce with the SDF on Monday.", "Strategic developments", "Agreement"),
     ("SDF fighters managed to capture the town of Hajin on Monday.", "Battles", "Non-state actor overtakes territory"),
+    # a verb's base form after a success verb takes the place; after an attempt, it is a clash
+    ("SDF fighters managed to regain control of Hajin on Monday.", "Battles", "Non-state actor overtakes territory"),
+    ("Iraqi troops were able to control the village of Tal Afar on Monday.", "Battles", "Government regains territory"),
+    ("SDF fighters managed to advance on Hajin on Monday.", "Battles", "Non-state actor overtakes territory"),
+    ("Islamic State fighters tried to enter Baiji on Monday but were pushed back.", "Battles", "Armed clash"),
+    ("Rebels attempted to take control of Hajin on Monday.", "Battles", "Armed clash"),
     ("Rebel fighters stormed army positions in Baiji on Monday.", "Battles", "Armed clash"),
     ("The army launched heavy artillery at Hajin on Monday.", "Explosions/Remote violence",
      "Shelling/artillery/missile attack"),
