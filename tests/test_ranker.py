@@ -539,3 +539,15 @@ def test_a_city_found_by_its_old_english_name(text, name, lat, lon, full_gaz):
     _, mentions = run(text, full_gaz)
     (m,) = _place(mentions, name)
     assert haversine_km(m["latitude"], m["longitude"], lat, lon) < 15
+
+
+@pytest.mark.parametrize("text", [
+    "A laboratory in Hong Kong confirmed the case. The outbreak began in Indonesia last year.",
+    "The virus has not spread in Japan or Hong Kong, health officials in Norway said.",
+])
+def test_a_name_spelt_as_written_stands_when_a_near_spelling_above_it_is_dropped(text, full_gaz):
+    # The trees put Huangqiang, a near spelling in China, a hair above Hong Kong; the rule that
+    # drops a place abroad found by another spelling left the mention with nothing.
+    _, mentions = run(text, full_gaz)
+    (place,) = _place(mentions, "Hong Kong")
+    assert place["name"] == "Hong Kong" and haversine_km(place["latitude"], place["longitude"], 22.3, 114.2) < 25
