@@ -330,8 +330,10 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     its other names: the countries they name and those their places were resolved to (a name
     repeated says nothing for itself). A country the article names is in its focus, so "shells
     from Syria hit Kilis, Turkey" keeps Kilis. The theatre is where the tool is used first: a
-    place there is never dropped for this, nor a city of :data:`KNOWN_CITY` people named by its
-    own name, nor a place of the very name an article names alone (no other place, no people)
+    place there is dropped for this only when found by another spelling in an article that
+    names countries and none of the theatre's (:func:`_theatre_doubted`: "Nyanza Province" in a
+    story about Kenya is not Iraq's Ninawa). Never dropped: a city of :data:`KNOWN_CITY` people
+    named by its own name, nor a place of the very name an article names alone (no other place, no people)
     when the theatre has no place of that name ("Gainesville" and nothing else stays in Florida;
     "Karak" alone is not Jordan's, nor "an Iranian drone ... Ghouta" Gotha in Germany), nor a
     place in a province where another of the article's names lies ("Dublin" beside Cuyahoga
@@ -351,8 +353,13 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
         if m.role == "demonym":
             people.add(key)
     all_placed = sum(placed_by.values(), Counter())
+    spelt_countries = {top.country for m in mentions if m.role != "demonym" and m.candidates
+                       and (top := m.candidates[0]).kind == "country" and top.score >= SURE
+                       and plain(top.matched) == plain(m.text)}
     for m, key in zip(mentions, keys):
-        if m.place is None or m.role != "event" or m.place.kind in BROAD_KINDS or m.place.country in THEATRE:
+        if m.place is None or m.role != "event" or m.place.kind in BROAD_KINDS:
+            continue
+        if m.place.country in THEATRE and not _theatre_doubted(m, spelt_countries):
             continue
         if m.place.kind == "populated place" and m.place.population >= KNOWN_CITY \
                 and name_key(m.place.matched) == key:
@@ -383,6 +390,14 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
                 m.unplace()
             else:
                 m.place, m.score = same
+
+
+def _theatre_doubted(m: PlaceMention, countries: set[str]) -> bool:
+    """Whether a theatre place is open to doubt: found by another spelling than the one
+    written, in an article that names countries, each spelt as the gazetteer spells it, and
+    none of the theatre's ("Nyanza Province" in a story about Kenya is not Iraq's Ninawa; a
+    "Qadah" folded onto Malaysia's Kedah names no country)."""
+    return bool(countries) and not countries & set(THEATRE) and plain(m.place.matched) != plain(m.text)
 
 
 def _unplace_far_from_sentence(mentions: list[PlaceMention]) -> None:
