@@ -35,6 +35,10 @@ from conflictmap.geo.pipeline import process_documents
     ("Regime forces fired surface-to-surface missiles at Hajin on Monday.",
      "Explosions/Remote violence", "Shelling/artillery/missile attack"),
     ("Rebels hit an army tank with an ATGM outside Hajin on Monday.", "Battles", "Armed clash"),
+    # a raid on the ground, and fire exchanged whatever its kind (9 of 11 and 6 of 6 dev notes)
+    ("Islamic State fighters raided a house used by the militia in Baiji on Monday.", "Battles", "Armed clash"),
+    ("Rebels carried out a raid against army posts outside Hajin on Monday.", "Battles", "Armed clash"),
+    ("The SDF and Islamic State exchanged sporadic machine-gun fire near Hajin on Monday.", "Battles", "Armed clash"),
     ("A man threw a grenade at a checkpoint in Baiji on Monday.", "Explosions/Remote violence", "Grenade"),
     ("Islamic State fighters controlled Hajin town on Monday after a long siege.",
      "Battles", "Non-state actor overtakes territory"),
