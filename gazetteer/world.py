@@ -309,7 +309,7 @@ def state_points() -> dict[tuple[str, str], tuple[float, float]]:
     read as files, without importing the package. Empty without it. Against the middle of a
     division's towns' extent, which outlying islands and a few far towns pull off (Queensland's
     Torres Strait, Ontario's empty north), gold spans in context: LGL 0.8407 -> 0.8478, GeoVirus
-    0.8378 -> 0.8507. Its New York stands at the city: LGL's 24 New York states are lost there."""
+    0.8378 -> 0.8507 (:func:`division_point` says where the division stands)."""
     import importlib.util
 
     from .names import name_key
@@ -325,6 +325,35 @@ def state_points() -> dict[tuple[str, str], tuple[float, float]]:
             if lat not in (None, "") and lon not in (None, "") and state.get("country_code"):
                 points[(state["country_code"], name_key(state["name"]))] = (float(lat), float(lon))
     return points
+
+
+CITY_AS_DIVISION_KM = 10  # a division's given point this near a town of its own name is that town's
+TOWN_NEAR_MIDDLE_KM = 25  # the middle of a division's towns with one of them this near is on land
+
+
+def division_point(given: tuple[float, float] | None, middle: tuple[float, float],
+                   namesakes: Iterable[tuple[float, float]], towns: Iterable[tuple[float, float]]) -> tuple[float, float]:
+    """Where a first-order division stands: the point a source ``given`` (:func:`state_points`),
+    else the ``middle`` of its towns' extent. A given point on a town of the division's own name
+    (``namesakes``) is that town's, as a geocoder answers "New York" with the city, and the state
+    would be the city's very spot; the middle of the towns stands for it instead, where it lies
+    among them (``towns``), not in the sea between an archipelago's islands (Tokyo's Ogasawara).
+
+    >>> division_point((40.71, -74.0), (42.76, -75.83), [(40.71, -74.01)], [(42.8, -75.9)])
+    (42.76, -75.83)
+    >>> division_point((35.69, 139.7), (30.0, 140.0), [(35.69, 139.69)], [(35.7, 139.7), (27.1, 142.2)])
+    (35.69, 139.7)
+    >>> division_point(None, (42.76, -75.83), [], [])
+    (42.76, -75.83)
+    """
+    from .distance import haversine_km
+
+    if given is None:
+        return middle
+    on_its_city = any(haversine_km(*given, *town) <= CITY_AS_DIVISION_KM for town in namesakes)
+    if on_its_city and any(haversine_km(*middle, *town) <= TOWN_NEAR_MIDDLE_KM for town in towns):
+        return middle
+    return given
 
 
 def admin1_points(towns: Iterable[tuple[str, float, float]]) -> dict[str, tuple[float, float, int]]:
