@@ -366,8 +366,9 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
             continue
         names = named_by_others[key]
         places = all_placed - placed_by.get(key, Counter())
+        # (a theatre namesake counts where the ranker accepts it: Iraq's Flayh folds onto "Fla.")
         if not names and not places and not people - {key} and name_key(m.place.matched) == key \
-                and not any(c.country in THEATRE and name_key(c.matched) == key for c in m.candidates):
+                and not any(c.country in THEATRE and name_key(c.matched) == key for c, _ in m.rivals):
             continue  # the article names nothing else, nor has the theatre a place of the name: it stands
         if m.place.admin1 and provinces_by.get((m.place.country, m.place.admin1), set()) - {key}:
             continue

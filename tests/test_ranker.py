@@ -569,3 +569,11 @@ def test_a_theatre_place_found_by_another_spelling_is_no_answer_in_a_story_about
     text = "Artillery hit Qadah and the farms outside Maamel Ushagi on Sunday."
     _, ushagi = resolve.resolve_mentions(_spans(text, ["Qadah", "Maamel Ushagi"]), full_gaz)
     assert ushagi.place is not None and ushagi.place.country == "SY"
+
+
+def test_a_lone_name_abroad_stands_beside_a_theatre_namesake_the_ranker_rejects(full_gaz):
+    # "Fla." is Florida (0.43); Iraq's Flayh folds to the same key but scores 0.07. Only a
+    # theatre namesake the ranker would accept makes a lone name abroad doubtful ("Karak" alone).
+    _, mentions = run("Fla. lawmakers approved the state budget on Friday after a long debate.", full_gaz)
+    (fla,) = _place(mentions, "Fla.")
+    assert fla["name"] == "Florida" and haversine_km(fla["latitude"], fla["longitude"], 28.5, -82.0) < 300
