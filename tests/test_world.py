@@ -167,6 +167,14 @@ def test_a_region_split_into_divisions_by_compass_is_found_by_its_own_name(full_
     assert (best.kind, best.country) == ("region", iso) and km(best, lat, lon) < 250, best
 
 
+def test_a_country_is_found_by_its_formal_name_without_the_title(full_gaz):
+    # "Republic of Macedonia" gives "Macedonia" (the packages name it North Macedonia); a short
+    # name two formal names share ("Korea") gives neither country
+    best = full_gaz.lookup("Macedonia")
+    assert (best.kind, best.country) == ("country", "MK"), best
+    assert all(c.kind != "country" or c.matched != "Korea" for c in full_gaz.candidates("Korea", limit=10))
+
+
 @pytest.mark.parametrize("written, division", [("North Darfur", "Northern Darfur"), ("Northern Kordofan", "North Kordofan")])
 def test_a_division_is_found_with_its_compass_word_in_either_form(full_gaz, written, division):
     best = full_gaz.lookup(written)
