@@ -28,7 +28,7 @@ from rapidfuzz.distance import JaroWinkler
 from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import bearing_deg, haversine_km, haversine_matrix_km
 from conflictmap.gazetteer.names import name_key, plain
-from conflictmap.theatre import THEATRE, neighbours_of
+from conflictmap.theatre import NEIGHBOURS, THEATRE, neighbours_of
 
 if TYPE_CHECKING:  # geo.geocode imports geopy; a run without a geocoder need not
     import numpy
@@ -375,7 +375,7 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
         focus = article_focus(names, places)
         # A name spelt as written, in an article about elsewhere, is the ranker's to judge:
         # world news names places abroad by their names (LGL in context 0.818 -> 0.821).
-        if m.place.country not in focus and (plain(m.place.matched) != plain(m.text) or focus & set(THEATRE)):
+        if m.place.country not in focus and (plain(m.place.matched) != plain(m.text) or _theatre_news(focus)):
             # A namesake at the very spot in the focus is the place meant: Ceylanpinar carries
             # the name of Ras al-Ain, the Syrian town across the border from it.
             same = next(((c, p) for c, p in m.rivals if c.country in focus
@@ -386,11 +386,18 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
             # as spelt, in theatre news, leaves no guess.)
             if same is None and plain(m.place.matched) != plain(m.text):
                 same = next(((c, p) for c, p in m.rivals if plain(c.matched) == plain(m.text)
-                             and (c.country in focus or not focus & set(THEATRE))), None)
+                             and (c.country in focus or not _theatre_news(focus))), None)
             if same is None:
                 m.unplace()
             else:
                 m.place, m.score = same
+
+
+def _theatre_news(focus: frozenset[str]) -> bool:
+    """Whether an article is news from the theatre: about it and its neighbours alone. A world
+    round-up that names Syria among ten countries is not ("In the Indian state of Jammu and
+    Kashmir ... Syria, Iran, the US")."""
+    return bool(focus & set(THEATRE)) and focus <= set(THEATRE) | set(NEIGHBOURS)
 
 
 def _theatre_doubted(m: PlaceMention, countries: set[str]) -> bool:
@@ -468,12 +475,29 @@ def _unplace_outside_named_province(mentions: list[PlaceMention]) -> None:
     for m in mentions:
         locating = [p for p in named.get(m.sentence_index, ())
                     if 0 <= p.start_char - m.end_char <= PROVINCE_AFTER_CHARS
-                    and not _written_with_another(p, m, towns.get(m.sentence_index, ()))]
+                    and not _written_with_another(p, m, towns.get(m.sentence_index, ()))
+                    and not _ANOTHER_TALLY.search(_between(m, p))]
         provinces = {p.place.admin1 for p in locating}
         if provinces and m.place is not None and m.place.kind not in ADMIN_KINDS + ("country",) \
                 and m.role == "event" and m.place.admin1 and m.place.admin1 not in provinces \
                 and not _border_village(m, locating):
             m.unplace()
+
+
+# A count and a preposition between a name and a province begin another item of a tally ("nine
+# are in Sao Paulo, seven in Rio de Janeiro": the state locates the seven, not Sao Paulo)
+_ANOTHER_TALLY = re.compile(r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|"
+                            r"eleven|twelve|dozens|hundreds|thousands)\s+(?:\w+\s+){0,2}?(?:in|at)\s*$", re.I)
+
+
+def _between(a: PlaceMention, b: PlaceMention) -> str:
+    """The words of the sentence between mention ``a`` and a later mention ``b`` ("" when the
+    sentence does not hold them so)."""
+    gap = b.start_char - a.end_char
+    if gap < 0:
+        return ""
+    found = re.search(re.escape(a.text) + f"(.{{{gap}}})" + re.escape(b.text), a.sentence, re.S)
+    return found.group(1) if found else ""
 
 
 def _border_village(m: PlaceMention, provinces: list[PlaceMention]) -> bool:

@@ -577,3 +577,25 @@ def test_a_lone_name_abroad_stands_beside_a_theatre_namesake_the_ranker_rejects(
     _, mentions = run("Fla. lawmakers approved the state budget on Friday after a long debate.", full_gaz)
     (fla,) = _place(mentions, "Fla.")
     assert fla["name"] == "Florida" and haversine_km(fla["latitude"], fla["longitude"], 28.5, -82.0) < 300
+
+
+def test_a_world_round_up_naming_syria_is_no_theatre_news(full_gaz):
+    # Syria among a dozen countries does not make a state of India, named as written, a wrong
+    # match for a theatre name: it stands.
+    text = ("Aid reached the Indian state of Jammu and Kashmir while donors in Japan, France, Iran, Syria, "
+            "Russia and Australia pledged more.")
+    names = ["Jammu and Kashmir", "Japan", "France", "Iran", "Syria", "Russia", "Australia"]
+    kashmir, *_ = resolve.resolve_mentions(_spans(text, names), full_gaz)
+    assert kashmir.place is not None and kashmir.place.country == "IN"
+
+
+def test_a_province_after_another_item_of_a_tally_does_not_locate_the_first(full_gaz):
+    # "nine are in Sao Paulo, seven in Rio de Janeiro": the state locates the seven; Sao Paulo
+    # was dropped as a town outside the province named after it, and fell back to that state
+    sentence = "Of the cases, nine are in Sao Paulo, seven in Rio de Janeiro and two in Bahia."
+    city, state, _ = resolve.resolve_mentions(_spans(sentence, ["Sao Paulo", "Rio de Janeiro", "Bahia"]), full_gaz)
+    assert resolve._ANOTHER_TALLY.search(resolve._between(city, state))
+    assert city.place is not None and haversine_km(city.place.lat, city.place.lon, -23.55, -46.63) < 100
+    sentence = "Rebels shelled Kafr Nabl, a town in Idlib."  # the province locates the town
+    town, province = _spans(sentence, ["Kafr Nabl", "Idlib"])
+    assert resolve._between(town, province) == ", a town in " and not resolve._ANOTHER_TALLY.search(", a town in ")
