@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -112,6 +112,11 @@ def _best(*lists: Iterable[Candidate]) -> list[Candidate]:
     return sorted(merged.values(), key=lambda c: -c.score)
 
 
+# The word after a division's name that says what it is ("Sindh Province", "Akita Prefecture")
+SECOND_ORDER_WORDS = frozenset({"county", "district", "department"})
+DIVISION_LIMIT = 20  # of the name's candidates, its divisions are looked for among this many
+DIVISION_WORDS = frozenset({"province", "prefecture", "governorate", "state", "oblast", "region", "county",
+                            "district", "department", "emirate", "canton", "wilaya", "territory"})
 ALTERNATIVES = re.compile(r"\s+[-\u2013]\s+|\s*/\s*|\s*[()]\s*")  # "A - B", "A/B", "A (B)"
 
 
@@ -162,7 +167,7 @@ class Gazetteer:
             return []
         country, limit = (country or "").upper() or None, max(1, int(limit))
 
-        def ask(spelling: str) -> tuple[Candidate, ...]:
+        def ask(spelling: str, limit: int = limit) -> tuple[Candidate, ...]:
             return self._cached(name_key(spelling), plain(spelling), country, limit)
 
         found = list(ask(name))  # "Western Ghariyeh" too: the index holds names as English copy writes them
@@ -177,9 +182,19 @@ class Gazetteer:
             parts += [" ".join(words[:-1])]
         if len(words) == 1 and len(words[0]) > 6 and words[0][:2].casefold() in ("al", "el"):
             parts.append(words[0][2:])  # "Alzaafaranah": the article joined to the name
-        if not parts or parts == [name]:
+        divisions: list[Candidate] = []
+        if len(words) > 1 and words[-1].casefold() in DIVISION_WORDS:
+            # "Hebei province", "Akita Prefecture": a division the index holds by its name alone
+            # (else "Hebei province" was a near spelling of Khabarovsk, "Idlib province" Iran's Ilam)
+            stem = " ".join(words[:-1])
+            of_name = [c for c in ask(stem, max(limit, DIVISION_LIMIT))
+                       if c.kind in ("admin1", "admin2") and name_key(c.matched) == name_key(stem)]
+            fits = "admin2" if words[-1].casefold() in SECOND_ORDER_WORDS else "admin1"  # "Idleb province", not its district
+            divisions = [replace(c, matched=f"{c.matched} {words[-1]}")
+                         for c in ([c for c in of_name if c.kind == fits] or of_name)]
+        if (not parts or parts == [name]) and not divisions:
             return found
-        return _best(found, *map(ask, parts))[:limit]
+        return _best(found, divisions, *map(ask, parts))[:limit]
 
     def lookup(self, name: str, country: str | None = None) -> Candidate | None:
         """The best candidate, or None."""

@@ -370,3 +370,18 @@ def test_french_departments_and_philippine_provinces_are_known(full_gaz, name, c
     best = full_gaz.lookup(name)
     assert (best.kind, best.country) == ("admin2", country), best
     assert haversine_km(lat, lon, best.lat, best.lon) < 100, best
+
+
+@pytest.mark.parametrize("written, iso, division, lat, lon", [
+    ("Hebei province", "CN", "Hebei", 39.0, 116.0),      # was a near spelling of Khabarovsk
+    ("Idlib Province", "SY", "Idlib", 35.8, 36.6),        # was Iran's Ilam Province
+    ("Idleb province", "SY", "Idlib", 35.8, 36.6),        # the governorate, not its district
+    ("Akita Prefecture", "JP", "Akita", 39.7, 140.4),     # found nothing
+    ("Texas State", "US", "Texas", 31.0, -99.0),
+])
+def test_a_division_written_with_the_word_for_its_kind_is_that_division(full_gaz, written, iso, division, lat, lon):
+    best = full_gaz.lookup(written)
+    assert (best.name, best.kind, best.country) == (division, "admin1", iso), best
+    assert km(best, lat, lon) < 250
+    # a district keeps its own word
+    assert full_gaz.lookup("Afrin district").kind == "admin2"
