@@ -40,6 +40,8 @@ _WORD_FOLDS = {
     "um": "umm", "om": "umm",
     "sheikh": "shaykh", "shaikh": "shaykh", "sheik": "shaykh", "shaik": "shaykh",
     "khirbet": "khirbat", "kherbet": "khirbat",
+    # English abbreviations: "St. Marc" is Saint-Marc, "Mt. Pleasant" Mount Pleasant, "Ft. Hood" Fort Hood
+    "st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort",
 }
 
 # Ordered letter folds on the joined, article-free string.

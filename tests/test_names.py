@@ -19,6 +19,10 @@ SAME_PLACE = [
     ["Qamishli", "Kamishli", "Al Qamishli"],
     ["Khan Sheikhoun", "Khan Shaykhun"],
     ["Abul Kusour", "Abu al-Qusour", "Abu al Qusur"],  # "Abul": Abu and the article as one word
+    # English abbreviations of the first word: the gazetteer may hold only one form
+    ["St. Marc", "Saint-Marc", "St Marc"],
+    ["Mt. Pleasant", "Mount Pleasant"],
+    ["Ft. Hood", "Fort Hood"],
 ]
 
 

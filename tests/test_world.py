@@ -385,3 +385,8 @@ def test_a_division_written_with_the_word_for_its_kind_is_that_division(full_gaz
     assert km(best, lat, lon) < 250
     # a district keeps its own word
     assert full_gaz.lookup("Afrin district").kind == "admin2"
+
+
+def test_a_town_written_with_an_abbreviated_saint_is_the_saints_town(full_gaz):
+    best = full_gaz.lookup("St. Marc")  # Haiti's Saint-Marc; a village in Syria before
+    assert (best.name, best.country) == ("Saint-Marc", "HT") and km(best, 19.11, -72.70) < 25
