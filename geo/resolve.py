@@ -333,8 +333,9 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     place there is dropped for this only when found by another spelling in an article that
     names countries and none of the theatre's (:func:`_theatre_doubted`: "Nyanza Province" in a
     story about Kenya is not Iraq's Ninawa). Never dropped: a city of :data:`KNOWN_CITY` people
-    named by its own name, nor a place of the very name an article names alone (no other place, no people)
-    when the theatre has no place of that name ("Gainesville" and nothing else stays in Florida;
+    named by its own name, nor a place of the very name an article names alone (no other place,
+    no people) when the theatre has no place of that name that the ranker accepts ("Gainesville"
+    and nothing else stays in Florida; "Fla." beside Iraq's Flayh, scored 0.07, in Florida;
     "Karak" alone is not Jordan's, nor "an Iranian drone ... Ghouta" Gotha in Germany), nor a
     place in a province where another of the article's names lies ("Dublin" beside Cuyahoga
     Falls is Dublin, Ohio, however much the article says of Toronto). In an article about
