@@ -58,6 +58,7 @@ KNOWN_CITY = 300_000
 # that locates it may come (LGL, GeoVirus gold spans in context +0.004, +0.008; ACLED dev
 # recall +0.001, precision -0.001 against the whole sentence)
 PROVINCE_AFTER_CHARS = 120
+LIST_OF_DIVISIONS = 3  # a list this long, all its other names a country's divisions, is a list of them
 
 
 @dataclass
@@ -238,6 +239,7 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
             m.rivals = sorted(((c, float(p)) for (c, _), p in zip(scored, scores)
                                if p >= ranker.threshold and c is not best), key=lambda r: -r[1])
 
+    _divisions_in_a_list(mentions)
     _unplace_outside_named_province(mentions)
     _unplace_outside_focus(mentions)
     _unplace_far_from_sentence(mentions)
@@ -440,18 +442,42 @@ def _unplace_far_from_sentence(mentions: list[PlaceMention]) -> None:
 _AND = re.compile(r"\s*(?:,|,?\s+(?:and|or|&))\s+", re.I)
 
 
+def _divisions_in_a_list(mentions: list[PlaceMention]) -> None:
+    """In a list of a country's first-order divisions ("Oregon, Tennessee, Utah, Washington and
+    Wisconsin"), a name the ranker also accepts as a division of that country is that division,
+    not the city that bears its name (Washington, D.C.)."""
+    by_sentence: dict[int, list[PlaceMention]] = {}
+    for m in sorted(mentions, key=lambda m: m.start_char):
+        if m.role == "event":
+            by_sentence.setdefault(m.sentence_index, []).append(m)
+    for sentence in by_sentence.values():
+        chains = [[sentence[0]]]
+        for a, b in zip(sentence, sentence[1:]):
+            if coordinated(a, b):
+                chains[-1].append(b)
+            else:
+                chains.append([b])
+        for chain in (c for c in chains if len(c) >= LIST_OF_DIVISIONS):
+            for m, after in zip(chain, [*chain[1:], None]):
+                if after is not None and after.place is not None and m.place is not None \
+                        and m.place.admin1 and m.place.admin1 == after.place.admin1:
+                    continue  # "Washington, D.C.": a town and the division it lies in, not two items
+                others = [o.place for o in chain if o is not m and o.place is not None]
+                countries = {o.country for o in others}
+                if m.place is None or m.place.kind == "admin1" or len(others) < LIST_OF_DIVISIONS - 1 \
+                        or len(countries) != 1 or any(o.kind != "admin1" for o in others):
+                    continue
+                division = next(((c, p) for c, p in m.rivals if c.kind == "admin1" and c.country in countries), None)
+                if division is not None:
+                    m.place, m.score = division
+                    m.precision = 3
+
+
 def coordinated(a: PlaceMention, b: PlaceMention) -> bool:
     """Whether two mentions of a sentence stand side by side in a list ("Beiji and Tal Afar",
     "Hit, Haditha"): each a place of its own, not one locating the other."""
     a, b = sorted((a, b), key=lambda m: m.start_char)
-    offset = a.sentence.find(a.text)
-    while offset != -1:  # the sentence's own copy of ``a``, the one ``b`` follows at its distance
-        end = offset + len(a.text)
-        start = end + b.start_char - a.end_char
-        if a.sentence[start:start + len(b.text)] == b.text:
-            return bool(_AND.fullmatch(a.sentence[end:start]))
-        offset = a.sentence.find(a.text, offset + 1)
-    return False
+    return bool(_AND.fullmatch(_between(a, b)))
 
 
 def _km_apart(a: PlaceMention, b: PlaceMention) -> float:

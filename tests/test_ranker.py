@@ -599,3 +599,16 @@ def test_a_province_after_another_item_of_a_tally_does_not_locate_the_first(full
     sentence = "Rebels shelled Kafr Nabl, a town in Idlib."  # the province locates the town
     town, province = _spans(sentence, ["Kafr Nabl", "Idlib"])
     assert resolve._between(town, province) == ", a town in " and not resolve._ANOTHER_TALLY.search(", a town in ")
+
+
+def test_a_name_in_a_list_of_states_is_the_state(full_gaz):
+    # Washington alone is the capital; in a list of states it is the state. A town followed by
+    # the division it lies in ("Washington, D.C.", "Washington, Pennsylvania") is no list item.
+    text = "Cases were reported in Oregon, Utah, Washington and Wisconsin this week."
+    *_, washington, _ = resolve.resolve_mentions(_spans(text, ["Oregon", "Utah", "Washington", "Wisconsin"]), full_gaz)
+    place = washington.place
+    assert place.kind == "admin1" and haversine_km(place.lat, place.lon, 47.4, -120.5) < 200
+    text = "Fans came from as far as Texas, Ohio and Washington, D.C. to taste it."
+    _, _, washington, _ = resolve.resolve_mentions(_spans(text, ["Texas", "Ohio", "Washington", "D.C."]), full_gaz)
+    place = washington.place
+    assert place.kind != "admin1" and haversine_km(place.lat, place.lon, 38.9, -77.0) < 50
