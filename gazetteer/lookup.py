@@ -114,8 +114,8 @@ def _best(*lists: Iterable[Candidate]) -> list[Candidate]:
 
 # The word after a division's name that says what it is ("Sindh Province", "Akita Prefecture"),
 # and those of them that say a second-order division ("Boone County")
-DIVISION_WORDS = frozenset({"province", "prefecture", "governorate", "state", "oblast", "region", "county",
-                            "district", "department", "emirate", "canton", "wilaya", "territory"})
+KIND_WORDS = frozenset({"province", "prefecture", "governorate", "state", "oblast", "region", "county",
+                        "district", "department", "emirate", "canton", "wilaya", "territory"})
 SECOND_ORDER_WORDS = frozenset({"county", "district", "department"})
 DIVISION_LIMIT = 20  # of the name's candidates, its divisions are looked for among this many
 ALTERNATIVES = re.compile(r"\s+[-\u2013]\s+|\s*/\s*|\s*[()]\s*")  # "A - B", "A/B", "A (B)"
@@ -184,12 +184,13 @@ class Gazetteer:
         if len(words) == 1 and len(words[0]) > 6 and words[0][:2].casefold() in ("al", "el"):
             parts.append(words[0][2:])  # "Alzaafaranah": the article joined to the name
         divisions: list[Candidate] = []
-        if len(words) > 1 and words[-1].casefold() in DIVISION_WORDS:
+        if len(words) > 1 and words[-1].casefold() in KIND_WORDS:
             # "Hebei province", "Akita Prefecture": a division the index holds by its name alone
             # (else "Hebei province" was a near spelling of Khabarovsk, "Idlib province" Iran's Ilam)
             stem = " ".join(words[:-1])
+            stem_key = name_key(stem)
             of_name = [c for c in ask(stem, max(limit, DIVISION_LIMIT))
-                       if c.kind in ("admin1", "admin2") and name_key(c.matched) == name_key(stem)]
+                       if c.kind in ("admin1", "admin2") and name_key(c.matched) == stem_key]
             # "Idleb province" is the governorate, not its district of the name
             fits = "admin2" if words[-1].casefold() in SECOND_ORDER_WORDS else "admin1"
             divisions = [replace(c, matched=f"{c.matched} {words[-1]}")

@@ -42,6 +42,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .distance import haversine_km
+from .names import name_key
+
 REGIONS_FILE = Path(__file__).with_name("data") / "regions.tsv"
 MAINLAND_SHARE = 2 / 3  # of a country's land (equal-area) its largest landmass holds to stand for it
 
@@ -349,8 +352,6 @@ def state_points() -> dict[tuple[str, str], tuple[float, float]]:
     0.8378 -> 0.8507 (:func:`division_point` says where the division stands)."""
     import importlib.util
 
-    from .names import name_key
-
     spec = importlib.util.find_spec("countrystatecity_countries")
     if spec is None or not spec.submodule_search_locations:
         return {}
@@ -384,8 +385,6 @@ def division_point(given: tuple[float, float] | None, middle: tuple[float, float
     >>> division_point(None, (42.76, -75.83), [], [])
     (42.76, -75.83)
     """
-    from .distance import haversine_km
-
     if given is None:
         return middle
     on_its_city = any(haversine_km(*given, *town) <= CITY_AS_DIVISION_KM for town in namesakes)

@@ -356,9 +356,8 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
         if m.role == "demonym":
             people.add(key)
     all_placed = sum(placed_by.values(), Counter())
-    spelt_countries = {top.country for m in mentions if m.role != "demonym" and m.candidates
-                       and (top := m.candidates[0]).kind == "country" and top.score >= SURE
-                       and plain(top.matched) == plain(m.text)}
+    spelt_countries = {country for m in mentions if (country := _named_country(m)) is not None
+                       and m.candidates[0].kind == "country" and plain(m.candidates[0].matched) == plain(m.text)}
     for m, key in zip(mentions, keys):
         if m.place is None or m.role != "event" or m.place.kind in BROAD_KINDS:
             continue
