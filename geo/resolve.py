@@ -389,6 +389,11 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
             if same is None and plain(m.place.matched) != plain(m.text):
                 same = next(((c, p) for c, p in m.rivals if plain(c.matched) == plain(m.text)
                              and (c.country in focus or not _theatre_news(focus))), None)
+            # Dropped for lying outside the focus, it leaves the mention to the likeliest
+            # namesake inside it that the ranker accepts: "Regime forces shelled Karak" is Syria's
+            # al-Karak, not the Jordanian province.
+            if same is None:
+                same = next(((c, p) for c, p in m.rivals if c.country in focus and name_key(c.matched) == key), None)
             if same is None:
                 m.unplace()
             else:
