@@ -213,8 +213,11 @@ _MOD = (r"(?:[A-Z][\w'’./-]*|al-[A-Z][\w'’-]*|\w+-(?:backed|led|affiliated|a
         r"security|army|police|civilian|displaced|enemy|female|male|teenage|of|the|its|their|his|"
         r"her|and|or|same|allied|loyalist|tribal|faction|mobili[sz]ation|military|former|senior|"
         r"unidentified|unknown))")
-# "18 fighters of the Syrian army", "one member of the PMF"
-_OF_GROUP = r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’./-]*(?:\s+(?:[A-Z][\w'’./-]*|al-[A-Z][\w'’-]*|(?i:army|forces|militias?)))*)?"
+# "18 fighters of the Syrian army", "one member of the PMF", "a member of the police forces"
+_FORCE_WORDS = (r"(?i:army|forces|militias?|police|security|border|guards?|civil\s+defen[cs]e|municipal|council|"
+                r"local|federal|tribal|special|emergency|response)")
+_OF_GROUP = (r"(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'’./-]*|" + _FORCE_WORDS + r")"
+             r"(?:\s+(?:[A-Z][\w'’./-]*|al-[A-Z][\w'’-]*|" + _FORCE_WORDS + r"))*)?")
 _ASIDE = r"(?:\s*\([^()]{1,40}\))?"  # "3 tribal fighters (TMF) were killed"
 # "Three of the officer's family members"
 _PART_OF = rf"{_COUNT}\s+of\s+(?i:the|his|her|their)\s+(?:[\w'’-]+\s+){{0,3}}?{_VICTIM}"
@@ -268,7 +271,7 @@ _PATTERNS = (  # (kind, regex); earlier patterns claim their numbers first
                                           rf"\s+(?P<aux>(?i:was)\s+(?:\w+ly\s+)?){_VERB}")),
     # "An explosives expert was killed": one person, whatever the noun, when the clause opens with it
     ("one", _SOMEONE_WAS_KILLED := re.compile(
-        rf"(?:^|(?<=[.;:,]\s))(?P<group>(?i:an?|one)\s+(?:[\w'’-]+\s+){{0,3}}?[\w'’-]+)"
+        rf"(?:^|(?<=[.;:,]\s))(?P<group>(?i:an?|one)\s+(?:[\w'’-]+\s+){{0,5}}?[\w'’-]+)"
         rf"\s+(?P<aux>(?i:was)\s+(?:\w+ly\s+)?){_VERB}")),
     # Bodies found: "the bodies of five people were found", "7 bodies were recovered", "a man's body"
     ("found", re.compile(rf"(?i:bod(?:y|ies))\s+of\s+(?P<group>{_GROUP})")),

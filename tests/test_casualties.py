@@ -123,6 +123,11 @@ def test_a_victim_and_their_kin_add_up(sentence, dead, civilians):
     ("Two Turkish-backed fighters (NLF) were killed in the ambush.", 2),  # an aside after the noun
     ("Two of the mayor's bodyguards were killed in the blast.", 2),  # two of the ...
     ("A girl and boy were killed when the shell struck their home.", 2),  # a bare second noun
+    # members of a force written in lower case, and a clause that opens with a longer subject
+    ("Two members of the police were killed at the checkpoint.", 2),
+    ("On Monday, a member of the local security forces was killed near the bridge.", 1),
+    ("An engineer of the municipal council was shot dead outside the office.", 1),
+    ("A lorry of the border guards was hit by a mine.", 0),  # no one is said to be killed
 ])
 def test_one_person_named_by_role_and_the_wounded_who_died_count(sentence, dead):
     assert find_casualties(sentence).fatalities == dead
