@@ -327,8 +327,8 @@ def _demonym_country(m: PlaceMention) -> Candidate | None:
 
 def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     """An event place outside the theatre, in a country the rest of the article is not about
-    (a Syrian village's namesake in China), is a wrong match for a name the gazetteer lacks;
-    the geocoder or the province fallback takes the mention instead. The rest of the article is
+    (a Syrian village's namesake in China), is a wrong match: a namesake in the focus that the
+    ranker accepts takes the mention, else the geocoder or the province fallback. The rest of the article is
     its other names: the countries they name and those their places were resolved to (a name
     repeated says nothing for itself). A country the article names is in its focus, so "shells
     from Syria hit Kilis, Turkey" keeps Kilis. The theatre is where the tool is used first: a
@@ -384,14 +384,13 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
                          and haversine_km(c.lat, c.lon, m.place.lat, m.place.lon) <= SAME_SPOT_KM), None)
             # Dropped for its spelling, it leaves the mention to a rival the ranker accepts spelt
             # as written, which this rule would keep: "Japan or Hong Kong" is Hong Kong, which
-            # the trees ranked a hair below Huangqiang, a near spelling in China. (One dropped
-            # as spelt, in theatre news, leaves no guess.)
+            # the trees ranked a hair below Huangqiang, a near spelling in China.
             if same is None and plain(m.place.matched) != plain(m.text):
                 same = next(((c, p) for c, p in m.rivals if plain(c.matched) == plain(m.text)
                              and (c.country in focus or not _theatre_news(focus))), None)
-            # Dropped for lying outside the focus, it leaves the mention to the likeliest
-            # namesake inside it that the ranker accepts: "Regime forces shelled Karak" is Syria's
-            # al-Karak, not the Jordanian province.
+            # Else it leaves the mention to the likeliest namesake inside the focus that the
+            # ranker accepts ("Regime forces shelled Karak" is Syria's al-Karak, not the Jordanian
+            # province), or to none.
             if same is None:
                 same = next(((c, p) for c, p in m.rivals if c.country in focus and name_key(c.matched) == key), None)
             if same is None:
