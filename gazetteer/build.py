@@ -610,7 +610,9 @@ def build(
             if claimed[(key, *kind_and_country(rowid))] != rowid and not any(spellings[(key, rowid)].values()):
                 del name_rows[(key, rowid)]
         # US states' AP abbreviations ("Ky.", "W.Va."): a published table, as sure as a curated alias
-        aliases += [Alias(abbr, admin1[code][1]) for code, abbrs in world_sources.us_state_abbreviations().items()
+        # and divisions' ISO 3166-2 codes that are their names' initials ("NSW"), likewise
+        abbreviations = {**world_sources.initials_abbreviations(admin1), **world_sources.us_state_abbreviations()}
+        aliases += [Alias(abbr, admin1[code][1]) for code, abbrs in abbreviations.items()
                     if code in admin1 and admin1[code][1] in rowid_of for abbr in abbrs]
         aliases += [Alias(*pair) for pair in capital_aliases(places.values(), capitals)]
         for alias, target, precision in aliases:

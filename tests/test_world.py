@@ -115,6 +115,24 @@ def test_ap_state_abbreviations_give_the_state(full_gaz, abbreviation, state):
     assert best is not None and (best.name, best.kind, best.country) == (state, "admin1", "US"), best
 
 
+@pytest.mark.parametrize("abbreviation, division, iso", [("NSW", "New South Wales", "AU"), ("SLP", "San Luis Potosi", "MX")])
+def test_a_divisions_initials_give_the_division(full_gaz, abbreviation, division, iso):
+    best = full_gaz.lookup(abbreviation)
+    assert best is not None and (best.name, best.kind, best.country) == (division, "admin1", iso), best
+
+
+def test_initials_that_read_as_a_word_are_no_division(full_gazetteer, full_gaz):
+    # "ACT" (the Australian Capital Territory) is also "Act" opening a sentence: it is left out,
+    # and Portland stays in Oregon
+    assert all(c.name != "Australian Capital Territory" for c in full_gaz.candidates("Act", limit=10))
+    from conflictmap.geo.nlp import build_pipeline
+    from conflictmap.geo.resolve import resolve_doc
+
+    doc = build_pipeline(db=full_gazetteer)("Act now, the mayor of Portland said on Monday.")
+    places = {m.text: m.place for m in resolve_doc(doc, "d1", full_gaz)}
+    assert places.get("Act") is None and places["Portland"].country == "US", places
+
+
 @pytest.mark.parametrize("name, not_country", [("Iowa", "IQ"), ("Tennessee", "TN")])
 def test_a_country_is_never_a_near_spelling(full_gaz, name, not_country):
     best = full_gaz.lookup(name)
