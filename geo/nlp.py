@@ -425,8 +425,8 @@ def _cue(words: _Words, text: str, start: int, end: int,
     document); ``before`` is :func:`_cue_before` for the start, when already known."""
     after = [k for k in range(end, min(end + 5, len(words.word))) if words.word[k]][:3]
     for n, k in enumerate(after):
-        if n < 2 and (words.word[k] in DIRECTIONS or words.lower[k] in ("'s", "’s")):
-            continue  # "Idleb western countryside", "Aleppo's northern countryside"
+        if n < 2 and (words.word[k] in DIRECTIONS or words.lower[k] in ("'s", "’s", "military")):
+            continue  # "Idleb western countryside", "Aleppo's northern countryside", "X military airport"
         if words.lower[k] in CUES_AFTER:
             return words.lower[k], CUES_AFTER[words.lower[k]]
         if words.lower[k] in CITY_PART_WORDS:

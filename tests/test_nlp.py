@@ -152,8 +152,11 @@ def test_names_listed_before_a_plural_type_word_are_all_framed_by_it(nlp):
 @pytest.mark.parametrize("text, name, cue", [
     ("Shells fell on the Wafadeen camp on Monday.", "Wafadeen", "camp"),
     ("Rebels and regime forces clashed on the Zuhur front on Monday.", "Zuhur", "front"),
+    # "military" between the name and its facility ("the Abu al-Duhur military airport")
+    ("Regime jets took off from the Wafadeen military airport on Monday.", "Wafadeen", "airport"),
+    ("Rockets hit the Zuhur military base overnight.", "Zuhur", "base"),
 ])
-def test_a_camp_or_a_front_frames_the_name_before_it(nlp, text, name, cue):
+def test_a_camp_a_front_or_a_base_frames_the_name_before_it(nlp, text, name, cue):
     doc = nlp(text)
     assert [(s.text, s._.cm_cue) for s in doc.spans["places"]] == [(name, cue)]
 
