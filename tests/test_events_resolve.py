@@ -11,7 +11,7 @@ from conflictmap.gazetteer.distance import haversine_km
 from conflictmap.geo.document import Document
 from conflictmap.geo.events import extract_events
 from conflictmap.gazetteer.lookup import Candidate
-from conflictmap.geo.resolve import PlaceMention, _unplace_outside_focus, resolve_mentions
+from conflictmap.geo.resolve import PlaceMention, _join_the_article, _unplace_outside_focus, resolve_mentions
 
 SINJAR_IQ = (36.321, 41.877)
 
@@ -100,6 +100,26 @@ def test_a_place_abroad_gives_way_to_an_accepted_namesake_in_the_focus(rival_lon
     m.place, m.score, m.candidates, m.rivals = abroad, 0.6, [abroad, rival], [(rival, 0.45)]
     _unplace_outside_focus([m])
     assert (m.place.country, m.score) == (country, score)
+
+
+@pytest.mark.parametrize("neighbours, moved", [
+    (2, True),  # two other towns 10-20 km from the small namesake: the article is about there
+    (1, False),  # one is not enough: a lone neighbour may itself be the wrong namesake
+])
+def test_a_town_far_from_the_articles_other_places_gives_way_to_a_namesake_among_them(neighbours, moved):
+    # "The council of Port Qwerty met; residents of Zxcton and Vbnfield came": a small Port
+    # Qwerty beside those two towns, not the big one 1,500 km away the ranker put first
+    s = ["The council of Port Qwerty met on Tuesday.", "Residents of Zxcton and Vbnfield drove in for the vote."]
+    town = mention(s, 0, "Port Qwerty")
+    big, small = _town("US", 41.35, -72.1, "Port Qwerty"), _town("US", 40.93, -91.4, "Port Qwerty")
+    town.place, town.score, town.rivals = big, 0.94, [(small, 0.35)]
+    others = []
+    for name, lat in [("Zxcton", 40.96), ("Vbnfield", 41.12)][:neighbours]:
+        other = mention(s, 1, name)
+        other.place, other.score = _town("US", lat, -91.5, name), 0.6
+        others.append(other)
+    _join_the_article([town, *others])
+    assert (town.place is small, town.score) == ((True, 0.35) if moved else (False, 0.94))
 
 
 def test_a_country_named_but_left_unresolved_is_no_village_of_the_province_beside_it():
