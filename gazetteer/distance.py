@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180  # of latitude
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

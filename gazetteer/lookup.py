@@ -13,6 +13,7 @@ weak priors from the kind of place and its population.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from dataclasses import asdict, dataclass, replace
@@ -22,6 +23,7 @@ from typing import Iterable, NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from .distance import KM_PER_DEGREE, haversine_km
 from .indexes import KEY_SEPARATOR, REGIONS, prefixes
 from .names import bare, name_key, plain, skeleton, without_generic_prefix
 from .store import connect
@@ -234,6 +236,16 @@ class Gazetteer:
         """The province's towns of known population, most populous first (at most
         ``LARGEST_TOWNS``): the seats a part of the province may stand at ("northern Aleppo")."""
         return self._largest_towns(country, admin1) if country and admin1 else ()
+
+    def divisions_near(self, lat: float, lon: float, km: float) -> set[tuple[str, str]]:
+        """(country, first-order division) of every town within ``km`` of the point: the
+        provinces a place near a border may be given to by one source or another."""
+        dlat = km / KM_PER_DEGREE
+        dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+        rows = self._rows_for("SELECT lat, lon, country, admin1 FROM places "
+                              "WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? AND kind = 'populated place' "
+                              "AND admin1 IS NOT NULL", (lat - dlat, lat + dlat, lon - dlon, lon + dlon))
+        return {(country, admin1) for a, b, country, admin1 in rows if haversine_km(lat, lon, a, b) <= km}
 
     def _read_largest_towns(self, country: str, admin1: str) -> tuple[Candidate, ...]:
         rows = self._rows_for(f"SELECT {_COLUMNS}, p.name FROM places p WHERE p.kind = 'populated place' "

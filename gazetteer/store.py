@@ -11,11 +11,12 @@ from conflictmap.files import cache_dir
 
 PACKAGE_DB = Path(__file__).with_name("data") / "gazetteer.sqlite"
 ENV_DB = "CONFLICTMAP_GAZETTEER"
-SCHEMA_VERSION = "6"  # 2: name_keys and fuzzy_blocks, the indexes a run reads at start; 3: the world, demonyms;
+SCHEMA_VERSION = "7"  # 2: name_keys and fuzzy_blocks, the indexes a run reads at start; 3: the world, demonyms;
 # 4: keys fold "el" joined to a later word, district seats, governorates from boundary polygons;
 # 5: the world's towns name their second-order division (county), which the ranker weighs, and
 # names are indexed also as English copy writes them ("Western Ghariyah" for "Ghariyah al Gharbiyah")
 # 6: keys fold "Abul" as "Abu al"; "<demonym> capital" names each country's capital ("Iraqi capital")
+# 7: places are indexed by latitude (Gazetteer.divisions_near)
 
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
@@ -61,7 +62,7 @@ CREATE TABLE fuzzy_blocks (          -- the keys a misspelt name is compared wit
     PRIMARY KEY (region, prefix, length)
 ) WITHOUT ROWID;
 """
-INDEXES = "CREATE INDEX names_skel ON names(skel);"
+INDEXES = "CREATE INDEX names_skel ON names(skel); CREATE INDEX places_lat ON places(lat);"
 
 
 class GazetteerError(RuntimeError):

@@ -11,7 +11,8 @@ from conflictmap.gazetteer.distance import haversine_km
 from conflictmap.geo.document import Document
 from conflictmap.geo.events import extract_events
 from conflictmap.gazetteer.lookup import Candidate
-from conflictmap.geo.resolve import PlaceMention, _join_the_article, _unplace_outside_focus, resolve_mentions
+from conflictmap.geo.resolve import (PlaceMention, _join_the_article, _unplace_outside_focus,
+                                     _unplace_outside_named_province, resolve_mentions)
 
 SINJAR_IQ = (36.321, 41.877)
 
@@ -120,6 +121,31 @@ def test_a_town_far_from_the_articles_other_places_gives_way_to_a_namesake_among
         others.append(other)
     _join_the_article([town, *others])
     assert (town.place is small, town.score) == ((True, 0.35) if moved else (False, 0.94))
+
+
+class _Towns:
+    """A gazetteer that knows only which provinces have towns near a point."""
+
+    def __init__(self, near):
+        self.near = near
+
+    def divisions_near(self, lat, lon, km):
+        return self.near
+
+
+@pytest.mark.parametrize("near, kept", [
+    ({("SY", "Homs"), ("SY", "Hama")}, True),  # on the line: the coder's province and the gazetteer's differ
+    ({("SY", "Homs")}, False),  # deep in another province: a wrong namesake for a village the gazetteer lacks
+])
+def test_a_village_named_in_a_province_it_lies_beside_is_on_the_border(near, kept):
+    s = ["Regime forces shelled Qwertirat village in southern Hama on Monday."]
+    village, province = mention(s, 0, "Qwertirat", "village"), mention(s, 0, "Hama", "southern", 3)
+    village.place = replace(_town("SY", 34.94, 36.95, "Al Qwertiyat"), admin1="Homs")
+    village.candidates = [village.place]
+    province.place = Candidate(place_id="P", name="Hamah", lat=35.2, lon=37.2, kind="admin1", country="SY",
+                               admin1="Hama", admin2=None, population=1, source="test", matched="Hama", score=1.0)
+    _unplace_outside_named_province([village, province], _Towns(near))
+    assert (village.place is not None) == kept
 
 
 def test_a_country_named_but_left_unresolved_is_no_village_of_the_province_beside_it():

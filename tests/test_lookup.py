@@ -157,3 +157,10 @@ def test_kobani_beside_afrin_is_still_kobani(full_gaz):
     with process_documents([Document("k", text, date(2018, 2, 2))], gaz=full_gaz) as result:
         places = {m["text"]: m["name"] for m in result.mentions}
     assert places["Kobani"] == "'Ayn al 'Arab" and places["Afrin"] == "‘Afrīn"
+
+
+def test_divisions_near_a_point_are_those_of_the_towns_around_it(full_gaz):
+    # Al Qunaytirat lies on the line between Homs and Hama governorates; Aleppo city is deep in its own
+    assert full_gaz.divisions_near(34.94, 36.95, 10) == {("SY", "Homs"), ("SY", "Hama")}
+    assert full_gaz.divisions_near(36.2, 37.15, 10) == {("SY", "Aleppo")}
+    assert full_gaz.divisions_near(0.0, -160.0, 10) == set()  # the open Pacific
