@@ -148,6 +148,20 @@ def test_a_village_named_in_a_province_it_lies_beside_is_on_the_border(near, kep
     assert (village.place is not None) == kept
 
 
+@pytest.mark.parametrize("sentence, kept", [
+    ("A bomb hit a police car in the Qwertaqi area, north of Baghdad, on Monday.", True),  # a bearing from it
+    ("A bomb hit a police car in the Qwertaqi area of Baghdad on Monday.", False),  # in it
+])
+def test_a_place_the_province_is_a_bearing_from_is_not_said_to_lie_in_it(sentence, kept):
+    village, province = mention([sentence], 0, "Qwertaqi", "area"), mention([sentence], 0, "Baghdad", "north", 3)
+    village.place = replace(_town("IQ", 34.05, 43.99, "Qwertaqiyah"), admin1="Salah ad Din")
+    village.candidates = [village.place]
+    province.place = Candidate(place_id="B", name="Baghdad", lat=33.3, lon=44.4, kind="admin1", country="IQ",
+                               admin1="Baghdad", admin2=None, population=1, source="test", matched="Baghdad", score=1.0)
+    _unplace_outside_named_province([village, province], _Towns(set()))
+    assert (village.place is not None) == kept
+
+
 def test_a_country_named_but_left_unresolved_is_no_village_of_the_province_beside_it():
     # "Iran and Russia, the backers of ... in Hasaka province": the ranker may turn the country
     # down as an event's place; it must not then fall back to the province as if a village there
