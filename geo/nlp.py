@@ -49,6 +49,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from conflictmap.gazetteer import Gazetteer
+from conflictmap.gazetteer.lookup import KIND_WORDS
 from conflictmap.gazetteer.names import ARTICLES, GENERIC_PREFIXES, QUALIFIERS as ARABIC_QUALIFIERS, bare, name_key
 from conflictmap.theatre import THEATRE
 
@@ -799,7 +800,8 @@ class PlaceMatcher:
                 importance, theatre = info
                 framed = cue is not None
                 keep = ((theatre and (importance >= NOTABLE or framed or len(content) > 1)) or importance >= WORLD_NOTABLE
-                        or (framed and importance >= WORLD_FRAMED) or cue in NAMING_CUES)  # "Andan town", "the village of X"
+                        or (framed and importance >= WORLD_FRAMED) or cue in NAMING_CUES  # "Andan town", "the village of X"
+                        or (j > i + 1 and words.lower[j - 1] in KIND_WORDS))  # "Kanawha County": its kind in its name
                 if keep and person:  # "Ahmed Hassan" may fold onto some village's name; "Glen Allen" is one
                     keep = importance >= WORLD_NOTABLE or (framed and theatre) or bool(_spelt_places(self.db, name))
                 if keep and j == i + 1 and not framed and named and not _of_person(words, i, people):

@@ -68,6 +68,13 @@ def test_country_and_city_names_made_of_common_words_are_places_without_a_cue(nl
     assert places(nlp, "The United States and New York pledged more aid on Tuesday.") == ["United States", "New York"]
 
 
+def test_a_division_whose_kind_is_in_its_name_is_a_place_without_a_cue(nlp):
+    # a minor county, unframed, opening the sentence or before the noun it qualifies
+    assert places(nlp, "Laurel County deputies closed the road after the storm.") == ["Laurel County"]
+    assert places(nlp, "The Kanawha County school board met on Monday.") == ["Kanawha County"]
+    assert places(nlp, "The Laurel deputies closed the road.") == []  # the bare name is no such place
+
+
 def test_a_state_abbreviation_after_a_town_is_a_place(nlp):
     assert places(nlp, "The trucks left Charleston, W.Va., on Friday for Washington, D.C.") == [
         "Charleston", "W.Va", "Washington", "D.C."]
