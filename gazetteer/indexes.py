@@ -34,10 +34,13 @@ def write_indexes(con: sqlite3.Connection) -> None:
     """Fill name_keys and fuzzy_blocks from the places and names tables."""
     marks = ",".join("?" * len(THEATRE))
     # Outside the theatre only a place's own name or a curated alias counts: "Car" is one of
-    # Kerman's many alternate names, but no reader means Kerman by it.
+    # Kerman's many alternate names, but no reader means Kerman by it. A country's or a
+    # continent's other names are the ones readers know it by ("Netherlands", "Côte d'Ivoire",
+    # "Democratic Republic of Congo": gazetteer.world).
     con.execute(
         f"INSERT INTO name_keys SELECT n.key, max(CASE WHEN coalesce(p.country, '') IN ({marks}) OR n.alias = 1 "
-        f"OR n.name = p.name THEN p.importance ELSE 0 END), max(coalesce(p.country, '') IN ({marks})) "
+        f"OR n.name = p.name OR p.kind IN ('country', 'continent') THEN p.importance ELSE 0 END), "
+        f"max(coalesce(p.country, '') IN ({marks})) "
         "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key", THEATRE + THEATRE)
     blocks = defaultdict(set)
     for key, country in con.execute("SELECT DISTINCT n.key, p.country FROM names n JOIN places p ON p.id = n.place"):

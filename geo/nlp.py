@@ -366,6 +366,9 @@ def _spelt_places(db: str | None, text: str) -> tuple[tuple[str, int], ...]:
                  if _spelling(c.matched) == want)
 
 
+_ELIDED = re.compile(r"[dl]['’][A-Z]")  # "d'Ivoire": a French article elided before a name
+
+
 class _Words:
     """What the matcher asks of each token, computed once per document: spaCy makes a new
     Token object at every ``doc[i]``, and the matcher looks at each token many times."""
@@ -384,8 +387,9 @@ class _Words:
         # Words the document itself writes in lower case: common words ("the court", "a road").
         self.common = {w for w in self.word if w.islower() and w.isalpha()}
         # Dotted abbreviations count as capitalised words: "U.S.", "St. Petersburg".
-        self.capital = [(_alphabetic(w) and w.lstrip(AYN_MARKS)[:1].isupper()) or (a and not w.isalpha())
-                        for w, a in zip(self.word, self.abbrev)]
+        # So does a French name after an elided article: "Côte d'Ivoire", "L'Aquila".
+        self.capital = [(_alphabetic(w) and (w.lstrip(AYN_MARKS)[:1].isupper() or bool(_ELIDED.match(w))))
+                        or (a and not w.isalpha()) for w, a in zip(self.word, self.abbrev)]
         # A word that may be part of a name: capitalised, or a particle ("al", "tel").
         self.name = [c or (w.isalpha() and lo in NAME_PARTICLES) for c, w, lo in zip(self.capital, self.word, self.lower)]
         # A hyphen or apostrophe inside a name ("ez-Zor"), or a no-break space ("Deir\u00a0ez-Zor").
@@ -717,7 +721,7 @@ class PlaceMatcher:
                 or (words.lower[i] in STOP_WORDS and not words.abbrev[i] and not _named_by_type(words, i, sent)
                     and not _joined_article(words, i))):
             return None
-        end = words.name_end(i, sent.end)
+        end = self._name_with_of(words, text, i, words.name_end(i, sent.end), sent.end)
         previous = next((k for k in range(i - 1, max(sent.start, i - 3) - 1, -1)
                          if words.word[k].strip() not in ("", ".")), None)
         if previous is not None and words.lower[previous].rstrip(".") in PERSON_TITLES:  # "Gen." is one token
@@ -831,6 +835,18 @@ class PlaceMatcher:
                 span._.cm_cue, span._.cm_precision = cue, precision
                 return span
         return None
+
+    def _name_with_of(self, words: _Words, text: str, i: int, end: int, limit: int) -> int:
+        """The end of a name that holds "of" or "of the" between capitalised words where the
+        gazetteer has it so ("Democratic Republic of the Congo", "Isle of Man"), else ``end``
+        ("University of Michigan" is no place's name: Michigan is found alone)."""
+        k = end + (end < limit and words.lower[end] == "of")
+        k += k > end and k < limit and words.lower[k] == "the"
+        if k == end or k >= limit or not words.capital[k]:
+            return end
+        longer = words.name_end(k, limit)
+        name = _visible(text[words.start[i]:words.end[longer - 1]])
+        return longer if gazetteer(self.db).name_entry(name_key(name)) is not None else end
 
     def _broad(self, name: str) -> bool:
         """Whether ``name`` is spelt so as a country, region, continent or first-order

@@ -75,6 +75,18 @@ def test_a_division_whose_kind_is_in_its_name_is_a_place_without_a_cue(nlp):
     assert places(nlp, "The Laurel deputies closed the road.") == []  # the bare name is no such place
 
 
+def test_a_country_is_a_place_by_its_other_names_too(nlp):
+    # not the gazetteer's own names ("The Netherlands", "Ivory Coast", "Myanmar")
+    assert places(nlp, "Netherlands officials and Burma's generals met in Côte d'Ivoire.") == [
+        "Netherlands", "Burma", "Côte d'Ivoire"]
+
+
+def test_a_name_with_of_inside_is_one_place_where_the_gazetteer_has_it_so(nlp):
+    assert places(nlp, "Aid reached the Democratic Republic of Congo and the Isle of Man.") == [
+        "Democratic Republic of Congo", "Isle of Man"]
+    assert places(nlp, "She studied at the University of Michigan.") == ["Michigan"]
+
+
 def test_a_state_abbreviation_after_a_town_is_a_place(nlp):
     assert places(nlp, "The trucks left Charleston, W.Va., on Friday for Washington, D.C.") == [
         "Charleston", "W.Va", "Washington", "D.C."]
