@@ -840,9 +840,10 @@ class PlaceMatcher:
         """The end of a name that holds "of" or "of the" between capitalised words where the
         gazetteer has it so ("Democratic Republic of the Congo", "Isle of Man"), else ``end``
         ("University of Michigan" is no place's name: Michigan is found alone)."""
-        k = end + (end < limit and words.lower[end] == "of")
-        k += k > end and k < limit and words.lower[k] == "the"
-        if k == end or k >= limit or not words.capital[k]:
+        if end >= limit or words.lower[end] != "of":
+            return end
+        k = end + 1 + (end + 1 < limit and words.lower[end + 1] == "the")
+        if k >= limit or not words.capital[k]:
             return end
         longer = words.name_end(k, limit)
         name = _visible(text[words.start[i]:words.end[longer - 1]])

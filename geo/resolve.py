@@ -538,10 +538,7 @@ def _unplace_outside_named_province(mentions: list[PlaceMention], gaz: Gazetteer
         elif m.place is not None and m.place.kind not in ADMIN_KINDS:
             towns.setdefault(m.sentence_index, []).append(m)
     for m in mentions:
-        locating = [p for p in named.get(m.sentence_index, ())
-                    if 0 <= p.start_char - m.end_char <= PROVINCE_AFTER_CHARS
-                    and not _written_with_another(p, m, towns.get(m.sentence_index, ()))
-                    and not _ANOTHER_TALLY.search(_between(m, p)) and not _BEARING_FROM.search(_between(m, p))]
+        locating = [p for p in named.get(m.sentence_index, ()) if _locates(p, m, towns.get(m.sentence_index, ()))]
         provinces = {p.place.admin1 for p in locating}
         if provinces and m.place is not None and m.place.kind not in ADMIN_KINDS + ("country",) \
                 and m.role == "event" and m.place.admin1 and m.place.admin1 not in provinces \
@@ -557,6 +554,14 @@ _ANOTHER_TALLY = re.compile(r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|ei
 
 # "Ishaqi, north of Baghdad": a place the province is a bearing from lies outside it, if anywhere
 _BEARING_FROM = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+(?:the\s+)?$", re.I)
+
+
+def _locates(province: PlaceMention, m: PlaceMention, towns: Iterable[PlaceMention]) -> bool:
+    """Whether a province named after ``m`` in its sentence says where ``m`` lies."""
+    if not 0 <= province.start_char - m.end_char <= PROVINCE_AFTER_CHARS or _written_with_another(province, m, towns):
+        return False
+    between = _between(m, province)
+    return not _ANOTHER_TALLY.search(between) and not _BEARING_FROM.search(between)
 
 
 def _between(a: PlaceMention, b: PlaceMention) -> str:
