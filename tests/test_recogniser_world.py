@@ -87,6 +87,16 @@ def test_a_name_with_of_inside_is_one_place_where_the_gazetteer_has_it_so(nlp):
     assert places(nlp, "She studied at the University of Michigan.") == ["Michigan"]
 
 
+@pytest.mark.parametrize("before, town", [
+    ("Flooding closed roads near Columbus, Ohio. ", "Pickerington"),
+    ("Rain fell on Dallas, Texas. ", "Southlake"),
+])
+def test_a_little_known_town_unframed_is_a_place_where_the_article_names_its_state(nlp, before, town):
+    after = f"{town} officials said schools would stay shut."
+    assert places(nlp, before + after)[-1] == town
+    assert places(nlp, after) == []  # alone it is a capitalised word like any other
+
+
 def test_a_state_abbreviation_after_a_town_is_a_place(nlp):
     assert places(nlp, "The trucks left Charleston, W.Va., on Friday for Washington, D.C.") == [
         "Charleston", "W.Va", "Washington", "D.C."]
