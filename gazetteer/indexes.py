@@ -1,9 +1,11 @@
-"""The two indexes the build computes once so that a run reads them row by row instead of
+"""The indexes the build computes once so that a run reads them row by row instead of
 scanning 300,000 names at every start (and again in every worker).
 
 - ``name_keys``: per name key, how notable its most notable place is and whether one lies in
   the theatre (:class:`gazetteer.lookup.NameEntry`): what the text scanner asks of every
   capitalised run of words.
+- ``division_keys``: per first-order division, the keys of its places: the few hundred a name
+  the text puts in that province is compared with (:meth:`gazetteer.lookup.Gazetteer.spelt_nearest_in`).
 - ``fuzzy_blocks``: the keys a misspelt name is compared with, blocked by region (the theatre
   and its neighbours first, the world only when they have nothing), by the first two letters,
   then one, and by length; one miss compares hundreds of keys, not 300,000.
@@ -18,6 +20,8 @@ from .theatre import NEIGHBOURS, THEATRE
 
 REGIONS = ("near", "world")  # searched in this order
 KEY_SEPARATOR = "\n"  # name keys are single-line
+# division_keys holds the places a division's name may be misspelt for, not the division itself
+BROAD_OR_DIVISION = ("admin1", "country", "continent", "region")
 
 
 def region_of(country: str | None) -> str:
@@ -45,6 +49,13 @@ def write_indexes(con: sqlite3.Connection, known: dict[str, float] | None = None
         "FROM names n JOIN places p ON p.id = n.place GROUP BY n.key", THEATRE + THEATRE)
     con.executemany("UPDATE name_keys SET importance = max(importance, ?) WHERE key = ?",
                     [(importance, key) for key, importance in sorted((known or {}).items())])
+    divisions = defaultdict(set)
+    for country, admin1, key in con.execute(
+            "SELECT p.country, p.admin1, n.key FROM names n JOIN places p ON p.id = n.place WHERE p.country IS NOT NULL "
+            f"AND p.admin1 IS NOT NULL AND p.kind NOT IN ({','.join('?' * len(BROAD_OR_DIVISION))})", BROAD_OR_DIVISION):
+        divisions[country, admin1].add(key)
+    con.executemany("INSERT INTO division_keys VALUES (?, ?, ?)",
+                    ((*division, KEY_SEPARATOR.join(sorted(keys))) for division, keys in sorted(divisions.items())))
     blocks = defaultdict(set)
     for key, country in con.execute("SELECT DISTINCT n.key, p.country FROM names n JOIN places p ON p.id = n.place"):
         blocks[region_of(country), key[:2], len(key)].add(key)

@@ -24,7 +24,7 @@ from typing import Iterable, NamedTuple
 from rapidfuzz import fuzz, process
 
 from .distance import KM_PER_DEGREE, haversine_km
-from .indexes import KEY_SEPARATOR, REGIONS, prefixes
+from .indexes import BROAD_OR_DIVISION, KEY_SEPARATOR, REGIONS, prefixes
 from .names import bare, name_key, plain, skeleton, without_generic_prefix
 from .store import connect
 from .theatre import NEIGHBOURS, THEATRE
@@ -58,6 +58,12 @@ SKELETON_MIN_RATIO = 60
 SKELETON_CAP = 0.9
 
 LARGEST_TOWNS = 30  # Gazetteer.largest_towns: a province's seats, by population
+# Gazetteer.spelt_nearest_in: how near a division's place must be spelt to a name (rapidfuzz
+# ratio of the keys), and how much nearer than any other spot of the division
+DIVISION_FUZZY_CUTOFF = 70
+DIVISION_MARGIN = 10
+DIVISION_SPOT_KM = 5.0
+DIVISION_KEYS = 20  # the division's keys spelt nearest that are compared
 _COLUMNS = "p.id, p.place_id, p.name, p.lat, p.lon, p.kind, p.country, p.admin1, p.admin2, p.population, p.source, p.importance"
 
 
@@ -138,6 +144,7 @@ class Gazetteer:
         self._fuzzy_block = lru_cache(maxsize=20_000)(self._read_fuzzy_block)
         self._demonyms: frozenset[str] | None = None
         self._largest_towns = lru_cache(maxsize=10_000)(self._read_largest_towns)
+        self._division_keys = lru_cache(maxsize=256)(self._read_division_keys)
 
     def close(self) -> None:
         self._con.close()
@@ -246,6 +253,41 @@ class Gazetteer:
                               "WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? AND kind = 'populated place' "
                               "AND admin1 IS NOT NULL", (lat - dlat, lat + dlat, lon - dlon, lon + dlon))
         return {(country, admin1) for a, b, country, admin1 in rows if haversine_km(lat, lon, a, b) <= km}
+
+    def spelt_nearest_in(self, name: str, country: str, admin1: str) -> Candidate | None:
+        """The one place of a first-order division spelt clearly nearer ``name`` than any other
+        there, or None: a looser net than :meth:`candidates`, for a name the text puts in that
+        division ("Jubb al Qasab village in southern Idleb": Jubb al Ghasab, though places
+        elsewhere are spelt nearer), cast only where no other spot of the division is spelt
+        about as near (DIVISION_MARGIN).
+
+        Spellings are compared by their keys (rapidfuzz ratio, at least DIVISION_FUZZY_CUTOFF);
+        records of one place in two sources (within DIVISION_SPOT_KM) count as one spot."""
+        key = name_key(name)
+        if not key or not country or not admin1:
+            return None
+        near = process.extract(key, self._division_keys(country, admin1), scorer=fuzz.ratio,
+                               score_cutoff=DIVISION_FUZZY_CUTOFF - DIVISION_MARGIN, limit=DIVISION_KEYS)
+        if not near or near[0][1] < DIVISION_FUZZY_CUTOFF:
+            return None
+        similarity = {k: s for k, s, _i in near}
+        rows = self._rows_for(f"SELECT {_COLUMNS}, n.name, n.alias, n.key FROM names n JOIN places p ON p.id = n.place "
+                              f"WHERE n.key IN ({','.join('?' * len(near))}) AND p.country = ? AND p.admin1 = ? "
+                              f"AND p.kind NOT IN ({','.join('?' * len(BROAD_OR_DIVISION))})",
+                              (*similarity, country, admin1, *BROAD_OR_DIVISION))
+        if not rows:
+            return None
+        rows.sort(key=lambda r: (-similarity[r[14]], -r[11], r[1]))
+        best = rows[0]
+        rival = next((similarity[r[14]] for r in rows if haversine_km(r[3], r[4], best[3], best[4]) > DIVISION_SPOT_KM), 0)
+        if similarity[best[14]] - rival < DIVISION_MARGIN:
+            return None
+        return self._candidate(best, SIMILARITY_WEIGHT * similarity[best[14]] / 100
+                               + (1 - SIMILARITY_WEIGHT) * prior(best[5], best[11], best[6]))
+
+    def _read_division_keys(self, country: str, admin1: str) -> tuple[str, ...]:
+        rows = self._rows_for("SELECT keys FROM division_keys WHERE country = ? AND admin1 = ?", (country, admin1))
+        return tuple(rows[0][0].split(KEY_SEPARATOR)) if rows else ()
 
     def _read_largest_towns(self, country: str, admin1: str) -> tuple[Candidate, ...]:
         rows = self._rows_for(f"SELECT {_COLUMNS}, p.name FROM places p WHERE p.kind = 'populated place' "

@@ -11,12 +11,12 @@ from conflictmap.files import cache_dir
 
 PACKAGE_DB = Path(__file__).with_name("data") / "gazetteer.sqlite"
 ENV_DB = "CONFLICTMAP_GAZETTEER"
-SCHEMA_VERSION = "7"  # 2: name_keys and fuzzy_blocks, the indexes a run reads at start; 3: the world, demonyms;
+SCHEMA_VERSION = "8"  # 2: name_keys and fuzzy_blocks, the indexes a run reads at start; 3: the world, demonyms;
 # 4: keys fold "el" joined to a later word, district seats, governorates from boundary polygons;
 # 5: the world's towns name their second-order division (county), which the ranker weighs, and
 # names are indexed also as English copy writes them ("Western Ghariyah" for "Ghariyah al Gharbiyah")
 # 6: keys fold "Abul" as "Abu al"; "<demonym> capital" names each country's capital ("Iraqi capital")
-# 7: places are indexed by latitude (Gazetteer.divisions_near)
+# 7: places are indexed by latitude (Gazetteer.divisions_near); 8: division_keys (Gazetteer.spelt_nearest_in)
 
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
@@ -53,6 +53,12 @@ CREATE TABLE demonyms (              -- "Syrian" -> SY: context for an article, 
     name TEXT NOT NULL,
     country TEXT NOT NULL,           -- ISO 3166-1 alpha-2
     place INTEGER NOT NULL REFERENCES places(id)  -- the country's record
+) WITHOUT ROWID;
+CREATE TABLE division_keys (         -- the keys of a first-order division's places (Gazetteer.spelt_nearest_in)
+    country TEXT NOT NULL,
+    admin1 TEXT NOT NULL,
+    keys TEXT NOT NULL,              -- sorted, joined by newlines
+    PRIMARY KEY (country, admin1)
 ) WITHOUT ROWID;
 CREATE TABLE fuzzy_blocks (          -- the keys a misspelt name is compared with (Gazetteer._fuzzy_keys)
     region TEXT NOT NULL,            -- 'near' (the theatre and its neighbours) or 'world'

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
@@ -216,14 +216,7 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
     province fallback.
     """
     ranker = default_ranker()
-    ranked = [(m, scored) for m, scored in ranked_candidates(mentions, gaz) if scored]
-    # every candidate of the article down the trees in one call (a call per mention cost more
-    # in numpy's overhead than in the walk)
-    everything = ranker.probabilities([features for _, scored in ranked for _, features in scored])
-    start = 0
-    for m, scored in ranked:
-        scores = everything[start:start + len(scored)]
-        start += len(scored)
+    for m, scored, scores in _ranked(mentions, gaz, ranker):
         k = int(scores.argmax())
         best, best_score = scored[k][0], float(scores[k])
         if m.role == "demonym" and (country := _demonym_country(m)) is not None:
@@ -248,6 +241,7 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
     _unplace_outside_focus(mentions)
     _unplace_far_from_sentence(mentions)
     _join_the_article(mentions)
+    _look_in_named_provinces(mentions, gaz, ranker)
     if geocoder is not None:
         _geocode_unresolved(mentions, gaz, geocoder)
     _fall_back_to_province(mentions, gaz, _provinces(mentions))
@@ -255,6 +249,43 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
         if m.place is not None and m.role == "event" and m.place.kind == "admin1":
             m.seat = _seat(gaz.largest_towns(m.place.country, m.place.admin1), _part_of_province(m, mentions))
     return mentions
+
+
+def _ranked(mentions: list[PlaceMention], gaz: Gazetteer, ranker: Ranker,
+            extra: dict[int, list[Candidate]] | None = None) -> Iterator[tuple[PlaceMention, list, Sequence[float]]]:
+    """Each mention that has candidates, with them and their features, and the ranker's
+    probability for each."""
+    ranked = [(m, scored) for m, scored in ranked_candidates(mentions, gaz, extra=extra) if scored]
+    # every candidate of the article down the trees in one call (a call per mention cost more
+    # in numpy's overhead than in the walk)
+    everything = ranker.probabilities([features for _, scored in ranked for _, features in scored])
+    start = 0
+    for m, scored in ranked:
+        yield m, scored, everything[start:start + len(scored)]
+        start += len(scored)
+
+
+def _look_in_named_provinces(mentions: list[PlaceMention], gaz: Gazetteer, ranker: Ranker) -> None:
+    """An event name left without a place, in an article that names provinces, is looked for
+    in each of them: the one place there spelt clearly nearer it than any other
+    (:meth:`Gazetteer.spelt_nearest_in`, a looser net than the lookup's; "Jubb al Qasab village
+    in southern Idleb" is Jubb al Ghasab, though places elsewhere are spelt nearer). The ranker
+    weighs it beside the name's own candidates, which it rejected, and takes it when it would
+    take any candidate. ACLED dev: location recall 0.842 -> 0.846, precision 0.8238 -> 0.8249."""
+    named = sorted({(m.place.country, m.place.admin1) for m in mentions
+                    if m.place is not None and m.place.kind == "admin1" and m.place.admin1})
+    if not named:
+        return
+    extra = {id(m): found for m in mentions if m.place is None and m.role == "event" and m.cue not in PROVINCE_CUES
+             for found in [[c for p in named for c in [gaz.spelt_nearest_in(m.text, *p)] if c]] if found}
+    if not extra:
+        return
+    for m, scored, scores in _ranked(mentions, gaz, ranker, extra):
+        fresh = {c.place_id for c in extra.get(id(m), ())}
+        best = max(((float(p), c) for (c, _), p in zip(scored, scores) if c.place_id in fresh),
+                   default=None, key=lambda pc: pc[0])
+        if best is not None and best[0] >= ranker.threshold:
+            m.place, m.score, m.place_source = best[1], best[0], "gazetteer"
 
 
 SEAT_PART_KM = 15.0  # a part of a province ("northern Aleppo") stands at a town at least this far from its capital
@@ -649,12 +680,17 @@ def _actor_countries(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(state[a] for a in actors if a in state), frozenset(home[a] for a in actors if a in home)
 
 
-def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer,
-                      limit: int = CANDIDATES) -> Iterator[tuple[PlaceMention, list[tuple[Candidate, list[float]]]]]:
+def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer, limit: int = CANDIDATES,
+                      extra: dict[int, list[Candidate]] | None = None,
+                      ) -> Iterator[tuple[PlaceMention, list[tuple[Candidate, list[float]]]]]:
     """Each mention with its candidates (``m.candidates`` is set) and their features
-    (:data:`FEATURES`): what the article says for and against each (:class:`Ranker` weighs them)."""
+    (:data:`FEATURES`): what the article says for and against each (:class:`Ranker` weighs them).
+    ``extra``: more candidates for some mentions, by ``id(mention)``, after their own."""
     for m in mentions:
         m.candidates = _candidates(gaz, m, limit)
+        if extra and id(m) in extra:
+            seen = {c.place_id for c in m.candidates}
+            m.candidates += [c for c in extra[id(m)] if c.place_id not in seen]
 
     # The article's own geography, from the mentions that are sure of themselves.
     countries = _countries(mentions)

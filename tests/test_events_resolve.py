@@ -334,3 +334,19 @@ def test_a_province_or_district_that_locates_a_town_bearing_its_districts_name_i
     governorate.start_char = s.rindex("Idlib")
     governorate.end_char = governorate.start_char + len("Idlib")
     assert [m.place.kind for m in _event_places([city, governorate])] == ["populated place", "admin1"]
+
+
+@pytest.mark.parametrize("name, province, point", [
+    ("Jubb al Qasab", "Idleb", (35.516, 37.103)),  # Jubb al Ghasab; alone, nothing is accepted
+    ("Hamidieh", "Idleb", (35.616, 36.656)),  # Al-Hamidiah; alone, Hamidi in another province
+    ("Hawalek", "Homs", (34.805, 36.641)),  # Hawalik, which the ranker finds by itself beside "Homs"
+])
+def test_a_name_the_lookup_misses_is_the_one_place_of_the_named_province_spelt_near_it(full_gaz, name, province, point):
+    def at_point(m):
+        return m.place is not None and not m.fallback and haversine_km(*point, m.place.lat, m.place.lon) < 5
+
+    s = [f"Government aircraft bombed {name} village in southern {province} on Sunday."]
+    village = resolved(full_gaz, s, (0, name, "village"), (0, province, "southern", 3))[0]
+    assert at_point(village), village.place
+    alone = resolved(full_gaz, [f"Government aircraft bombed {name} village on Sunday."], (0, name, "village"))[0]
+    assert not at_point(alone), alone.place  # no province to look in

@@ -164,3 +164,17 @@ def test_divisions_near_a_point_are_those_of_the_towns_around_it(full_gaz):
     assert full_gaz.divisions_near(34.94, 36.95, 10) == {("SY", "Homs"), ("SY", "Hama")}
     assert full_gaz.divisions_near(36.2, 37.15, 10) == {("SY", "Aleppo")}
     assert full_gaz.divisions_near(0.0, -160.0, 10) == set()  # the open Pacific
+
+
+@pytest.mark.parametrize("name, admin1, point", [
+    ("Hawalek", "Homs", (34.805, 36.641)),  # Hawalik
+    ("Zelakiyat", "Hama", (35.279, 36.606)),  # Zallaqiyat
+    ("Dair Sharqi", "Idlib", None),  # Dayr ash Sharqi and Dara Sharqi: two places spelt about as near
+    ("Qwertyzor", "Idlib", None),  # nothing there is spelt near it
+])
+def test_the_one_place_of_a_province_spelt_near_a_name(full_gaz, name, admin1, point):
+    found = full_gaz.spelt_nearest_in(name, "SY", admin1)
+    if point is None:
+        assert found is None, found
+    else:
+        assert found is not None and found.admin1 == admin1 and haversine_km(*point, found.lat, found.lon) < 5, found
