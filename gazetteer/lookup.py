@@ -145,6 +145,7 @@ class Gazetteer:
         self._demonyms: frozenset[str] | None = None
         self._largest_towns = lru_cache(maxsize=10_000)(self._read_largest_towns)
         self._division_keys = lru_cache(maxsize=256)(self._read_division_keys)
+        self._spelt_nearest_in = lru_cache(maxsize=20_000)(self._read_spelt_nearest_in)
 
     def close(self) -> None:
         self._con.close()
@@ -263,7 +264,9 @@ class Gazetteer:
 
         Spellings are compared by their keys (rapidfuzz ratio, at least DIVISION_FUZZY_CUTOFF);
         records of one place in two sources (within DIVISION_SPOT_KM) count as one spot."""
-        key = name_key(name)
+        return self._spelt_nearest_in(name_key(name), country, admin1)
+
+    def _read_spelt_nearest_in(self, key: str, country: str, admin1: str) -> Candidate | None:
         if not key or not country or not admin1:
             return None
         near = process.extract(key, self._division_keys(country, admin1), scorer=fuzz.ratio,
