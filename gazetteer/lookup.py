@@ -125,6 +125,9 @@ def _best(*lists: Iterable[Candidate]) -> list[Candidate]:
 KIND_WORDS = frozenset({"province", "prefecture", "governorate", "state", "oblast", "region", "county",
                         "district", "department", "emirate", "canton", "wilaya", "territory"})
 SECOND_ORDER_WORDS = frozenset({"county", "district", "department"})
+# Words before a name that say which part of a place, or which of two villages, is meant: where
+# the gazetteer knows no such part, the place itself is a candidate
+PART_WORDS = frozenset({"western", "eastern", "northern", "southern", "upper", "lower"})
 DIVISION_LIMIT = 20  # of the name's candidates, its divisions are looked for among this many
 ALTERNATIVES = re.compile(r"\s+[-\u2013]\s+|\s*/\s*|\s*[()]\s*")  # "A - B", "A/B", "A (B)"
 
@@ -191,6 +194,8 @@ class Gazetteer:
         if len(words) > 2:
             # "Kafr Naseh Elatareb", "Mreimin Afrin": the name, then its district's
             parts += [" ".join(words[:-1])]
+        if len(words) > 1 and words[0].casefold() in PART_WORDS:
+            parts.append(" ".join(words[1:]))  # "Eastern Farhaniyeh": Al Farhaniyah, where no eastern one is known
         if len(words) == 1 and len(words[0]) > 6 and words[0][:2].casefold() in ("al", "el"):
             parts.append(words[0][2:])  # "Alzaafaranah": the article joined to the name
         divisions: list[Candidate] = []

@@ -178,3 +178,13 @@ def test_the_one_place_of_a_province_spelt_near_a_name(full_gaz, name, admin1, p
         assert found is None, found
     else:
         assert found is not None and found.admin1 == admin1 and haversine_km(*point, found.lat, found.lon) < 5, found
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Southern Kafr Nabudah", "Kafr Nabudah"),  # no southern one is known: the village itself
+    ("Upper Tremseh", "Tremseh"),
+    ("Northern Ireland", "Northern Ireland"),  # known by the whole name, which stays
+    ("Western Ghariyeh", "Ghariyah al Gharbiyah"),  # the western of two villages, known in Arabic
+])
+def test_a_part_word_before_a_name_the_gazetteer_lacks_leaves_the_place_itself(full_gaz, name, expected):
+    assert full_gaz.candidates(name, limit=1)[0].name == expected
