@@ -697,7 +697,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer, limit: int =
         m.candidates = _candidates(gaz, m, limit)
         if extra and id(m) in extra:
             seen = {c.place_id for c in m.candidates}
-            m.candidates += [c for c in extra[id(m)] if c.place_id not in seen]
+            m.candidates = m.candidates + [c for c in extra[id(m)] if c.place_id not in seen]
 
     # The article's own geography, from the mentions that are sure of themselves.
     countries = _countries(mentions)
