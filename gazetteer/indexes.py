@@ -20,8 +20,11 @@ from .theatre import NEIGHBOURS, THEATRE
 
 REGIONS = ("near", "world")  # searched in this order
 KEY_SEPARATOR = "\n"  # name keys are single-line
+# Countries, continents and regions: places readers know by their names, and context rather
+# than a point an event can stand at
+BROAD_KINDS = ("country", "continent", "region")
 # division_keys holds the places a division's name may be misspelt for, not the division itself
-BROAD_OR_DIVISION = ("admin1", "country", "continent", "region")
+BROAD_OR_DIVISION = (*BROAD_KINDS, "admin1")
 
 
 def region_of(country: str | None) -> str:

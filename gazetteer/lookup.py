@@ -24,7 +24,7 @@ from typing import Iterable, NamedTuple
 from rapidfuzz import fuzz, process
 
 from .distance import KM_PER_DEGREE, haversine_km
-from .indexes import BROAD_OR_DIVISION, KEY_SEPARATOR, REGIONS, prefixes
+from .indexes import BROAD_KINDS, BROAD_OR_DIVISION, KEY_SEPARATOR, REGIONS, prefixes
 from .names import bare, name_key, plain, skeleton, without_generic_prefix
 from .store import connect
 from .theatre import NEIGHBOURS, THEATRE
@@ -38,9 +38,8 @@ KIND_PRIOR = {
     "admin1": 0.9,  # below a town of the same notability (Idlib the city), above a lesser one (California, MD)
     "admin2": 0.6,
 }
-# Countries, continents and regions: known by every reader under their names, so only a name
-# of theirs matches them, never a near spelling ("Iowa" is not Iraq, "Tennessee" not Tunisia).
-BROAD_KINDS = ("country", "continent", "region")
+# Countries, continents and regions (BROAD_KINDS): known by every reader under their names, so
+# only a name of theirs matches them, never a near spelling ("Iowa" is not Iraq, "Tennessee" not Tunisia).
 OTHER_KIND_PRIOR = 0.5
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100) below which a fuzzy key is not a candidate
 SHORT_KEY = 5  # keys this short allow no substitution in the fuzzy net
@@ -65,6 +64,8 @@ DIVISION_MARGIN = 10
 DIVISION_SPOT_KM = 5.0
 DIVISION_KEYS = 20  # the division's keys spelt nearest that are compared
 _COLUMNS = "p.id, p.place_id, p.name, p.lat, p.lon, p.kind, p.country, p.admin1, p.admin2, p.population, p.source, p.importance"
+# a place with the name matched: rows for Gazetteer._candidate, then the name's alias flag and key
+_NAMES_SELECT = f"SELECT {_COLUMNS}, n.name, n.alias, n.key FROM names n JOIN places p ON p.id = n.place"
 
 
 @dataclass(frozen=True)
@@ -279,8 +280,8 @@ class Gazetteer:
         if not near or near[0][1] < DIVISION_FUZZY_CUTOFF:
             return None
         similarity = {k: s for k, s, _i in near}
-        rows = self._rows_for(f"SELECT {_COLUMNS}, n.name, n.alias, n.key FROM names n JOIN places p ON p.id = n.place "
-                              f"WHERE n.key IN ({','.join('?' * len(near))}) AND p.country = ? AND p.admin1 = ? "
+        rows = self._rows_for(f"{_NAMES_SELECT} WHERE n.key IN ({','.join('?' * len(near))}) "
+                              "AND p.country = ? AND p.admin1 = ? "
                               f"AND p.kind NOT IN ({','.join('?' * len(BROAD_OR_DIVISION))})",
                               (*similarity, country, admin1, *BROAD_OR_DIVISION))
         if not rows:
@@ -346,17 +347,16 @@ class Gazetteer:
         return tuple(sorted({k for (keys,) in rows for k in keys.split(KEY_SEPARATOR)}))
 
     def _candidates(self, key: str, spelling: str, country: str | None, limit: int) -> tuple[Candidate, ...]:
-        select = f"SELECT {_COLUMNS}, n.name, n.alias, n.key FROM names n JOIN places p ON p.id = n.place"
         # row: 0 id, 1 place_id, 2 name, 3 lat, 4 lon, 5 kind, 6 country, 7 admin1, 8 admin2,
         #      9 population, 10 source, 11 importance, 12 matched name, 13 alias, 14 key
-        rows = self._rows_for(f"{select} WHERE n.key = ?", (key,))
+        rows = self._rows_for(f"{_NAMES_SELECT} WHERE n.key = ?", (key,))
         # "Russian", "Americans": the country a demonym names, as a curated name of it
         rows += self._rows_for(f"SELECT {_COLUMNS}, d.name, 1, d.key FROM demonyms d JOIN places p "
                                "ON p.id = d.place WHERE d.key IN (?, ?)",
                                (key, key[:-1] if key.endswith("s") else key))
         skel = skeleton(key)
         if len(skel) >= SKELETON_MIN:  # shorter skeletons collide by chance; the fuzzy net covers them
-            rows += self._rows_for(f"{select} WHERE n.skel = ? AND n.key != ? LIMIT {SKELETON_LIMIT}", (skel, key))
+            rows += self._rows_for(f"{_NAMES_SELECT} WHERE n.skel = ? AND n.key != ? LIMIT {SKELETON_LIMIT}", (skel, key))
         if country:
             rows = [r for r in rows if r[6] == country]
         best_similarity = max((fuzz.ratio(key, r[14]) for r in rows), default=0)
@@ -364,7 +364,7 @@ class Gazetteer:
             keys = [k for k in self._fuzzy_keys(key) if k != key]
             if keys:
                 marks = ",".join("?" * len(keys))
-                extra = self._rows_for(f"{select} WHERE n.key IN ({marks})", tuple(keys))
+                extra = self._rows_for(f"{_NAMES_SELECT} WHERE n.key IN ({marks})", tuple(keys))
                 rows += [r for r in extra if not country or r[6] == country]
 
         cutoff = SHORT_FUZZY_CUTOFF if len(key) <= SHORT_KEY else FUZZY_CUTOFF

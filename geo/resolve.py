@@ -26,6 +26,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
 from conflictmap.gazetteer import Candidate, Gazetteer
+from conflictmap.gazetteer.indexes import BROAD_KINDS  # context, never an event's point
 from conflictmap.gazetteer.distance import bearing_deg, haversine_km, haversine_matrix_km
 from conflictmap.gazetteer.names import name_key, plain
 from conflictmap.theatre import NEIGHBOURS, THEATRE, neighbours_of
@@ -46,7 +47,6 @@ COUNTRY_NAMED_WEIGHT = 2
 NEARBY_KM = 150
 FAR_KM = 100
 ADMIN_KINDS = ("admin1", "admin2")
-BROAD_KINDS = ("country", "continent", "region")  # context, never an event's point
 CITY_PARTS = ("neighbourhood", "neighborhood", "suburb", "district")
 CITY_PART_KM = 30
 SAME_SPOT_KM = 10  # two candidates this near are one place to a map reader (the scorers' tolerance)
