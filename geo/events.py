@@ -29,6 +29,7 @@ from .casualties import allocated_tolls, find_casualties, spreads_toll, stated_t
 from .dates import EventDate, resolve_event_date
 from .document import Document
 from .resolve import ADMIN_KINDS, BROAD_KINDS, PlaceMention, coordinated, same_name
+from .topic import protest_topic
 
 TRIGGERS = Path(__file__).with_name("data") / "triggers.json"
 HEADER_LINE = re.compile(r"\s*(?:published|posted|updated|last updated|by)\b", re.I)
@@ -136,6 +137,8 @@ class Frame:
 def find_trigger(sentence: str) -> tuple[Trigger, int] | None:
     """The sentence's event type (the first trigger in the lexicon's order that matches) and
     where its first trigger word stands (who comes before it did it, in the active voice)."""
+    if (about := protest_topic(sentence)) is not None:
+        sentence = sentence[:about[1]]  # "rallied in protest of the air strikes": no air strike
     first = _any_trigger().search(sentence)  # where the first trigger word of any kind stands
     if first is None:
         return None  # most sentences: one search, not one per trigger

@@ -15,8 +15,8 @@ different definition is refused with :class:`ExtensionClash` rather than silentl
 
 - ``doc.spans["places"]``: place mentions. ``Span._.cm_cue`` is the word that framed them (near,
   town, province, ...), ``Span._.cm_precision`` the geo_precision it implies (1 the place, 2 near
-  or part of it, 3 a province), ``Span._.cm_role`` "event", "dateline", "metonymy", "demonym"
-  or "route" (a town naming a road by its ends), and
+  or part of it, 3 a province), ``Span._.cm_role`` "event", "dateline", "metonymy", "demonym",
+  "route" (a town naming a road by its ends) or "topic" (what a protest held elsewhere is about), and
   ``Span._.cm_place`` the :class:`geo.resolve.PlaceMention` resolution made of it (None before).
 - ``doc.spans["actors"]``: actor mentions, with ``Span._.cm_actor`` (the canonical actor),
   ``Span._.cm_associated`` and ``Span._.cm_actor_kind``.
@@ -55,6 +55,7 @@ from conflictmap.theatre import THEATRE
 
 from .actors import ActorMention, find_actors, home_countries
 from .ingest import find_dateline
+from .topic import protest_topic
 
 MAX_NAME_TOKENS = 7
 # Lower-case words that may start or sit inside a place name ("al-Dshaisha", "tel Shayer").
@@ -490,6 +491,22 @@ def _role(doc, span: Span, text: str) -> str:
     return "event"
 
 
+def _protest_topics(found: list[Span], text: str) -> None:
+    """The places a protest sentence names after the words that say what it protests, when a
+    place before those words says where it was, get role "topic"."""
+    by_sentence: dict[int, list[Span]] = {}
+    for span in found:
+        by_sentence.setdefault(span.sent.start_char, []).append(span)
+    for start, spans in by_sentence.items():
+        if (about := protest_topic(text[start:spans[0].sent.end_char])) is None:
+            continue
+        if not any(s.end_char <= start + about[0] and s._.cm_role == "event" for s in spans):
+            continue  # "Protests in solidarity with Afrin were held in Qamishli": no place before
+        for span in spans:
+            if span.start_char >= start + about[1] and span._.cm_role == "event":
+                span._.cm_role = "topic"
+
+
 @Language.component("conflictmap_sentences")
 def newline_sentences(doc: Doc) -> Doc:
     """News copy puts headlines, datelines and bylines on lines of their own: a newline ends a sentence.
@@ -626,6 +643,7 @@ class PlaceMatcher:
                 span._.cm_role = "metonymy"  # "Baghdad street in Damascus" is a street there, not Baghdad
             else:
                 span._.cm_role = _role(doc, span, text)
+        _protest_topics(found, text)
         doc.spans["places"] = sorted(self._road_ends(doc, words, found), key=lambda s: s.start)
         return doc
 

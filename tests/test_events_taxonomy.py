@@ -129,3 +129,14 @@ def test_army_troops_taking_a_town_is_the_government_regaining_it(gaz):
     with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as result:
         [e] = result.events
     assert (e["sub_event_type"], e["actor1"]) == ("Government regains territory", "Iraqi forces")
+
+
+@pytest.mark.parametrize("text", [
+    "Hundreds of residents rallied in Manbij on Friday in protest of the air strikes on Hajin.",
+    "Students held a sit-in at Mosul University in Mosul in solidarity with the families of Baiji.",
+])
+def test_a_protest_is_where_it_was_held_not_where_what_it_protests_happened(gaz, text):
+    with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as result:
+        got = [(e["event_type"], e["location"]) for e in result.events]
+    assert len(got) == 1 and got[0][0] == "Protests" and got[0][1] in ("Manbij", "Mosul")
+

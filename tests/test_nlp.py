@@ -305,3 +305,16 @@ def test_a_place_joined_to_a_participle_says_who_not_where(nlp, sentence, place)
 def test_a_word_alone_is_a_place_only_when_a_place_is_spelt_nearly_so(full_gaz, sentence, places):
     doc = build_pipeline(db=str(full_gaz.path))(sentence)
     assert [s.text for s in doc.spans["places"]] == places
+
+
+def test_what_a_protest_is_about_is_its_topic_where_a_place_before_says_where_it_was(nlp):
+    roles = _roles(nlp("Crowds marched in Manbij on Sunday, condemning the shelling of Hajin."))
+    assert roles == {"Manbij": "event", "Hajin": "topic"}
+
+
+@pytest.mark.parametrize("text", [
+    "Protests in solidarity with Hajin were held in Manbij on Friday.",  # no place before: Manbij is where
+    "Jets flew over Raqqa in support of the troops advancing on Hajin.",  # no protest: Hajin is fought over
+])
+def test_a_place_after_in_support_of_stays_an_event_place_without_a_protest_held_before(nlp, text):
+    assert set(_roles(nlp(text)).values()) == {"event"}
