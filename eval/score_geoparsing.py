@@ -8,12 +8,15 @@ Per corpus:
 - gold span alone: ``Gazetteer.lookup(phrase)`` for each gold toponym, without its article;
 - gold span in context (the figure Mordecai-style geoparsers report): the gold toponyms of an
   article become ``PlaceMention`` s (sentences from ``geo.nlp.build_pipeline()``) resolved
-  together by ``geo.resolve.resolve_mentions``, each the others' context; a province fallback
-  counts as the answer given (``fallback`` says how many);
+  together by ``geo.resolve.resolve_mentions``, each the others' context, then read again
+  beside their outlet's home province and moved where the corpus's other articles agree, as a
+  run does (``geo.collection``; the outlet is the article's ``domain``, else its URL's host); a
+  province fallback counts as the answer given (``fallback`` says how many);
 - each gold span mode gives, as in Gritta et al. 2018: Acc@161 km, mean and median error in km,
   AUC of the log error curve (the area under ln(1 + error) scaled by ln(20039), the largest
   error on Earth; lower is better), and how many find nothing (counted as 20039 km off);
-- end to end: each article through the pipeline (``process_documents``, offline): toponym
+- end to end: the corpus as one run of the pipeline (``process_documents``, offline; each
+  article with its URL): toponym
   precision, recall and F1 by character-offset overlap, and the share of gold toponyms found
   and placed within 161 km.
 
@@ -50,7 +53,8 @@ from typing import NamedTuple
 
 from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km
-from conflictmap.geo.collection import NameVotes, agree, votes_of
+from conflictmap.geo.collection import (NameVotes, OutletHomes, agree, away_from_home, outlet_of, provinces_named,
+                                        second_look, votes_of)
 from conflictmap.geo.document import Document
 from conflictmap.geo.nlp import build_pipeline, compass_bearing
 from conflictmap.geo.pipeline import process_documents
@@ -79,6 +83,10 @@ class Toponym(NamedTuple):
 class Article(NamedTuple):
     text: str
     gold: list[Toponym]
+    url: str | None = None  # where it was published: LGL's domain, GeoVirus's source page
+
+    def document(self, doc_id: str) -> Document:
+        return Document(doc_id=doc_id, text=self.text, published=date(2010, 1, 1), url=self.url)
 
 
 class Answer(NamedTuple):
@@ -118,7 +126,9 @@ def read_corpus(path: Path) -> list[Article]:
                 phrase = t.findtext("phrase") or t.findtext("name") or ""
                 start, end = _aligned(text, int(t.findtext("start")), int(t.findtext("end")), phrase)
                 gold.append(Toponym(start, end, phrase, float(lat), float(lon), t.findtext("gaztag/fcode") or ""))
-        articles.append(Article(text, gold))
+        domain = (article.findtext("domain") or "").strip()
+        url = f"http://{domain}/" if domain else (article.findtext("url") or article.findtext("source") or "").strip()
+        articles.append(Article(text, gold, url or None))
     return articles
 
 
@@ -169,16 +179,24 @@ def gold_mentions(doc_id: str, article: Article, sentences: list[tuple[int, str]
 
 
 def answers_in_context(gaz: Gazetteer, nlp, articles: list[Article], ranker_of=lambda i: None) -> list[Answer]:
-    """Each article's gold toponyms resolved together by ``resolve_mentions``, then the doubtful
-    ones moved where the corpus's other articles agree, as a run does (``geo.collection``);
-    ``ranker_of``: the ranker file for article i (None: the shipped one)."""
-    resolved, votes = [], NameVotes()
+    """Each article's gold toponyms resolved together by ``resolve_mentions``, read again beside
+    their outlet's home province, then the doubtful ones moved where the corpus's other articles
+    agree, as a run does (``geo.collection``); ``ranker_of``: the ranker file for article i
+    (None: the shipped one)."""
+    resolved, votes, homes, numbers = [], NameVotes(), OutletHomes(), []
     for i, (article, sentences) in enumerate(zip(articles, sentence_starts(nlp, articles))):
         with ranker_in_use(ranker_of(i)):
             resolved.append(resolve_mentions(gold_mentions(f"a{i}", article, sentences), gaz))
         votes.count(votes_of(resolved[-1]))
+        outlet = outlet_of(article.document(f"a{i}"))
+        numbers.append(homes.count(outlet, provinces_named(resolved[-1])) if outlet else None)
     answers = []
     for i, (article, mentions) in enumerate(zip(articles, resolved)):
+        outlet = outlet_of(article.document(f"a{i}"))
+        home = homes.home(outlet, numbers[i]) if outlet else None
+        if home is not None and away_from_home(mentions, home):
+            with ranker_in_use(ranker_of(i)):
+                mentions = second_look(mentions, home, gaz)
         agree(mentions, votes)
         answers += [Answer(i, t, m.place, m.fallback) for t, m in zip(article.gold, mentions)]
     return answers
@@ -199,7 +217,7 @@ def _overlaps(mention: dict, g: Toponym) -> bool:
 
 
 def end_to_end(articles: list[Article], ranker_of=lambda i: None) -> dict:
-    docs = [Document(doc_id=f"a{i}", text=a.text, published=date(2010, 1, 1)) for i, a in enumerate(articles)]
+    docs = [a.document(f"a{i}") for i, a in enumerate(articles)]
     mentions = []
     for path in {ranker_of(i) for i in range(len(docs))}:  # the articles of each ranker, one run each
         with ranker_in_use(path), process_documents([d for i, d in enumerate(docs) if ranker_of(i) == path]) as result:
@@ -208,8 +226,8 @@ def end_to_end(articles: list[Article], ranker_of=lambda i: None) -> dict:
     for m in mentions:
         by_doc.setdefault(m["doc_id"], []).append(m)
     gold_n = found_n = matched_gold = placed = matched_found = 0
-    for i, (_, gold) in enumerate(articles):
-        found = by_doc.get(f"a{i}", [])
+    for i, article in enumerate(articles):
+        found, gold = by_doc.get(f"a{i}", []), article.gold
         gold_n += len(gold)
         found_n += len(found)
         matched_found += sum(any(_overlaps(m, g) for g in gold) for m in found)

@@ -142,7 +142,7 @@ def geoparsing(shared: Path) -> tuple[list[Document], dict, dict, dict]:
 
     documents, points, fold_of = [], {}, {}
     for name in ("lgl", "GeoVirus"):
-        for i, (text, gold) in enumerate(read_corpus(shared / "data" / "dev" / "geoparsing" / f"{name}.xml")):
+        for i, (text, gold, _) in enumerate(read_corpus(shared / "data" / "dev" / "geoparsing" / f"{name}.xml")):
             doc_id = f"{name}-{i}"
             documents.append(Document(doc_id=doc_id, text=text, published=date(2010, 1, 1)))
             points[doc_id] = [(t.lat, t.lon, t.start, t.end) for t in gold]

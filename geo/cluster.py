@@ -192,6 +192,17 @@ class DaskRunner:
             self.close()
             raise
 
+    def _gazetteer(self):
+        """The gazetteer here, where the run's articles settle (their outlets' second look,
+        :meth:`geo.pipeline.RunResult.settle`); None when this machine has none: the articles
+        then settle without it."""
+        from conflictmap.gazetteer import Gazetteer, GazetteerError
+
+        try:
+            return Gazetteer(self.db)
+        except GazetteerError:
+            return None
+
     def _check_workers(self) -> None:
         """Every worker there now can import the package (a worker without it fails every task
         it is given, so say it before any article is read)."""
@@ -317,7 +328,12 @@ class DaskRunner:
                     _account(result, done.pop(added))
                     added += 1
                 submit_more()
-            result.settle()
+            gaz = self._gazetteer()
+            try:
+                result.settle(gaz)
+            finally:
+                if gaz is not None:
+                    gaz.close()
         except BaseException:
             if pending:
                 self.client.cancel(list(pending))

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from conflictmap.gazetteer import Gazetteer
 
-from .collection import NameVotes, agree, doubtful, votes_of
+from .collection import (NameVotes, OutletHomes, agree, away_from_home, doubtful, may_lie_at_home, outlet_of,
+                         provinces_named, second_look, votes_of)
 from .document import Document
 from .events import extract_events
 from .nlp import actors_by_sentence, build_pipeline, text_of
@@ -57,6 +58,8 @@ class RunResult:
     # until every article has voted, then follows the run's choice for its names.
     agree_across_articles: bool = True
     votes: NameVotes = field(default_factory=NameVotes, repr=False)
+    homes: OutletHomes = field(default_factory=OutletHomes, repr=False)
+    read_again: int = 0  # articles read again beside their outlet's home (geo.collection)
     moved: int = 0  # mentions moved to the place the run's other articles give their name
 
     @cached_property
@@ -86,20 +89,28 @@ class RunResult:
             self.spill.add(found.events, found.mentions)
             return
         self.votes.count(found.votes)
+        number = self.homes.count(found.outlet, found.provinces) if found.outlet else None
         if found.held is None:
             self.spill.add(found.events, found.mentions)
         else:
-            self.spill.hold(pickle.dumps(found.held, protocol=pickle.HIGHEST_PROTOCOL))
+            self.spill.hold(pickle.dumps((found.held, found.outlet, number), protocol=pickle.HIGHEST_PROTOCOL))
 
-    def settle(self) -> None:
-        """Add the articles held for the run's votes, each doubtful mention moved to its name's
-        place in the run where the ranker accepts it there (:func:`geo.collection.agree`)."""
+    def settle(self, gaz: Gazetteer | None = None, geocoder: FallbackGeocoder | None = None) -> None:
+        """Add the articles held for the run: each read again beside its outlet's home province
+        where a name of it may lie there but was placed elsewhere (:func:`geo.collection.second_look`;
+        only with ``gaz``), then each doubtful mention moved to its name's place in the run where
+        the ranker accepts it there (:func:`geo.collection.agree`)."""
         for held in self.spill.held():
-            document, sentences, mentions, actors, events = pickle.loads(held)
+            (document, sentences, mentions, actors, events), outlet, number = pickle.loads(held)
+            home = self.homes.home(outlet, number) if gaz is not None and outlet else None
+            looked = home is not None and away_from_home(mentions, home)
+            if looked:
+                mentions = second_look(mentions, home, gaz, geocoder)
+                self.read_again += 1
             moved = agree(mentions, self.votes)
-            if moved:
+            self.moved += moved
+            if looked or moved:
                 events = extract_events(document, sentences, mentions, actors)
-                self.moved += moved
             self.spill.add(events, [m.as_row() for m in mentions])
 
     def report(self) -> dict:
@@ -109,6 +120,7 @@ class RunResult:
             "resolved": self.resolved,
             "province_fallbacks": self.fallbacks,
             "moved_by_other_articles": self.moved,
+            "read_again_beside_outlet_home": self.read_again,
             "unresolved_names": dict(self.unresolved.most_common()),
             "events": self.spill.event_count,
             "geocoder": self.geocoder or {"service": "none"},
@@ -166,7 +178,7 @@ def process_documents(
             result.documents += 1
             if on_document:
                 on_document(document, len(one.events))
-        result.settle()
+        result.settle(gaz, geocoder)
     except BaseException:
         if spill is None:
             result.close()
@@ -189,8 +201,11 @@ class DocumentResult:
     unresolved: list[str]  # names left unplaced, or placed only by the province fallback
     votes: list = field(default_factory=list)  # geo.collection.votes_of the mentions
     # (document, sentences, mentions, actors, events) when a mention is doubtful
-    # (geo.collection.doubtful): the run may move it once every article has voted
+    # (geo.collection.doubtful), or when the article has an outlet and a name that may lie in
+    # more than one province: the run may move it once every article has voted
     held: tuple | None = None
+    outlet: str | None = None  # geo.collection.outlet_of the document
+    provinces: frozenset = frozenset()  # geo.collection.provinces_named of its mentions
 
 
 def extract_documents(nlp: Language, gaz: Gazetteer, documents: Iterable[Document],
@@ -203,14 +218,15 @@ def extract_documents(nlp: Language, gaz: Gazetteer, documents: Iterable[Documen
         sentences = [text[s.start_char:s.end_char] for s in doc.sents]
         actors = actors_by_sentence(doc)
         events = extract_events(document, sentences, mentions, actors)
-        held = None
-        if any(map(doubtful, mentions)):
+        held, outlet = None, outlet_of(document)
+        if any(map(doubtful, mentions)) or (outlet is not None and any(map(may_lie_at_home, mentions))):
             for m in mentions:
                 m.candidates = []  # the ranker's work is done; rivals are what a move needs
             held = (document, sentences, mentions, actors, events)
         yield document, DocumentResult(
             events, [m.as_row() for m in mentions], sum(m.fallback for m in mentions),
-            [m.text for m in mentions if m.place is None or m.fallback], votes_of(mentions), held)
+            [m.text for m in mentions if m.place is None or m.fallback], votes_of(mentions), held,
+            outlet, provinces_named(mentions))
 
 
 def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:

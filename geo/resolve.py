@@ -88,6 +88,18 @@ class PlaceMention:
     rivals: list[tuple[Candidate, float]] = field(default_factory=list, repr=False)
     # the bearing a compass word beside the name gives ("northern Hama": 0; "west of Baiji": 270)
     bearing: float | None = None
+    # the (country, first-order division) of each candidate: where the name may lie, kept when
+    # the candidates are let go (geo.collection's second look asks it)
+    provinces: frozenset = field(default_factory=frozenset, repr=False)
+    read_precision: int = field(default=0, repr=False)  # the precision as read, before resolution
+
+    def __post_init__(self) -> None:
+        self.read_precision = self.read_precision or self.precision
+
+    def as_read(self) -> PlaceMention:
+        """A copy as the text gave it, before any resolution."""
+        return replace(self, place=None, score=0.0, place_source=None, fallback=False, candidates=[], seat=None,
+                       rivals=[], provinces=frozenset(), precision=self.read_precision)
 
     def unplace(self) -> None:
         """Forget the place found: the name was a wrong match (the geocoder or the province takes it)."""
@@ -698,6 +710,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer, limit: int =
         if extra and id(m) in extra:
             seen = {c.place_id for c in m.candidates}
             m.candidates = m.candidates + [c for c in extra[id(m)] if c.place_id not in seen]
+        m.provinces = frozenset((c.country, c.admin1) for c in m.candidates if c.admin1)
 
     # The article's own geography, from the mentions that are sure of themselves.
     countries = _countries(mentions)

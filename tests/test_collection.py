@@ -1,5 +1,7 @@
 """A run's articles agree on a name (geo/collection.py): a mention the ranker is unsure of takes
-the place the other articles give that name, when the ranker would accept it there."""
+the place the other articles give that name, when the ranker would accept it there. And an
+outlet's articles say where it reports from: a name that may lie in its home province is read
+again beside it."""
 
 from datetime import date
 
@@ -7,7 +9,7 @@ import pytest
 
 from conflictmap.gazetteer import Candidate
 from conflictmap.gazetteer.distance import haversine_km
-from conflictmap.geo.collection import NameVotes, agree, votes_of
+from conflictmap.geo.collection import NameVotes, OutletHomes, agree, outlet_of, votes_of
 from conflictmap.geo.document import Document
 from conflictmap.geo.pipeline import process_documents
 from conflictmap.geo.resolve import PlaceMention
@@ -119,3 +121,45 @@ def test_the_command_line_can_resolve_each_article_alone(tmp_path, invoke, full_
         spots[bool(flag)] = {d: f["geometry"]["coordinates"] for f in rows for d in f["properties"]["doc_id"].split("; ")}
     assert spots[False]["bare"] == spots[False]["placed0"]
     assert spots[True]["bare"] != spots[True]["placed0"]
+
+
+# Written for the tests: a local paper's three stories name towns of its county's state; the
+# fourth names "Athens", the Texas town it reports from, not the Greek capital.
+LOCAL = ["The city council in Corsicana met on Monday to discuss road repairs.",
+         "A new clinic opened in Tyler, Texas, on Friday.",
+         "Fans from Waxahachie filled the stadium on Saturday.",
+         "The Athens City Council approved the budget on Wednesday."]
+ATHENS_TEXAS = (32.205, -95.856)
+
+
+@pytest.mark.parametrize("url, in_texas", [
+    ("https://www.easttexasnews.example/story/", True),  # one outlet, at home in Texas
+    (None, False),  # four articles of no known outlet: each alone, Athens is the Greek capital
+])
+def test_a_name_that_may_lie_in_its_outlets_home_province_is_read_there(full_gaz, url, in_texas):
+    docs = [Document(f"d{k}", text, date(2010, 1, 1), url=url and f"{url}{k}") for k, text in enumerate(LOCAL)]
+    with process_documents(docs, gaz=full_gaz) as result:
+        [athens] = [m for m in result.mentions if m["text"] == "Athens"]
+        read_again = result.report()["read_again_beside_outlet_home"]
+    assert (haversine_km(athens["latitude"], athens["longitude"], *ATHENS_TEXAS) < 10) == in_texas
+    assert read_again == (1 if in_texas else 0)
+
+
+def test_an_outlets_home_is_the_province_most_of_its_other_articles_name():
+    texas, ohio = ("US", "Texas"), ("US", "Ohio")
+    homes = OutletHomes()
+    numbers = [homes.count("paper", provinces) for provinces in
+               (frozenset({texas}), frozenset({texas, ohio}), frozenset({ohio}), frozenset())]
+    assert homes.home("paper", numbers[3]) is None  # Texas in 2 of 3 others, Ohio in 2 of 3: no clear home
+    homes.count("paper", frozenset({texas}))
+    assert homes.home("paper", numbers[3]) == texas  # 3 of 4
+    assert homes.home("paper", numbers[0]) is None  # its own Texas left out: 2 of 4 others, not more than half
+    homes.count("wire", frozenset({ohio}))
+    homes.count("wire", frozenset({ohio}))
+    assert homes.home("wire", 0) is None  # one other article: too few to say
+
+
+def test_an_outlet_is_the_source_else_the_urls_host():
+    assert outlet_of(Document("1", "", source=" Reuters ", url="https://www.example.com/a")) == "reuters"
+    assert outlet_of(Document("1", "", url="https://news.example.org/a/b")) == "news.example.org"
+    assert outlet_of(Document("1", "")) is None
