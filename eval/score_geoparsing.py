@@ -190,13 +190,16 @@ def answers_in_context(gaz: Gazetteer, nlp, articles: list[Article], ranker_of=l
         votes.count(votes_of(resolved[-1]))
         outlet = outlet_of(article.document(f"a{i}"))
         numbers.append(homes.count(outlet, provinces_named(resolved[-1])) if outlet else None)
-    answers = []
     for i, (article, mentions) in enumerate(zip(articles, resolved)):
         outlet = outlet_of(article.document(f"a{i}"))
         home = homes.home(outlet, numbers[i]) if outlet else None
         if home is not None and away_from_home(mentions, home):
             with ranker_in_use(ranker_of(i)):
-                mentions = second_look(mentions, home, gaz)
+                resolved[i] = second_look(mentions, home, gaz)
+            votes.count(votes_of(mentions), -1)
+            votes.count(votes_of(resolved[i]))
+    answers = []
+    for i, (article, mentions) in enumerate(zip(articles, resolved)):
         agree(mentions, votes)
         answers += [Answer(i, t, m.place, m.fallback) for t, m in zip(article.gold, mentions)]
     return answers

@@ -75,9 +75,13 @@ class NameVotes:
     def __init__(self) -> None:
         self._votes: dict[str, Counter] = defaultdict(Counter)
 
-    def count(self, votes: Iterable[Vote]) -> None:
+    def count(self, votes: Iterable[Vote], sign: int = 1) -> None:
+        """Count an article's votes (``sign`` -1: take back votes counted before)."""
         for key, place_id, score in votes:
-            self._votes[key][place_id] += score
+            counted = self._votes[key]
+            counted[place_id] += sign * score
+            if counted[place_id] <= 1e-9:  # taken back
+                del counted[place_id]
 
     def choice(self, text: str) -> str | None:
         """The place id the run gives the name ``text`` mostly, else None."""
