@@ -57,7 +57,7 @@ def test_no_letters_gives_empty_key():
     assert name_key("  -- '' \x00\x07 ") == ""
 
 
-@settings(deadline=None)  # the first example pays for loading the transliteration tables (0.4 s under load)
+@settings(deadline=None)  # a loaded machine paused one example 0.4 s in a full parallel suite; no timing here
 @given(st.text(max_size=300))
 def test_any_text_gives_a_clean_key(text):
     key = name_key(text)
