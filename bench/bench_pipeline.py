@@ -2,6 +2,7 @@
 
     python bench/bench_pipeline.py [--docs 1000] [--corpora headlines seed long]
                                    [--workers 1 2] [--dask local:2] [--cold] [--memory 1000 10000]
+                                   [--each-article-alone] [--outlet]
 
 Corpora (texts from ../shared, read here, never copied into the repository):
 
@@ -13,7 +14,10 @@ For each corpus: documents/s and words/s of ``process_documents`` (the flow of `
 --offline`` without writing files) with each number of ``--workers``, and with ``--dask
 ADDRESS`` when given; the baseline is ``spacy.blank("en")`` tokenizing the same texts in the
 same process, and ``1/x`` says how many times slower the pipeline is. The events of every
-configuration are compared with one worker's: they must be identical.
+configuration are compared with one worker's: they must be identical. ``--outlet`` also runs
+one worker with every document credited to one outlet: each article with a name of more than
+one province then waits for the run's second round (``geo.collection``'s outlet home), the
+cost of that holding (and of the second readings, where the outlet has a home).
 
 ``--cold`` times a fresh ``conflictmap run --offline --no-map`` on one short article, and
 the pipeline's load alone (report.json ``timings_s.load``), against ``python -c pass``.
@@ -31,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -96,17 +101,20 @@ def measure(docs: list[Document], workers: int = 1, dask: str | None = None,
     return seconds, fingerprint(events), len(events)
 
 
-def bench_corpus(kind: str, n: int, workers: list[int], dask: str | None, alone: bool = False) -> None:
+def bench_corpus(kind: str, n: int, workers: list[int], dask: str | None, alone: bool = False,
+                 outlet: bool = False) -> None:
     docs = corpus(kind, n)
     words = sum(len(d.text.split()) for d in docs)
     tok = tokenizer_rate(docs)
     print(f"\n{kind}: {len(docs):,} documents, {words / len(docs):,.0f} words each; "
           f"baseline spacy.blank tokenizer {tok:,.0f} docs/s")
     configurations = [(f"{w} worker(s)", w, None, True) for w in workers] + \
-        ([(f"dask {dask}", 1, dask, True)] if dask else []) + ([("1, each alone", 1, None, False)] if alone else [])
+        ([(f"dask {dask}", 1, dask, True)] if dask else []) + ([("1, each alone", 1, None, False)] if alone else []) + \
+        ([("1, one outlet", 1, None, None)] if outlet else [])
     reference = None
     for label, w, address, agree in configurations:
-        seconds, print_, n_events = measure(docs, w, address, agree)
+        run_docs = docs if agree is not None else [replace(d, source="Bench Wire") for d in docs]
+        seconds, print_, n_events = measure(run_docs, w, address, agree is not False)
         rate = len(docs) / seconds
         same = "" if reference is None or not agree else \
             ("; events identical" if print_ == reference[0] else "; EVENTS DIFFER")
@@ -156,6 +164,8 @@ def main(argv=None) -> int:
     parser.add_argument("--cold", action="store_true", help="also time a fresh run's start-up")
     parser.add_argument("--each-article-alone", action="store_true",
                         help="also run one worker with each article resolved alone (no agreement across articles)")
+    parser.add_argument("--outlet", action="store_true",
+                        help="also run one worker with every document credited to one outlet")
     parser.add_argument("--memory", type=int, nargs=2, metavar=("SMALL", "LARGE"), default=None,
                         help="also compare peak memory of fresh processes over SMALL and LARGE documents")
     args = parser.parse_args(argv)
@@ -163,7 +173,7 @@ def main(argv=None) -> int:
     process_documents(corpus("seed", 5)).close()  # open the gazetteer and lexicons once, outside the timings
     for kind in args.corpora:
         bench_corpus(kind, max(10, args.docs // 5) if kind == "long" else args.docs, args.workers, args.dask,
-                     args.each_article_alone)
+                     args.each_article_alone, args.outlet)
     print(f"\npeak resident memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
     if args.cold:
         cold_start()
