@@ -53,8 +53,7 @@ from typing import NamedTuple
 
 from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.distance import haversine_km
-from conflictmap.geo.collection import (NameVotes, OutletHomes, agree, away_from_home, outlet_of, provinces_named,
-                                        second_look, votes_of)
+from conflictmap.geo.collection import NameVotes, OutletHomes, agree, look_again, outlet_of, provinces_named, votes_of
 from conflictmap.geo.document import Document
 from conflictmap.geo.nlp import build_pipeline, compass_bearing
 from conflictmap.geo.pipeline import process_documents
@@ -184,20 +183,15 @@ def answers_in_context(gaz: Gazetteer, nlp, articles: list[Article], ranker_of=l
     agree, as a run does (``geo.collection``); ``ranker_of``: the ranker file for article i
     (None: the shipped one)."""
     resolved, votes, homes, numbers = [], NameVotes(), OutletHomes(), []
+    outlets = [outlet_of(article.document(f"a{i}")) for i, article in enumerate(articles)]
     for i, (article, sentences) in enumerate(zip(articles, sentence_starts(nlp, articles))):
         with ranker_in_use(ranker_of(i)):
             resolved.append(resolve_mentions(gold_mentions(f"a{i}", article, sentences), gaz))
         votes.count(votes_of(resolved[-1]))
-        outlet = outlet_of(article.document(f"a{i}"))
-        numbers.append(homes.count(outlet, provinces_named(resolved[-1])) if outlet else None)
-    for i, (article, mentions) in enumerate(zip(articles, resolved)):
-        outlet = outlet_of(article.document(f"a{i}"))
-        home = homes.home(outlet, numbers[i]) if outlet else None
-        if home is not None and away_from_home(mentions, home):
-            with ranker_in_use(ranker_of(i)):
-                resolved[i] = second_look(mentions, home, gaz)
-            votes.count(votes_of(mentions), -1)
-            votes.count(votes_of(resolved[i]))
+        numbers.append(homes.count(outlets[i], provinces_named(resolved[-1])) if outlets[i] else None)
+    for i, mentions in enumerate(resolved):
+        with ranker_in_use(ranker_of(i)):
+            resolved[i] = look_again(mentions, outlets[i], numbers[i], homes, votes, gaz) or mentions
     answers = []
     for i, (article, mentions) in enumerate(zip(articles, resolved)):
         agree(mentions, votes)

@@ -181,3 +181,16 @@ def second_look(mentions: list[PlaceMention], home: tuple[str, str], gaz: Gazett
                             start_char=-1, end_char=-1, cue=None, precision=1, role="dateline")
     resolve_mentions([*fresh, dateline], gaz, geocoder=geocoder)
     return fresh
+
+
+def look_again(mentions: list[PlaceMention], outlet: str | None, number: int | None, homes: OutletHomes,
+               votes: NameVotes, gaz: Gazetteer, geocoder: FallbackGeocoder | None = None) -> list[PlaceMention] | None:
+    """The article's :func:`second_look` where its outlet has a home a name of it may lie in but
+    was not placed in, its votes counted anew; None where nothing calls for one."""
+    home = homes.home(outlet, number) if outlet is not None and number is not None else None
+    if home is None or not away_from_home(mentions, home):
+        return None
+    again = second_look(mentions, home, gaz, geocoder)
+    votes.count(votes_of(mentions), -1)
+    votes.count(votes_of(again))
+    return again

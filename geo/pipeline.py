@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from conflictmap.gazetteer import Gazetteer
 
-from .collection import (NameVotes, OutletHomes, agree, away_from_home, doubtful, may_lie_at_home, outlet_of,
-                         provinces_named, second_look, votes_of)
+from .collection import (NameVotes, OutletHomes, agree, doubtful, look_again, may_lie_at_home, outlet_of,
+                         provinces_named, votes_of)
 from .document import Document
 from .events import extract_events
 from .nlp import actors_by_sentence, build_pipeline, text_of
@@ -109,15 +109,12 @@ class RunResult:
         for held in self.spill.held():  # rows held during the first round come after all others
             (document, sentences, mentions, actors, events), outlet, number, looked = pickle.loads(held)
             if looked is None:  # the first round
-                looked = False
-                home = self.homes.home(outlet, number) if gaz is not None and outlet else None
-                if home is not None and away_from_home(mentions, home):
-                    again = second_look(mentions, home, gaz, geocoder)
-                    self.votes.count(votes_of(mentions), -1)
-                    self.votes.count(votes_of(again))
+                again = look_again(mentions, outlet, number, self.homes, self.votes, gaz, geocoder) if gaz else None
+                looked = again is not None
+                if looked:
                     for m in again:
-                        m.candidates = []
-                    mentions, looked = again, True
+                        m.candidates = []  # held once more: rivals are what a move needs
+                    mentions = again
                     self.read_again += 1
                 self._hold((document, sentences, mentions, actors, events), outlet, number, looked)
                 continue
