@@ -249,3 +249,21 @@ def test_the_cluster_lets_a_runs_articles_agree_as_one_process_does(client, full
             runner.process(docs) as spread:
         assert (spread.events, spread.mentions, spread.report()["moved_by_other_articles"]) == expected
     assert expected[2] == 1
+
+
+def test_the_cluster_reads_an_article_again_beside_its_outlets_home_as_one_process_does(client, full_gazetteer):
+    # geo/collection.py: the outlet's second look is taken here, with this machine's gazetteer
+    from datetime import date
+
+    from conflictmap.gazetteer import Gazetteer
+    from conflictmap.geo.pipeline import process_documents
+    from tests.test_collection import LOCAL
+
+    docs = [cm.Document(f"d{k}", text, date(2010, 1, 1), url=f"https://easttexasnews.example/{k}")
+            for k, text in enumerate(LOCAL)]
+    with process_documents(docs, gaz=Gazetteer(full_gazetteer)) as plain:
+        expected = plain.events, plain.mentions, plain.report()["read_again_beside_outlet_home"]
+    with cluster_module.DaskRunner(client, db=full_gazetteer, partition_documents=1) as runner, \
+            runner.process(docs) as spread:
+        assert (spread.events, spread.mentions, spread.report()["read_again_beside_outlet_home"]) == expected
+    assert expected[2] == 1
