@@ -86,12 +86,18 @@ def fingerprint(events: list[dict], credited: bool = False) -> str:
     """The events as text; ``credited``: runs whose articles carry an outlet, compared with one
     whose do not: the ``source`` column aside, and in any order (held articles come last, so a
     merged event may list its notes in another order, and take its id and text from another
-    of its reports)."""
+    of its reports; where duplicates chain over days, they may group otherwise too)."""
     if credited:
         events = sorted(json.dumps({**{k: v for k, v in e.items() if k not in ("source", "event_id", "notes", "source_url")},
                                     "doc_id": sorted(str(e["doc_id"]).split("; "))}, sort_keys=True, default=str)
                         for e in events)
     return json.dumps(events, sort_keys=True, default=str)
+
+
+def _reports(events: list[dict]) -> tuple[int, int]:
+    """How many reports (an event's notes each count) and deaths the events hold: the same
+    when only the grouping of duplicate reports differs (merging follows the order they come)."""
+    return sum(len(str(e["doc_id"]).split("; ")) for e in events), sum(int(e["fatalities"] or 0) for e in events)
 
 
 def measure(docs: list[Document], workers: int = 1, dask: str | None = None,
@@ -128,6 +134,7 @@ def bench_corpus(kind: str, n: int, workers: list[int], dask: str | None, alone:
         rate, n_events = len(docs) / seconds, len(events)
         same = "" if reference is None or agree is False else \
             ("; events identical" if fingerprint(events, agree is None) == fingerprint(reference[0], agree is None)
+             else "; merged otherwise, same reports" if agree is None and _reports(events) == _reports(reference[0])
              else "; EVENTS DIFFER")
         speedup = "" if reference is None else f", {reference[1] / seconds:.2f}x one worker"
         reference = reference or (events, seconds)
