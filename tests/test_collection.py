@@ -132,13 +132,14 @@ LOCAL = ["The city council in Corsicana met on Monday to discuss road repairs.",
 ATHENS_TEXAS = (32.205, -95.856)
 
 
-@pytest.mark.parametrize("url, in_texas", [
-    ("https://www.easttexasnews.example/story/", True),  # one outlet, at home in Texas
-    (None, False),  # four articles of no known outlet: each alone, Athens is the Greek capital
+@pytest.mark.parametrize("url, in_texas, workers", [
+    ("https://www.easttexasnews.example/story/", True, 1),  # one outlet, at home in Texas
+    ("https://www.easttexasnews.example/story/", True, 2),  # the articles read in worker processes
+    (None, False, 1),  # four articles of no known outlet: each alone, Athens is the Greek capital
 ])
-def test_a_name_that_may_lie_in_its_outlets_home_province_is_read_there(full_gaz, url, in_texas):
+def test_a_name_that_may_lie_in_its_outlets_home_province_is_read_there(full_gaz, url, in_texas, workers):
     docs = [Document(f"d{k}", text, date(2010, 1, 1), url=url and f"{url}{k}") for k, text in enumerate(LOCAL)]
-    with process_documents(docs, gaz=full_gaz) as result:
+    with process_documents(docs, gaz=full_gaz, workers=workers) as result:
         [athens] = [m for m in result.mentions if m["text"] == "Athens"]
         read_again = result.report()["read_again_beside_outlet_home"]
     assert (haversine_km(athens["latitude"], athens["longitude"], *ATHENS_TEXAS) < 10) == in_texas
@@ -163,3 +164,12 @@ def test_an_outlet_is_the_source_else_the_urls_host():
     assert outlet_of(Document("1", "", source=" Reuters ", url="https://www.example.com/a")) == "reuters"
     assert outlet_of(Document("1", "", url="https://news.example.org/a/b")) == "news.example.org"
     assert outlet_of(Document("1", "")) is None
+
+
+def test_each_article_alone_takes_no_outlets_home_either(full_gaz):
+    docs = [Document(f"d{k}", text, date(2010, 1, 1), url=f"https://easttexasnews.example/{k}")
+            for k, text in enumerate(LOCAL)]
+    with process_documents(docs, gaz=full_gaz, agree_across_articles=False) as result:
+        [athens] = [m for m in result.mentions if m["text"] == "Athens"]
+        assert result.report()["read_again_beside_outlet_home"] == 0
+    assert haversine_km(athens["latitude"], athens["longitude"], *ATHENS_TEXAS) > 1000
