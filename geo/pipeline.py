@@ -95,6 +95,18 @@ class RunResult:
         else:
             self._hold(found.held, found.outlet, number, settled=None)
 
+    def _tally(self, mentions: list, sign: int) -> None:
+        """Count (``sign`` -1: take back) an article's resolved, fallback and unresolved mentions,
+        as :meth:`add` counts them from its rows."""
+        self.resolved += sign * sum(m.place is not None for m in mentions)
+        self.fallbacks += sign * sum(m.fallback for m in mentions)
+        names = Counter(m.text for m in mentions if m.place is None or m.fallback)
+        if sign > 0:
+            self.unresolved.update(names)
+        else:
+            self.unresolved.subtract(names)
+            self.unresolved += Counter()  # drop the names no longer unresolved anywhere
+
     def _hold(self, held: tuple, outlet: str | None, number: int | None, settled: bool | None) -> None:
         """``settled``: None in the first round; then whether the article was read again."""
         self.spill.hold(pickle.dumps((held, outlet, number, settled), protocol=pickle.HIGHEST_PROTOCOL))
@@ -114,6 +126,8 @@ class RunResult:
                 if looked:
                     for m in again:
                         m.candidates = []  # held once more: rivals are what a move needs
+                    self._tally(mentions, -1)
+                    self._tally(again, 1)
                     mentions = again
                     self.read_again += 1
                 self._hold((document, sentences, mentions, actors, events), outlet, number, looked)
