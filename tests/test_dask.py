@@ -233,37 +233,32 @@ def test_sigterm_stops_the_local_cluster_and_keeps_previous_outputs(tmp_path, wa
     assert not alive
 
 
-def test_the_cluster_lets_a_runs_articles_agree_as_one_process_does(client, full_gazetteer):
-    # geo/collection.py: the held articles are settled here, once every partition is back
+def _run_documents(which: str) -> list:
     from datetime import date
 
-    from conflictmap.gazetteer import Gazetteer
-    from conflictmap.geo.pipeline import process_documents
-    from tests.test_collection import BARE, PLACED
+    from tests.test_collection import BARE, LOCAL, PLACED
 
-    docs = [cm.Document("bare", BARE, date(2018, 3, 1))] + [cm.Document(f"placed{k}", PLACED, date(2018, 3, 2 + k))
-                                                             for k in range(2)]
-    with process_documents(docs, gaz=Gazetteer(full_gazetteer)) as plain:
-        expected = plain.events, plain.mentions, plain.report()["moved_by_other_articles"]
-    with cluster_module.DaskRunner(client, db=full_gazetteer, partition_documents=1) as runner, \
-            runner.process(docs) as spread:
-        assert (spread.events, spread.mentions, spread.report()["moved_by_other_articles"]) == expected
-    assert expected[2] == 1
-
-
-def test_the_cluster_reads_an_article_again_beside_its_outlets_home_as_one_process_does(client, full_gazetteer):
-    # geo/collection.py: the outlet's second look is taken here, with this machine's gazetteer
-    from datetime import date
-
-    from conflictmap.gazetteer import Gazetteer
-    from conflictmap.geo.pipeline import process_documents
-    from tests.test_collection import LOCAL
-
-    docs = [cm.Document(f"d{k}", text, date(2010, 1, 1), url=f"https://easttexasnews.example/{k}")
+    if which == "bare":  # two notes place al-Bahra, one names it bare
+        return [cm.Document("bare", BARE, date(2018, 3, 1))] + [
+            cm.Document(f"placed{k}", PLACED, date(2018, 3, 2 + k)) for k in range(2)]
+    return [cm.Document(f"d{k}", text, date(2010, 1, 1), url=f"https://easttexasnews.example/{k}")  # one outlet
             for k, text in enumerate(LOCAL)]
+
+
+@pytest.mark.parametrize("which, counted", [
+    ("bare", "moved_by_other_articles"),  # the run's articles agree on a name
+    ("local", "read_again_beside_outlet_home"),  # an article read again beside its outlet's home
+])
+def test_the_cluster_settles_a_runs_held_articles_as_one_process_does(client, full_gazetteer, which, counted):
+    # geo/collection.py: the held articles are settled here, once every partition is back (the
+    # outlet's second look with this machine's gazetteer)
+    from conflictmap.gazetteer import Gazetteer
+    from conflictmap.geo.pipeline import process_documents
+
+    docs = _run_documents(which)
     with process_documents(docs, gaz=Gazetteer(full_gazetteer)) as plain:
-        expected = plain.events, plain.mentions, plain.report()["read_again_beside_outlet_home"]
+        expected = plain.events, plain.mentions, plain.report()[counted]
     with cluster_module.DaskRunner(client, db=full_gazetteer, partition_documents=1) as runner, \
             runner.process(docs) as spread:
-        assert (spread.events, spread.mentions, spread.report()["read_again_beside_outlet_home"]) == expected
+        assert (spread.events, spread.mentions, spread.report()[counted]) == expected
     assert expected[2] == 1
