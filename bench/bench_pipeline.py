@@ -18,8 +18,9 @@ configuration are compared with one worker's: they must be identical. ``--outlet
 one worker with every document credited to an outlet of its own: each article with a name of
 more than one province then waits for the run's second round (``geo.collection``'s outlet
 home), the cost of that holding; no outlet has other articles, so none has a home and the
-events stay the same (one outlet for all would keep its duplicate reports apart, as two
-reports of one outlet are two events).
+same reports and deaths come out, though duplicate reports chaining over days may group
+otherwise, as held articles come last (one outlet for all would keep its duplicate reports
+apart, as two reports of one outlet are two events).
 
 ``--cold`` times a fresh ``conflictmap run --offline --no-map`` on one short article, and
 the pipeline's load alone (report.json ``timings_s.load``), against ``python -c pass``.
@@ -86,7 +87,7 @@ def fingerprint(events: list[dict], credited: bool = False) -> str:
     """The events as text; ``credited``: runs whose articles carry an outlet, compared with one
     whose do not: the ``source`` column aside, and in any order (held articles come last, so a
     merged event may list its notes in another order, and take its id and text from another
-    of its reports; where duplicates chain over days, they may group otherwise too)."""
+    of its reports; :func:`_reports` checks runs whose duplicates grouped otherwise)."""
     if credited:
         events = sorted(json.dumps({**{k: v for k, v in e.items() if k not in ("source", "event_id", "notes", "source_url")},
                                     "doc_id": sorted(str(e["doc_id"]).split("; "))}, sort_keys=True, default=str)
