@@ -102,8 +102,9 @@ class PlaceMention:
                        rivals=[], provinces=frozenset(), precision=self.read_precision)
 
     def unplace(self) -> None:
-        """Forget the place found: the name was a wrong match (the geocoder or the province takes it)."""
-        self.place, self.score, self.place_source, self.precision = None, 0.0, None, 1
+        """Forget the place found: the name was a wrong match (the geocoder or the province takes
+        it, with the precision the text gave: "near Hajin" stays near whatever finds it)."""
+        self.place, self.score, self.place_source, self.precision = None, 0.0, None, self.read_precision
 
     def as_row(self) -> dict:
         p = self.place

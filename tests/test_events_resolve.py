@@ -358,3 +358,19 @@ def test_a_name_not_framed_as_a_place_is_not_looked_for_by_a_near_spelling(full_
     s = ["Jubb al Qasab said government aircraft bombed villages in southern Idleb on Sunday."]
     name = resolved(full_gaz, s, (0, "Jubb al Qasab"), (0, "Idleb", "southern", 3))[0]
     assert name.place is None or name.fallback, name.place  # not Jubb al Ghasab
+
+
+def test_a_place_let_go_keeps_the_precision_its_text_gave():
+    # a name resolved to a province (geo_precision 3), then found a wrong match, goes to the
+    # geocoder or the province fallback as the text gave it: "near X" stays 2, a bare name 1
+    s = ["Shells fell near Karak and on Busra on Monday."]
+    province = Candidate(place_id="admin1:Karak", name="Karak", lat=31.1, lon=35.7, kind="admin1", country="JO",
+                         admin1="Karak", admin2=None, population=0, source="test", matched="Karak", score=1.0)
+    near, bare = mention(s, 0, "Karak", cue="near", precision=2), mention(s, 0, "Busra")
+    for m in (near, bare):
+        m.place, m.precision = province, 3
+        m.unplace()
+    assert (near.place, near.precision, near.as_row()["geo_precision"]) == (None, 2, None)
+    assert (bare.place, bare.precision) == (None, 1)
+    near.place = province  # what the geocoder or the province then finds carries the text's precision
+    assert near.as_row()["geo_precision"] == 2
