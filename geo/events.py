@@ -62,6 +62,12 @@ class Trigger:
     event_type: str
     sub_event_type: str
     strength: float
+    not_amid_fighting: bool = False  # holds only where no battle or attack trigger matches too
+
+
+# Whose triggers, matching a sentence, take it from a not_amid_fighting one: "seized weapons
+# after clashes" is the clash
+FIGHTING = ("Battles", "Violence against civilians")
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +75,8 @@ def triggers() -> tuple[Trigger, ...]:
     with open(TRIGGERS, encoding="utf-8") as fh:
         data = json.load(fh)
     return tuple(
-        Trigger(re.compile(rf"\b(?:{t['pattern']})\b", re.I), t["event_type"], t["sub_event_type"], t["strength"])
+        Trigger(re.compile(rf"\b(?:{t['pattern']})\b", re.I), t["event_type"], t["sub_event_type"], t["strength"],
+                t.get("not_amid_fighting", False))
         for t in data["triggers"]
     )
 
@@ -142,12 +149,17 @@ def find_trigger(sentence: str) -> tuple[Trigger, int] | None:
     first = _any_trigger().search(sentence)  # where the first trigger word of any kind stands
     if first is None:
         return None  # most sentences: one search, not one per trigger
-    chosen = next(trig for trig in triggers() if trig.pattern.search(sentence))
+    chosen = next(trig for trig in triggers() if trig.pattern.search(sentence)
+                  and not (trig.not_amid_fighting and _amid_fighting(sentence)))
     if chosen.sub_event_type in ("Shelling/artillery/missile attack", "Air/drone strike") and _CLASHES.search(sentence):
         # "clashes accompanied by shelling and air strikes", "exchanged shelling": both sides
         # fight, and ACLED codes the battle (type right on the dev notes 0.880 -> 0.932)
         chosen = next(t for t in triggers() if t.sub_event_type == "Armed clash")
     return chosen, first.start()
+
+
+def _amid_fighting(sentence: str) -> bool:
+    return any(trig.event_type in FIGHTING and trig.pattern.search(sentence) for trig in triggers())
 
 
 def _sub_event_type(trig: Trigger, actor1: str | None, actor2: str | None = None) -> tuple[str, str]:

@@ -26,6 +26,14 @@ from conflictmap.geo.pipeline import process_documents
      "Protests", "Peaceful protest"),
     ("Army engineers defused two landmines planted on the road into Baiji on Monday.",
      "Strategic developments", "Disrupted weapons use"),
+    # weapons found are no explosion (14 of 14 dev notes it retyped were coded so, none worse) ...
+    ("Police discovered 20 roadside bombs and a weapons cache in a farm near Baiji on Tuesday.",
+     "Strategic developments", "Disrupted weapons use"),
+    ("Security forces found an explosives workshop and dozens of mortar shells in a house in Baiji on Sunday.",
+     "Strategic developments", "Disrupted weapons use"),
+    # ... but arms seized in a fight are the fight's
+    ("Islamic State fighters raided an army post in Baiji on Monday, killing two soldiers and seizing arms.",
+     "Battles", "Armed clash"),
     ("Unknown gunmen shot dead two civilians in Baiji on Monday.",  # unarmed victims: no battle
      "Violence against civilians", "Attack"),
     ("Gunmen assassinated an SDF commander in Hajin on Monday.", "Battles", "Armed clash"),
