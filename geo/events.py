@@ -50,7 +50,7 @@ GENERIC_STATE_FORCES = re.compile(
     r"government forces|military|border guards|intelligence (?:services|forces|officers)|counter-terrorism forces)\b",
     re.I)
 HOME_FORCES = "\0home forces"  # a placeholder, never in a row
-_CLASHES = re.compile(r"\b(?:clash(?:es|ed)?|fighting|fought|battles?|exchang(?:ed?|ing)(?:\s+of)?\s+(?:\w+\s+)?"
+_CLASHES = re.compile(r"\b(?:clash(?:es|ed)?|fighting|fought|battles?|(?:exchang(?:ed?|ing)(?:\s+of)?|mutual)\s+(?:\w+\s+)?"
                       r"(?:fire|shelling|shells|targeting|bombardment))\b", re.I)
 WEAK = 0.7  # triggers below this strength (hit, struck, killed) need an actor or a count
 STRONG = 0.8  # "airstrike", "air raid": the type is certain whoever the sentence names first
@@ -63,6 +63,7 @@ class Trigger:
     sub_event_type: str
     strength: float
     not_amid_fighting: bool = False  # holds only where no battle or attack trigger matches too
+    ground: bool = False  # a move on the ground: the event, where shelling or air strikes support it
 
 
 # Whose triggers, matching a sentence, take it from a not_amid_fighting one: "seized weapons
@@ -76,7 +77,7 @@ def triggers() -> tuple[Trigger, ...]:
         data = json.load(fh)
     return tuple(
         Trigger(re.compile(rf"\b(?:{t['pattern']})\b", re.I), t["event_type"], t["sub_event_type"], t["strength"],
-                t.get("not_amid_fighting", False))
+                t.get("not_amid_fighting", False), t.get("ground", False))
         for t in data["triggers"]
     )
 
@@ -155,6 +156,10 @@ def find_trigger(sentence: str) -> tuple[Trigger, int] | None:
         # "clashes accompanied by shelling and air strikes", "exchanged shelling": both sides
         # fight, and ACLED codes the battle (type right on the dev notes 0.880 -> 0.932)
         chosen = next(t for t in triggers() if t.sub_event_type == "Armed clash")
+    elif chosen.sub_event_type in ("Shelling/artillery/missile attack", "Air/drone strike"):
+        # "captured the village amid heavy shelling", "attempted to advance as warplanes
+        # bombarded the town": the fire supports a move on the ground, which ACLED codes
+        chosen = next((t for t in triggers() if t.ground and t.pattern.search(sentence)), chosen)
     return chosen, first.start()
 
 

@@ -34,6 +34,12 @@ from conflictmap.geo.pipeline import process_documents
     # ... but arms seized in a fight are the fight's
     ("Islamic State fighters raided an army post in Baiji on Monday, killing two soldiers and seizing arms.",
      "Battles", "Armed clash"),
+    # fire that supports a move on the ground: the move (19 dev notes retyped right, 1 wrong)
+    ("Regime forces recaptured Hajin on Monday amid intense air strikes.", "Battles", "Government regains territory"),
+    ("Army troops attempted to advance on Hajin on Monday as warplanes bombarded the town.", "Battles", "Armed clash"),
+    ("Rebels attacked army positions in Hajin on Monday amid mutual shelling.", "Battles", "Armed clash"),
+    ("Warplanes bombarded Hajin on Monday, and the army shelled its outskirts.",
+     "Explosions/Remote violence", "Air/drone strike"),
     ("Unknown gunmen shot dead two civilians in Baiji on Monday.",  # unarmed victims: no battle
      "Violence against civilians", "Attack"),
     ("Gunmen assassinated an SDF commander in Hajin on Monday.", "Battles", "Armed clash"),
