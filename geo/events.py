@@ -160,7 +160,21 @@ def find_trigger(sentence: str) -> tuple[Trigger, int] | None:
         # "captured the village amid heavy shelling", "attempted to advance as warplanes
         # bombarded the town": the fire supports a move on the ground, which ACLED codes
         chosen = next((t for t in triggers() if t.ground and t.pattern.search(sentence)), chosen)
+    elif chosen.sub_event_type == "territory" and _handed_over(sentence):
+        chosen = next(t for t in triggers() if t.sub_event_type == "Non-violent transfer of territory")
     return chosen, first.start()
+
+
+def _handed_over(sentence: str) -> bool:
+    """Whether a place taken was left to the taker ("established control after the
+    withdrawal of IS", "withdrew without a fight"): the sentence says the other side withdrew
+    and reports no fire nor fighting (a withdrawal "due to the intensive shelling" is the
+    battle's)."""
+    handover = next(t for t in triggers() if t.sub_event_type == "Non-violent transfer of territory")
+    return bool(handover.pattern.search(sentence)) and not _CLASHES.search(sentence) and not any(
+        t.pattern.search(sentence) for t in triggers()
+        if t.event_type in ("Battles", "Explosions/Remote violence", "Violence against civilians")
+        and t.sub_event_type != "territory")
 
 
 def _amid_fighting(sentence: str) -> bool:

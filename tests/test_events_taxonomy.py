@@ -40,6 +40,12 @@ from conflictmap.geo.pipeline import process_documents
     ("Rebels attacked army positions in Hajin on Monday amid mutual shelling.", "Battles", "Armed clash"),
     ("Warplanes bombarded Hajin on Monday, and the army shelled its outskirts.",
      "Explosions/Remote violence", "Air/drone strike"),
+    # a place left to the taker, with no fire reported, changed hands without violence (17 dev
+    # notes retyped right, 5 wrong: the coders gave the same wording either type)
+    ("Regime forces took control of Hajin on Monday after Islamic State fighters withdrew without a fight.",
+     "Strategic developments", "Non-violent transfer of territory"),
+    ("Regime forces took control of Hajin on Monday after Islamic State fighters withdrew under heavy shelling.",
+     "Battles", "Government regains territory"),
     ("Unknown gunmen shot dead two civilians in Baiji on Monday.",  # unarmed victims: no battle
      "Violence against civilians", "Attack"),
     ("Gunmen assassinated an SDF commander in Hajin on Monday.", "Battles", "Armed clash"),
