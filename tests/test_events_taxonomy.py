@@ -48,6 +48,10 @@ from conflictmap.geo.pipeline import process_documents
      "Battles", "Government regains territory"),
     ("Unknown gunmen shot dead two civilians in Baiji on Monday.",  # unarmed victims: no battle
      "Violence against civilians", "Attack"),
+    # so are a young man and people named by a civilian trade (20 dev notes retyped right, 1 wrong)
+    ("A sniper shot dead a young man in Hajin on Monday.", "Violence against civilians", "Attack"),
+    ("Gunmen opened fire on a court employee and two lawyers in Baiji on Monday.", "Violence against civilians", "Attack"),
+    ("Gunmen opened fire on two soldiers in Baiji on Monday.", "Battles", "Armed clash"),
     ("Gunmen assassinated an SDF commander in Hajin on Monday.", "Battles", "Armed clash"),
     ("Rebels and regime troops clashed in Hajin on Monday amid heavy shelling by both sides.",
      "Battles", "Armed clash"),  # shelling during clashes: the battle
