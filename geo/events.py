@@ -184,6 +184,8 @@ def _amid_fighting(sentence: str) -> bool:
 def _sub_event_type(trig: Trigger, actor1: str | None, actor2: str | None = None) -> tuple[str, str]:
     if trig.event_type == "Battles" and trig.sub_event_type == "Armed clash" and actor2 == CIVILIANS:
         return "Violence against civilians", "Attack"  # ACLED: an armed side against unarmed people is no battle
+    if trig.event_type == "Violence against civilians" and trig.strength < WEAK and actor2 not in (None, CIVILIANS):
+        return "Battles", "Armed clash"  # "IS killed 15 SDF fighters": armed victims fought
     if trig.sub_event_type == "territory":
         if actor1 in state_actors() or actor1 == HOME_FORCES:
             return "Battles", "Government regains territory"

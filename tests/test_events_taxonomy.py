@@ -52,6 +52,9 @@ from conflictmap.geo.pipeline import process_documents
     ("A sniper shot dead a young man in Hajin on Monday.", "Violence against civilians", "Attack"),
     ("Gunmen opened fire on a court employee and two lawyers in Baiji on Monday.", "Violence against civilians", "Attack"),
     ("Gunmen opened fire on two soldiers in Baiji on Monday.", "Battles", "Armed clash"),
+    # a killing of armed men is a fight (22 dev notes retyped right, 1 wrong), of civilians not
+    ("Army troops killed four Islamic State militants near Baiji on Monday.", "Battles", "Armed clash"),
+    ("Unknown gunmen killed a teacher in Baiji on Monday.", "Violence against civilians", "Attack"),
     ("Gunmen assassinated an SDF commander in Hajin on Monday.", "Battles", "Armed clash"),
     ("Rebels and regime troops clashed in Hajin on Monday amid heavy shelling by both sides.",
      "Battles", "Armed clash"),  # shelling during clashes: the battle
