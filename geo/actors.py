@@ -350,10 +350,13 @@ def assign_roles(
         return actor1, _first([m for m, _ in before], {actor1})
     doers = [m for m, c in before if c != "target" and m.actor != CIVILIANS]
     if doers:
-        last = len(doers) - 1
+        last = end = len(doers) - 1
         while last and _COORDINATED.fullmatch(sentence, doers[last - 1].end, doers[last].start):
             last -= 1  # "Regime and Russian warplanes struck": the first of coordinated doers
-        actor1 = doers[last].actor
+        # but a state's forces before the militias beside them: ACLED codes a joint operation
+        # under the state, the allies as associated ("FSA and Turkish forces launched ...")
+        group = doers[last:end + 1]
+        actor1 = next((m.actor for m in group if m.kind == "state"), group[0].actor)
     elif len({m.actor for m, _ in after}) >= 2 or (after and _BETWEEN.search(sentence, trigger_start, after[0][0].start)):
         # "clashes pitting rebels against regime troops"; "clashes between pro-regime fighters and
         # a brigade": the first side named is the doer, though the other has no name we know

@@ -299,6 +299,14 @@ def test_coordinated_doers_make_the_first_one_actor1():
     assert assign_roles(s, find_actors(s), s.index("strikes")) == ("Syrian government forces", "Russian forces")
 
 
+def test_a_state_and_militias_acting_together_make_the_state_actor1():
+    # ACLED codes a joint operation under the state's forces, the militias beside them associated
+    s = "Rebel fighters and Turkish troops stormed the village at dawn."
+    assert assign_roles(s, find_actors(s), s.index("stormed"))[0] == "Turkish forces"
+    s = "HTS and Ahrar al-Sham fighters stormed the village at dawn."  # no state: the first named
+    assert assign_roles(s, find_actors(s), s.index("stormed"))[0] == "Jabhat al-Nusra / HTS"
+
+
 def test_a_backer_after_a_possessive_is_no_party():
     s = "Regime forces supported by their allied gunmen recaptured the hill from HTS."
     assert assign_roles(s, find_actors(s), s.index("recaptured"))[0] == "Syrian government forces"
