@@ -171,14 +171,18 @@ def _handed_over(sentence: str) -> bool:
     and reports no fire nor fighting (a withdrawal "due to the intensive shelling" is the
     battle's)."""
     handover = next(t for t in triggers() if t.sub_event_type == "Non-violent transfer of territory")
-    return bool(handover.pattern.search(sentence)) and not _CLASHES.search(sentence) and not any(
-        t.pattern.search(sentence) for t in triggers()
-        if t.event_type in ("Battles", "Explosions/Remote violence", "Violence against civilians")
-        and t.sub_event_type != "territory")
+    return bool(handover.pattern.search(sentence)) and not _CLASHES.search(sentence) \
+        and not _matches(sentence, (*FIGHTING, "Explosions/Remote violence"), but="territory")
 
 
 def _amid_fighting(sentence: str) -> bool:
-    return any(trig.event_type in FIGHTING and trig.pattern.search(sentence) for trig in triggers())
+    return _matches(sentence, FIGHTING)
+
+
+def _matches(sentence: str, event_types: tuple[str, ...], but: str | None = None) -> bool:
+    """Whether a trigger of one of ``event_types`` (of another sub-event type than ``but``) matches."""
+    return any(t.event_type in event_types and t.sub_event_type != but and t.pattern.search(sentence)
+               for t in triggers())
 
 
 def _sub_event_type(trig: Trigger, actor1: str | None, actor2: str | None = None) -> tuple[str, str]:
