@@ -185,9 +185,13 @@ def _matches(sentence: str, event_types: tuple[str, ...], but: str | None = None
                for t in triggers())
 
 
-def _sub_event_type(trig: Trigger, actor1: str | None, actor2: str | None = None) -> tuple[str, str]:
-    if trig.event_type == "Battles" and trig.sub_event_type == "Armed clash" and actor2 == CIVILIANS:
-        return "Violence against civilians", "Attack"  # ACLED: an armed side against unarmed people is no battle
+def _sub_event_type(trig: Trigger, actor1: str | None, actor2: str | None = None,
+                    clashes: bool = False) -> tuple[str, str]:
+    """The event's type and sub-event type; ``clashes``: the sentence says armed sides fought."""
+    if trig.event_type == "Battles" and trig.sub_event_type == "Armed clash" and actor2 == CIVILIANS and not clashes:
+        # ACLED: an armed side against unarmed people is no battle; civilians hurt in clashes
+        # between armed sides are the battle's ("clashes between HTS and the SLF killed a civilian")
+        return "Violence against civilians", "Attack"
     if trig.event_type == "Violence against civilians" and trig.strength < WEAK and actor2 not in (None, CIVILIANS):
         return "Battles", "Armed clash"  # "IS killed 15 SDF fighters": armed victims fought
     if trig.sub_event_type == "territory":
@@ -248,7 +252,8 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
             frame, frame_age = own, 0
             # "Army troops recaptured ...": forces named by their office are a state's
             home = own.actor1 is None and _forces_by_office(sentence, own.trigger_start, found)
-            event_type, sub_event_type = _sub_event_type(own.trigger, HOME_FORCES if home else own.actor1, own.actor2)
+            event_type, sub_event_type = _sub_event_type(own.trigger, HOME_FORCES if home else own.actor1, own.actor2,
+                                                         clashes=bool(_CLASHES.search(sentence)))
             actor1, actor2 = own.actor1, own.actor2
             if sub_event_type == "Air/drone strike" and actor1 not in air_capable():
                 # "the air raids hit ISIS units": ISIS is the target; the striker is the

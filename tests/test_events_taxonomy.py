@@ -55,6 +55,9 @@ from conflictmap.geo.pipeline import process_documents
     # a killing of armed men is a fight (22 dev notes retyped right, 1 wrong), of civilians not
     ("Army troops killed four Islamic State militants near Baiji on Monday.", "Battles", "Armed clash"),
     ("Unknown gunmen killed a teacher in Baiji on Monday.", "Violence against civilians", "Attack"),
+    # civilians hurt in clashes between armed sides: the battle's (7 dev notes retyped right, none wrong)
+    ("Rebels clashed with army troops in Hajin on Monday, and two civilians were wounded in the crossfire.",
+     "Battles", "Armed clash"),
     ("Gunmen assassinated an SDF commander in Hajin on Monday.", "Battles", "Armed clash"),
     ("Rebels and regime troops clashed in Hajin on Monday amid heavy shelling by both sides.",
      "Battles", "Armed clash"),  # shelling during clashes: the battle
