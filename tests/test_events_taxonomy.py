@@ -146,6 +146,12 @@ def test_a_town_entered_is_no_battle_by_that_word_alone(gaz):
         assert r.events == []
 
 
+def test_things_found_that_are_no_weapons_make_no_weapons_seizure(gaz):
+    text = "Rescuers found three miners alive in the flooded mines near Mosul on Monday, and a depot of food."
+    with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as r:
+        assert r.events == []
+
+
 def test_a_named_air_force_striking_during_a_battle_is_a_second_event(gaz):
     text = ("Heavy fighting raged between the SDF and Islamic State in Hajin on Monday, "
             "and coalition air strikes hit the jihadists' positions.")
