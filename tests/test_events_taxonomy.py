@@ -152,6 +152,16 @@ def test_things_found_that_are_no_weapons_make_no_weapons_seizure(gaz):
         assert r.events == []
 
 
+@pytest.mark.parametrize("text, actor1", [
+    ("Two civilians died from regime shelling in Hajin on Monday.", "Syrian government forces"),
+    ("Three soldiers were killed in a likely IS bomb explosion in Baiji on Monday.", "Islamic State"),
+])
+def test_the_doer_is_the_adjective_of_the_word_that_gave_the_type(gaz, text, actor1):
+    # "died" comes first, but "regime shelling" says whose shelling it was (8 dev notes, none worse)
+    with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as r:
+        assert [e["actor1"] for e in r.events] == [actor1]
+
+
 def test_a_named_air_force_striking_during_a_battle_is_a_second_event(gaz):
     text = ("Heavy fighting raged between the SDF and Islamic State in Hajin on Monday, "
             "and coalition air strikes hit the jihadists' positions.")
