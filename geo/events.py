@@ -155,14 +155,20 @@ def find_trigger(sentence: str) -> tuple[Trigger, int] | None:
     if chosen.sub_event_type in ("Shelling/artillery/missile attack", "Air/drone strike") and _CLASHES.search(sentence):
         # "clashes accompanied by shelling and air strikes", "exchanged shelling": both sides
         # fight, and ACLED codes the battle (type right on the dev notes 0.880 -> 0.932)
-        chosen = next(t for t in triggers() if t.sub_event_type == "Armed clash")
+        chosen = _first_of("Armed clash")
     elif chosen.sub_event_type in ("Shelling/artillery/missile attack", "Air/drone strike"):
         # "captured the village amid heavy shelling", "attempted to advance as warplanes
         # bombarded the town": the fire supports a move on the ground, which ACLED codes
         chosen = next((t for t in triggers() if t.ground and t.pattern.search(sentence)), chosen)
     elif chosen.sub_event_type == "territory" and _handed_over(sentence):
-        chosen = next(t for t in triggers() if t.sub_event_type == "Non-violent transfer of territory")
+        chosen = _first_of("Non-violent transfer of territory")
     return chosen, first.start()
+
+
+@lru_cache(maxsize=None)
+def _first_of(sub_event_type: str) -> Trigger:
+    """The lexicon's first trigger of a sub-event type."""
+    return next(t for t in triggers() if t.sub_event_type == sub_event_type)
 
 
 def _handed_over(sentence: str) -> bool:
@@ -170,8 +176,8 @@ def _handed_over(sentence: str) -> bool:
     withdrawal of IS", "withdrew without a fight"): the sentence says the other side withdrew
     and reports no fire nor fighting (a withdrawal "due to the intensive shelling" is the
     battle's)."""
-    handover = next(t for t in triggers() if t.sub_event_type == "Non-violent transfer of territory")
-    return bool(handover.pattern.search(sentence)) and not _CLASHES.search(sentence) \
+    return bool(_first_of("Non-violent transfer of territory").pattern.search(sentence)) \
+        and not _CLASHES.search(sentence) \
         and not _matches(sentence, (*FIGHTING, "Explosions/Remote violence"), but="territory")
 
 
@@ -187,10 +193,9 @@ def _doer_of_own_word(sentence: str, trigger: Trigger, found: list[ActorMention]
     word = trigger.pattern.search(sentence)
     if word is None:
         return None
-    before = sentence[:word.start()]
     return modifier_before(sentence, word.start()) or next(
         (m.actor for m in found if m.actor != CIVILIANS and m.end <= word.start()
-         and _JUST_BEFORE.fullmatch(before[m.end:])), None)
+         and _JUST_BEFORE.fullmatch(sentence, m.end, word.start())), None)
 
 
 def _amid_fighting(sentence: str) -> bool:
