@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # geo.geocode imports geopy; a run without a geocoder need no
 
 RANKER_FILE = Path(__file__).with_name("data") / "ranker.json"
 CANDIDATES = 20
+NAMED_PROVINCE_POOL = 200  # _add_in_named_provinces: a name's places in a named province, among this many
+IN_NAMED_PROVINCES = 5  # and at most this many of them
 MIN_SCORE = 0.78  # a name match below this is no match (``gazetteer lookup --fallback-below``)
 SURE = 0.9  # a mention this sure of itself votes for the article's country and province
 COUNTRY_NAMED_WEIGHT = 2
@@ -699,6 +701,32 @@ def _actor_countries(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(state[a] for a in actors if a in state), frozenset(home[a] for a in actors if a in home)
 
 
+def _add_in_named_provinces(mentions: list[PlaceMention], gaz: Gazetteer, limit: int) -> None:
+    """A name's places in the provinces the article names, though the name alone ranks them
+    below its first ``limit`` candidates, join its candidates (at most IN_NAMED_PROVINCES of
+    them, best first, from its first NAMED_PROVINCE_POOL): "Jdideh village in the countryside
+    of Idleb" is Idleb's Judaydah, behind twenty places spelt Jadidah elsewhere. The ranker
+    weighs them with the rest. Only for a name none of whose candidates lies in a named province:
+    ACLED dev location recall 0.8473 -> 0.8481, precision 0.826 -> 0.8269 (with every name 0.8483 and
+    0.8275, but LGL two toponyms fewer)."""
+    named = _named_provinces(mentions)
+    for m in mentions:
+        if (not named or not m.candidates or m.candidates[0].kind in (*BROAD_KINDS, "admin1")
+                or m.cue in PROVINCE_CUES or any((c.country, c.admin1) in named for c in m.candidates)):
+            continue
+        seen = {c.place_id for c in m.candidates}
+        more = [c for c in gaz.candidates(m.text, limit=NAMED_PROVINCE_POOL)[limit:]
+                if (c.country, c.admin1) in named and c.place_id not in seen and c.kind not in (*BROAD_KINDS, *ADMIN_KINDS)]
+        m.candidates = m.candidates + more[:IN_NAMED_PROVINCES]
+
+
+def _named_provinces(mentions: list[PlaceMention]) -> set[tuple[str, str | None]]:
+    """(country, admin1) of the provinces the article names: mentions whose first candidate is a
+    province and sure of itself."""
+    return {(m.candidates[0].country, m.candidates[0].admin1) for m in mentions
+            if m.candidates and m.candidates[0].kind == "admin1" and m.candidates[0].score >= SURE}
+
+
 def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer, limit: int = CANDIDATES,
                       extra: dict[int, list[Candidate]] | None = None,
                       ) -> Iterator[tuple[PlaceMention, list[tuple[Candidate, list[float]]]]]:
@@ -708,6 +736,8 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer, limit: int =
     only those mentions are yielded (the others' candidates still make their context)."""
     for m in mentions:
         m.candidates = _candidates(gaz, m, limit)
+    _add_in_named_provinces(mentions, gaz, limit)
+    for m in mentions:
         if extra and id(m) in extra:
             seen = {c.place_id for c in m.candidates}
             m.candidates = m.candidates + [c for c in extra[id(m)] if c.place_id not in seen]
@@ -723,8 +753,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer, limit: int =
     # The article's sure towns, for how near a candidate lies to the rest of the article: not a
     # name with a namesake in a province the article names ("Alexandria ... in Virginia" is no
     # evidence that the article is about the Egyptian city, its first match).
-    named_provinces = {(m.candidates[0].country, m.candidates[0].admin1) for m in mentions
-                       if m.candidates and m.candidates[0].kind == "admin1" and m.candidates[0].score >= SURE}
+    named_provinces = _named_provinces(mentions)
     towns = [(m, m.candidates[0]) for m in mentions if m.candidates and m.candidates[0].score >= SURE
              and m.candidates[0].kind not in (*BROAD_KINDS, *ADMIN_KINDS) and m.candidates[0].country in focus
              and not any((c.country, c.admin1) in named_provinces for c in m.candidates[1:])]

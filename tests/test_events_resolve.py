@@ -353,6 +353,21 @@ def test_a_name_the_lookup_misses_is_the_one_place_of_the_named_province_spelt_n
     assert not at_point(alone), alone.place  # no province to look in
 
 
+@pytest.mark.parametrize("name, part, point", [
+    ("Jdideh", "southeast", (35.767, 37.025)),  # Judaydah, behind twenty places spelt Jadidah elsewhere
+    ("Hamdieh", "southern", (35.616, 36.656)),  # Al-Hamidiah, behind Hamdaniyah, Hamdiyah and others
+])
+def test_a_namesake_in_the_named_province_is_a_candidate_however_far_down_the_name_alone_puts_it(
+        full_gaz, name, part, point):
+    import conflictmap as cm
+
+    assert not any(haversine_km(*point, c.lat, c.lon) < 5 for c in full_gaz.candidates(name, limit=20))
+    text = f"Army units stormed {name} village in the {part} Idleb countryside after clashes with rebels."
+    [event] = cm.extract([text], published="2018-03-01", gazetteer=full_gaz).to_dict("records")
+    assert event["geo_precision"] == 1, event["location"]
+    assert haversine_km(*point, event["latitude"], event["longitude"]) < 5, event["location"]
+
+
 def test_a_name_not_framed_as_a_place_is_not_looked_for_by_a_near_spelling(full_gaz):
     # the name of a council, a newspaper or a person beside a province is no place of it
     s = ["Jubb al Qasab said government aircraft bombed villages in southern Idleb on Sunday."]
