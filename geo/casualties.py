@@ -224,7 +224,10 @@ _PART_OF = rf"{_COUNT}\s+of\s+(?i:the|his|her|their)\s+(?:[\w'’-]+\s+){{0,3}}?
 _PHRASE = rf"(?:{_PART_OF}|(?:{_COUNT}|{_VAGUE}|(?i:an?))(?:\s+{_MOD}){{0,4}}?\s+{_VICTIM}{_OF_GROUP}{_ASIDE})"
 # "a woman and her two children", "a man and his son", "a commander and two of his aides"
 _KIN = rf"(?i:his|her|their)\s+(?:{_COUNT}\s+)?(?:{_MOD}\s+){{0,2}}?{_VICTIM}"
-_GROUP = rf"{_PHRASE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_PHRASE}|{_KIN}|{_VICTIM})){{0,6}}"  # "a woman and child"
+# Who says so, after a comma, is no further victim: "killing five soldiers, a military official said",
+# "a police spokesman told reporters"
+_SAYS = r"(?i:said|says|say|told|tells|added|stated|reported|reports|confirmed|claimed|announced)\b"
+_GROUP = (rf"{_PHRASE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_PHRASE}|{_KIN}|{_VICTIM})(?![\w\s'’-]{{0,30}}?\b{_SAYS})){{0,6}}")  # "a woman and child"
 _SUBSET_CUE = r"(?i:among\s+them|among\s+whom|including|of\s+whom|of\s+them)"
 _SUBSET = rf"\s*,?\s*{_SUBSET_CUE}\s+(?P<subset>{_GROUP})\s*,?"
 _AUX = (r"(?:(?i:were|was|have|has|had|been|are|is|being|be|also|reportedly|allegedly|all|both|later|"

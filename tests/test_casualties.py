@@ -96,6 +96,16 @@ def test_lists_of_victims_add_up():
 
 
 @pytest.mark.parametrize("sentence, dead, civilians", [
+    ("Militants shelled the checkpoint, killing four guards, a police spokesman said on Monday.", 4, 0),
+    ("The blast killed two farmers, a local official told reporters.", 2, 2),
+    ("The blast killed two farmers, a child and a woman.", 4, 4),  # a list goes on
+])
+def test_who_says_so_after_the_toll_is_no_further_victim(sentence, dead, civilians):
+    found = find_casualties(sentence)
+    assert (found.fatalities, found.civilian_fatalities) == (dead, civilians)
+
+
+@pytest.mark.parametrize("sentence, dead, civilians", [
     ("A drone strike killed a shepherd and his three sons near the well.", 4, 4),
     ("A father and his daughter were killed when the shell hit their home.", 2, 2),
     ("The raid killed a nurse and their children.", 1, 1),  # how many children: not said
