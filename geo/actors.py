@@ -16,7 +16,7 @@ mentions: "anti-regime activists" and "ISIS-held territory" name no actor.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +37,7 @@ class Actor:
     associated: tuple[str, ...] = ()  # names of groups coded as assoc_actor of this actor
     aircraft: bool = False  # an air strike can be attributed to it
     modifiers: tuple[str, ...] = ()  # words that name it before a force noun ("Turkish" jets)
+    generic: tuple[str, ...] = ()  # words that open a mention naming no leader ("coalition jets")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def load_lexicon(path: str | Path | None = None) -> tuple[Actor, ...]:
             name=e["name"], kind=e["kind"], country=e.get("country"),
             aliases=tuple(e.get("aliases", ())), associated=tuple(e.get("associated", ())),
             aircraft=bool(e.get("aircraft", False)), modifiers=tuple(e.get("modifiers", ())),
+            generic=tuple(e.get("generic", ())),
         )
         for e in read_actors(path)
     )
@@ -244,6 +246,32 @@ def find_actors(sentence: str, lexicon: str | Path | None = None) -> list[ActorM
     return [m for i, m in enumerate(chosen) if not (
         i and m.actor == UNIDENTIFIED and chosen[i - 1].actor != UNIDENTIFIED
         and sentence[chosen[i - 1].end:m.start].isspace())]
+
+
+def follow_named_kin(by_sentence: list[list[ActorMention]],
+                     lexicon: str | Path | None = None) -> list[list[ActorMention]]:
+    """An article's actor mentions, each that opens with a generic word of its actor (the lexicon's
+    ``generic``: "coalition", "allied") taken as the actor of its kind last named in full before
+    it, where there is one: in "The Saudi-led coalition said ... Coalition jets bombed Saada",
+    the jets are the Saudi-led coalition's, not the US-led coalition's, which bare "coalition"
+    names otherwise."""
+    generic = {a.name: tuple(w.casefold() for w in a.generic) for a in load_lexicon(lexicon) if a.generic}
+    if not generic:
+        return by_sentence
+    named: dict[str, str] = {}  # kind -> the actor of that kind last named in full
+    out = []
+    for mentions in by_sentence:
+        kept = []
+        for m in mentions:
+            words = m.text.casefold().split()
+            bare = any(words[:len(w.split())] == w.split() for w in generic.get(m.actor, ()))
+            if bare and named.get(m.kind, m.actor) != m.actor:
+                m = replace(m, actor=named[m.kind])
+            elif not bare:
+                named[m.kind] = m.actor
+            kept.append(m)
+        out.append(kept)
+    return out
 
 
 def canonical_actor(text: str, lexicon: str | Path | None = None) -> str | None:

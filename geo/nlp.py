@@ -53,7 +53,7 @@ from conflictmap.gazetteer.lookup import KIND_WORDS
 from conflictmap.gazetteer.names import ARTICLES, GENERIC_PREFIXES, QUALIFIERS as ARABIC_QUALIFIERS, bare, name_key, plain
 from conflictmap.theatre import THEATRE
 
-from .actors import ActorMention, find_actors, home_countries
+from .actors import ActorMention, find_actors, follow_named_kin, home_countries
 from .ingest import find_dateline
 from .topic import protest_topic
 
@@ -575,7 +575,7 @@ def actors_by_sentence(doc: Doc) -> list[list[ActorMention]]:
         out[i].append(ActorMention(
             span._.cm_actor, span.start_char - sent.start_char, span.end_char - sent.start_char, span.text,
             span._.cm_associated, span._.cm_actor_kind))
-    return out
+    return follow_named_kin(out)
 
 
 @Language.factory("conflictmap_places", default_config={"db": None})

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 
 from conflictmap.geo.actors import (
-    ActorMention, assign_roles, canonical_actor, find_actors, load_lexicon, modifier_before,
+    ActorMention, assign_roles, canonical_actor, find_actors, follow_named_kin, load_lexicon, modifier_before,
 )
 
 
@@ -129,6 +129,28 @@ def test_a_custom_lexicon_can_be_loaded(tmp_path):
                                  "aliases": ["Blue Brigade", "BB"], "associated": []}]))
     [m] = find_actors("The BB took the bridge.", lexicon=path)
     assert (m.actor, m.text) == ("Blue Brigade", "BB")
+
+
+def test_a_bare_coalition_is_the_coalition_the_article_named_in_full_before():
+    sentences = ["Coalition jets struck a bridge on Monday.", "The Saudi-led coalition said the strike was legal.",
+                 "Coalition warplanes returned on Tuesday.", "Allied aircraft hit a depot."]
+    found = follow_named_kin([find_actors(s) for s in sentences])
+    # before the Saudi-led coalition is named, bare "coalition" keeps its first-theatre reading
+    assert [[m.actor for m in ms] for ms in found] == [
+        ["US-led coalition"], ["Saudi-led coalition"], ["Saudi-led coalition"], ["Saudi-led coalition"]]
+    # a coalition named in full by a generic word's actor itself stays: "the US-led coalition ... coalition jets"
+    us = follow_named_kin([find_actors("The US-led coalition said coalition jets hit a depot.")])
+    assert [m.actor for m in us[0]] == ["US-led coalition", "US-led coalition"]
+
+
+def test_coalition_jets_in_a_yemen_story_are_the_saudi_led_coalitions(full_gaz):
+    import conflictmap as cm
+
+    text = ("The Saudi-led coalition announced a new offensive in Yemen on Sunday. Coalition jets then bombed "
+            "Houthi positions in Hodeidah, residents said.")
+    events = cm.extract([text], published="2023-04-20", gazetteer=full_gaz).to_dict("records")
+    assert [(e["location"], e["actor1"], e["actor2"]) for e in events] == [
+        ("Al Ḩudaydah", "Saudi-led coalition", "Houthis")]
 
 
 def test_alias_keys_do_not_collide_between_actors():
