@@ -72,6 +72,10 @@ def test_longest_alias_wins_and_spans_are_exact():
     ("Al-Shabaab militants stormed a hotel.", "al-Shabaab"),
     ("Boko Haram insurgents raided a village.", "Boko Haram"),
     ("Taliban fighters seized the district centre.", "Taliban"),
+    ("Israeli warplanes struck a depot near the airport.", "Israeli forces"),
+    ("The IDF said it shelled the ridge.", "Israeli forces"),
+    ("Hamas militants fired rockets across the border.", "Hamas"),
+    ("The Qassam Brigades claimed the attack.", "Hamas"),
 ])
 def test_aliases_map_to_canonical_actors(sentence, actor):
     assert actors_in(sentence) == [actor]
