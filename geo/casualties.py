@@ -227,7 +227,9 @@ _KIN = rf"(?i:his|her|their)\s+(?:{_COUNT}\s+)?(?:{_MOD}\s+){{0,2}}?{_VICTIM}"
 # Who says so, after a comma, is no further victim: "killing five soldiers, a military official said",
 # "a police spokesman told reporters"
 _SAYS = r"(?i:said|says|say|told|tells|added|stated|reported|reports|confirmed|claimed|announced)\b"
-_GROUP = (rf"{_PHRASE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_PHRASE}|{_KIN}|{_VICTIM})(?![\w\s'’-]{{0,30}}?\b{_SAYS})){{0,6}}")  # "a woman and child"
+# the item's own few words, then the verb: not across "and", "who" ("a civilian who had reported it" died)
+_SAID_BY = rf"(?:\s+(?!(?i:and|or|who|whom|which|that)\b)[\w'’-]+){{0,3}}?\s+{_SAYS}"
+_GROUP = (rf"{_PHRASE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_PHRASE}|{_KIN}|{_VICTIM})(?!{_SAID_BY})){{0,6}}")  # "a woman and child"
 _SUBSET_CUE = r"(?i:among\s+them|among\s+whom|including|of\s+whom|of\s+them)"
 _SUBSET = rf"\s*,?\s*{_SUBSET_CUE}\s+(?P<subset>{_GROUP})\s*,?"
 _AUX = (r"(?:(?i:were|was|have|has|had|been|are|is|being|be|also|reportedly|allegedly|all|both|later|"

@@ -99,6 +99,7 @@ def test_lists_of_victims_add_up():
     ("Militants shelled the checkpoint, killing four guards, a police spokesman said on Monday.", 4, 0),
     ("The blast killed two farmers, a local official told reporters.", 2, 2),
     ("The blast killed two farmers, a child and a woman.", 4, 4),  # a list goes on
+    ("The raid killed two soldiers, a policeman and a civilian who had reported the attack.", 4, 1),
 ])
 def test_who_says_so_after_the_toll_is_no_further_victim(sentence, dead, civilians):
     found = find_casualties(sentence)
