@@ -8,6 +8,12 @@ from conflictmap.geo.document import Document
 from conflictmap.geo.pipeline import process_documents
 
 
+def events_of(gaz, text):
+    """The events one article dated 7 March 2018 gives."""
+    with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as result:
+        return result.events
+
+
 @pytest.mark.parametrize("sentence, event_type, sub_event_type", [
     ("A roadside bomb exploded near a police patrol in Tal Afar on Monday, wounding two officers.",
      "Explosions/Remote violence", "Remote explosive/landmine/IED"),
@@ -132,24 +138,21 @@ from conflictmap.geo.pipeline import process_documents
     ("Gunmen raided a farm near Baiji on Monday, assassinating an SDF commander.", "Battles", "Armed clash"),
 ])
 def test_the_sentence_gets_acled_s_event_type(gaz, sentence, event_type, sub_event_type):
-    with process_documents([Document("t", sentence, date(2018, 3, 7))], gaz=gaz) as result:
-        assert [(e["event_type"], e["sub_event_type"]) for e in result.events] == [(event_type, sub_event_type)]
+    assert [(e["event_type"], e["sub_event_type"]) for e in events_of(gaz, sentence)] == [(event_type, sub_event_type)]
 
 
 def test_a_town_that_fell_on_a_day_is_no_shelling(gaz):
-    with process_documents([Document("t", "Hajin fell on Monday after a long siege.", date(2018, 3, 7))], gaz=gaz) as r:
-        assert all(e["sub_event_type"] != "Shelling/artillery/missile attack" for e in r.events)
+    assert all(e["sub_event_type"] != "Shelling/artillery/missile attack"
+               for e in events_of(gaz, "Hajin fell on Monday after a long siege."))
 
 
 def test_a_town_entered_is_no_battle_by_that_word_alone(gaz):
-    with process_documents([Document("t", "A delegation entered Hajin on Monday.", date(2018, 3, 7))], gaz=gaz) as r:
-        assert r.events == []
+    assert events_of(gaz, "A delegation entered Hajin on Monday.") == []
 
 
 def test_things_found_that_are_no_weapons_make_no_weapons_seizure(gaz):
     text = "Rescuers found three miners alive in the flooded mines near Mosul on Monday, and a depot of food."
-    with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as r:
-        assert r.events == []
+    assert events_of(gaz, text) == []
 
 
 @pytest.mark.parametrize("text, actor1", [
@@ -158,22 +161,19 @@ def test_things_found_that_are_no_weapons_make_no_weapons_seizure(gaz):
 ])
 def test_the_doer_is_the_adjective_of_the_word_that_gave_the_type(gaz, text, actor1):
     # "died" comes first, but "regime shelling" says whose shelling it was (8 dev notes, none worse)
-    with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as r:
-        assert [e["actor1"] for e in r.events] == [actor1]
+    assert [e["actor1"] for e in events_of(gaz, text)] == [actor1]
 
 
 def test_a_named_air_force_striking_during_a_battle_is_a_second_event(gaz):
     text = ("Heavy fighting raged between the SDF and Islamic State in Hajin on Monday, "
             "and coalition air strikes hit the jihadists' positions.")
-    with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as result:
-        got = sorted((e["sub_event_type"], e["actor1"]) for e in result.events)
+    got = sorted((e["sub_event_type"], e["actor1"]) for e in events_of(gaz, text))
     assert got == [("Air/drone strike", "US-led coalition"), ("Armed clash", "SDF")]
 
 
 def test_army_troops_taking_a_town_is_the_government_regaining_it(gaz):
     text = "Army troops recaptured Baiji from the militants on Monday."
-    with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as result:
-        [e] = result.events
+    [e] = events_of(gaz, text)
     assert (e["sub_event_type"], e["actor1"]) == ("Government regains territory", "Iraqi forces")
 
 
@@ -182,7 +182,6 @@ def test_army_troops_taking_a_town_is_the_government_regaining_it(gaz):
     "Students held a sit-in at Mosul University in Mosul in solidarity with the families of Baiji.",
 ])
 def test_a_protest_is_where_it_was_held_not_where_what_it_protests_happened(gaz, text):
-    with process_documents([Document("t", text, date(2018, 3, 7))], gaz=gaz) as result:
-        got = [(e["event_type"], e["location"]) for e in result.events]
+    got = [(e["event_type"], e["location"]) for e in events_of(gaz, text)]
     assert len(got) == 1 and got[0][0] == "Protests" and got[0][1] in ("Manbij", "Mosul")
 
