@@ -369,11 +369,16 @@ class Gazetteer:
 
         cutoff = SHORT_FUZZY_CUTOFF if len(key) <= SHORT_KEY else FUZZY_CUTOFF
         best: dict[int, tuple[float, tuple]] = {}
+        plural = key[:-1] if key.endswith("s") else key  # "Americans": the demonym's key
         for row in rows:
+            # a curated name (alias, demonym) is sure of its own spelling only: met by a near
+            # spelling or the same consonants ("Murak" and "America"), it is spelt like any other
+            curated = bool(row[13]) and row[14] in (key, plural)
             if row[5] in BROAD_KINDS and row[14] != key and not row[13]:
                 continue
-            similarity = 1.0 if row[13] else fuzz.ratio(key, row[14]) / 100.0
-            if len(skel) >= SKELETON_MIN and similarity * 100 >= SKELETON_MIN_RATIO and skeleton(row[14]) == skel:
+            similarity = 1.0 if curated else fuzz.ratio(key, row[14]) / 100.0
+            if len(skel) >= SKELETON_MIN and similarity * 100 >= SKELETON_MIN_RATIO and skeleton(row[14]) == skel \
+                    and row[5] not in BROAD_KINDS:
                 # Raised, but kept below an exact key: "Neirab" is An Nayrab, not 'Ayn al 'Arab.
                 similarity = max(similarity, min(SKELETON_CAP, SKELETON_FLOOR + (1 - SKELETON_FLOOR) * similarity))
             if similarity * 100 < cutoff:
@@ -389,7 +394,7 @@ class Gazetteer:
                 # ("Dahiet Elasad": Dahiyat al Asad, not Qura al Asad, which has that name as well)
                 similarity += FUZZY_OWN_NAME_BONUS
             score = SIMILARITY_WEIGHT * similarity + (1 - SIMILARITY_WEIGHT) * prior(row[5], row[11], row[6])
-            if row[13]:
+            if curated:
                 score += ALIAS_BONUS
             if row[0] not in best or score > best[row[0]][0]:
                 best[row[0]] = (score, row)

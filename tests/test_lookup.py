@@ -188,3 +188,14 @@ def test_the_one_place_of_a_province_spelt_near_a_name(full_gaz, name, admin1, p
 ])
 def test_a_part_word_before_a_name_the_gazetteer_lacks_leaves_the_place_itself(full_gaz, name, expected):
     assert full_gaz.candidates(name, limit=1)[0].name == expected
+
+
+def test_a_curated_name_matches_its_own_spelling_only(full_gaz):
+    """"America" is a curated name of the United States; a Syrian town with its consonants
+    ("Murak", m-r-k) or a country spelt with them ("Morocco") is not the United States."""
+    assert full_gaz.candidates("Murak", limit=1)[0].country == "SY"
+    assert "United States" not in {c.name for c in full_gaz.candidates("Murak", limit=20)}
+    assert "United States" not in {c.name for c in full_gaz.candidates("Morocco", limit=20)}
+    assert full_gaz.candidates("America", limit=1)[0].name == "United States"
+    assert full_gaz.candidates("Americans", limit=1)[0].name == "United States"  # the demonym, plural
+    assert full_gaz.candidates("Britian", limit=1)[0].name == "United Kingdom"  # a typo: spelt like any name
