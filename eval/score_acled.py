@@ -1,6 +1,7 @@
 """Events and places on ACLED's own notes (Syria and Iraq, 2018, the dev split).
 
     python eval/score_acled.py [--shared ../shared] [--limit N] [--json FILE] [--cross-validate]
+                               [--errors FILE.tsv]
 
 Each distinct note is one document, published on the row's ``event_date_iso``. Figures:
 
@@ -12,6 +13,11 @@ Each distinct note is one document, published on the row's ``event_date_iso``. F
   against ``derived_event_type_2019`` where ACLED set it, fatalities exactly equal, and the
   actor1 family (state forces of one country, Islamic State, SDF/YPG, coalition, rebels,
   HTS, ...; :func:`actor_family`).
+
+``--errors`` writes one line per precisely coded row that no event found, with why
+(:func:`misses`): the place was found but gave no event, the name was found but placed
+elsewhere or nowhere, the name is in the note but was not recognised, or the note does not
+spell the coded name.
 
 Every figure is also given per fold of a 5-fold split grouped by coded place name (no place
 name is in two folds), mean and spread: a component tuned on four folds is scored on the
@@ -165,6 +171,66 @@ def score(rows: list[dict], events: list[dict]) -> dict:
     }
 
 
+MISS_KINDS = ("placed, no event", "named, placed elsewhere", "named, unplaced", "not recognised", "not spelt so")
+SAME_NAME = 80  # rapidfuzz ratio of the index keys at which a mention names the coded place
+
+
+def misses(rows: list[dict], events: list[dict], mentions: list[dict]) -> list[dict]:
+    """Each geo_precision-1 row with no event within RECALL_KM of it, and why (MISS_KINDS):
+    a mention within RECALL_KM that gave no event; else a mention spelt like the coded name,
+    placed elsewhere (how far) or not at all; else the coded name in the note's text (the
+    recogniser missed it); else a note that spells the place otherwise or not at all."""
+    from rapidfuzz import fuzz
+
+    from conflictmap.gazetteer.names import name_key
+
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for event in events:
+        for doc_id in str(event.get("doc_id") or "").split("; "):
+            by_doc[doc_id].append(event)
+    mentions_of: dict[str, list[dict]] = defaultdict(list)
+    for mention in mentions:
+        mentions_of[mention["doc_id"]].append(mention)
+    out = []
+    for row in rows:
+        if row["geo_precision"] != "1" or any(_km(row, e) <= RECALL_KM for e in by_doc[row["doc_id"]]):
+            continue
+        key = name_key(row["location"])
+        placed = [m for m in mentions_of[row["doc_id"]] if m.get("latitude") is not None]
+        near = [m for m in placed if _km(row, m) <= RECALL_KM]
+        named = [m for m in mentions_of[row["doc_id"]] if fuzz.ratio(name_key(m["text"]), key) >= SAME_NAME]
+        mention, km = None, None
+        if near:
+            kind, mention = MISS_KINDS[0], near[0]
+        elif named:
+            mention = next((m for m in named if m.get("latitude") is not None), named[0])
+            kind = MISS_KINDS[1] if mention.get("latitude") is not None else MISS_KINDS[2]
+        elif fuzz.partial_ratio(key, name_key(row["notes"])) >= SAME_NAME + 10:
+            kind = MISS_KINDS[3]
+        else:
+            kind = MISS_KINDS[4]
+        if mention is not None and mention.get("latitude") is not None:
+            km = round(_km(row, mention))
+        out.append({"kind": kind, "location": row["location"], "admin1": row["admin1"],
+                    "mention": mention["text"] if mention else "", "placed_as": (mention or {}).get("name") or "",
+                    "latitude": (mention or {}).get("latitude"), "longitude": (mention or {}).get("longitude"), "km": km, "score": (mention or {}).get("score"), "doc_id": row["doc_id"], "notes": row["notes"]})
+    return out
+
+
+def write_misses(found: list[dict], path: Path) -> None:
+    """:func:`misses` as a TSV, commonest kind first, and a count per kind on standard output."""
+    order = {kind: i for i, kind in enumerate(MISS_KINDS)}
+    found = sorted(found, key=lambda m: (order[m["kind"]], m["location"]))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(found[0]) if found else ["kind"], delimiter="\t")
+        writer.writeheader()
+        writer.writerows(found)
+    counts = defaultdict(int)
+    for m in found:
+        counts[m["kind"]] += 1
+    print("missed rows: " + ", ".join(f"{kind} {counts[kind]}" for kind in MISS_KINDS) + f" -> {path}")
+
+
 def _km(row: dict, event: dict) -> float:
     return haversine_km(row["lat"], row["lon"], float(event["latitude"]), float(event["longitude"]))
 
@@ -176,25 +242,28 @@ def _share(hits: int, total: int) -> float | None:
 FIGURES = ("location_recall", "event_precision", "type", "fatalities_exact", "actor_family")
 
 
-def run(docs: list[Document]) -> list[dict]:
+def run(docs: list[Document]) -> tuple[list[dict], list[dict]]:
+    """The events and the place mentions of ``docs``."""
     with process_documents(docs) as result:
-        return result.events
+        return result.events, result.mentions
 
 
-def run_folds(docs: list[Document], rows: list[dict], shared: Path) -> list[dict]:
-    """The events of every note, each fold's notes resolved by a ranker fitted without them.
-    Duplicates are merged within a fold only."""
+def run_folds(docs: list[Document], rows: list[dict], shared: Path) -> tuple[list[dict], list[dict]]:
+    """:func:`run`, each fold's notes resolved by a ranker fitted without them. Duplicates are
+    merged within a fold only."""
     import tempfile
 
     import train_ranker
 
     fold_of = note_folds(rows)
-    events = []
+    events, mentions = [], []
     with tempfile.TemporaryDirectory() as folder:
         for k, path in train_ranker.fold_rankers(shared, Path(folder)).items():
             with train_ranker.ranker_in_use(path):
-                events += run([d for d in docs if fold_of[d.doc_id] == k])
-    return events
+                found = run([d for d in docs if fold_of[d.doc_id] == k])
+            events += found[0]
+            mentions += found[1]
+    return events, mentions
 
 
 def main(argv=None) -> int:
@@ -205,6 +274,8 @@ def main(argv=None) -> int:
     parser.add_argument("--cross-validate", action="store_true",
                         help="Score each fold's notes with a ranker fitted on the other folds (eval/train_ranker.py; "
                              "about three minutes more): the shipped ranker has seen these notes.")
+    parser.add_argument("--errors", type=Path, default=None,
+                        help="Write the precisely coded rows no event found, and why, to this TSV.")
     args = parser.parse_args(argv)
     rows = read_rows(args.shared / "data" / "dev" / "acled_sy_iq_2018_dev.csv.gz")
     docs = documents(rows)
@@ -213,7 +284,7 @@ def main(argv=None) -> int:
         kept = {d.doc_id for d in docs}
         rows = [r for r in rows if r["doc_id"] in kept]
     started = time.perf_counter()
-    events = run_folds(docs, rows, args.shared) if args.cross_validate else run(docs)
+    events, mentions = run_folds(docs, rows, args.shared) if args.cross_validate else run(docs)
     seconds = time.perf_counter() - started
 
     overall = score(rows, events)
@@ -232,6 +303,8 @@ def main(argv=None) -> int:
         print(f"{figure:<18} {overall[figure]:>7.3f}  {cv[figure]['mean']:>20.3f} ± {cv[figure]['sd']:.3f}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    if args.errors:
+        write_misses(misses(rows, events, mentions), args.errors)
     return 0
 
 
