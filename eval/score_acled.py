@@ -35,6 +35,7 @@ import csv
 import gzip
 import hashlib
 import json
+import re
 import statistics
 import sys
 import time
@@ -195,17 +196,20 @@ def misses(rows: list[dict], events: list[dict], mentions: list[dict]) -> list[d
     for row in rows:
         if row["geo_precision"] != "1" or any(_km(row, e) <= RECALL_KM for e in by_doc[row["doc_id"]]):
             continue
-        key = name_key(row["location"])
+        # ACLED codes a place by two names ("Ras al-Ain - Ras al-Hosn", "Abu Jarad (Tall Abu Jarad)"):
+        # either counts
+        keys = [k for part in re.split(r" - |[()/]", row["location"]) if (k := name_key(part))]
         placed = [m for m in mentions_of[row["doc_id"]] if m.get("latitude") is not None]
         near = [m for m in placed if _km(row, m) <= RECALL_KM]
-        named = [m for m in mentions_of[row["doc_id"]] if fuzz.ratio(name_key(m["text"]), key) >= SAME_NAME]
+        named = [m for m in mentions_of[row["doc_id"]]
+                 if max(fuzz.ratio(name_key(m["text"]), key) for key in keys) >= SAME_NAME]
         mention, km = None, None
         if near:
             kind, mention = MISS_KINDS[0], near[0]
         elif named:
             mention = next((m for m in named if m.get("latitude") is not None), named[0])
             kind = MISS_KINDS[1] if mention.get("latitude") is not None else MISS_KINDS[2]
-        elif fuzz.partial_ratio(key, name_key(row["notes"])) >= SAME_NAME + 10:
+        elif max(fuzz.partial_ratio(key, name_key(row["notes"])) for key in keys) >= SAME_NAME + 10:
             kind = MISS_KINDS[3]
         else:
             kind = MISS_KINDS[4]
