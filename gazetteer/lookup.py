@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from .distance import KM_PER_DEGREE, haversine_km
 from .indexes import BROAD_KINDS, BROAD_OR_DIVISION, KEY_SEPARATOR, REGIONS, prefixes
-from .names import bare, name_key, plain, skeleton, without_generic_prefix
+from .names import ARTICLES, QUALIFIERS, bare, name_key, plain, skeleton, without_generic_prefix
 from .store import connect
 from .theatre import NEIGHBOURS, THEATRE
 
@@ -130,7 +130,42 @@ SECOND_ORDER_WORDS = frozenset({"county", "district", "department"})
 # the gazetteer knows no such part, the place itself is a candidate
 PART_WORDS = frozenset({"western", "eastern", "northern", "southern", "upper", "lower"})
 DIVISION_LIMIT = 20  # of the name's candidates, its divisions are looked for among this many
+SURE_QUALIFIED_RATIO = 90  # a qualified place this near the name is the one meant (:func:`_of_name`)
 ALTERNATIVES = re.compile(r"\s+[-\u2013]\s+|\s*/\s*|\s*[()]\s*")  # "A - B", "A/B", "A (B)"
+
+
+@lru_cache(maxsize=1)
+def _qualifier_of() -> dict[str, str]:
+    """The key of each Arabic qualifier the gazetteer writes after a name -> its English word."""
+    return {name_key(form): word for word, forms in QUALIFIERS.items() if word in PART_WORDS for form in forms}
+
+
+def _consonants(key: str) -> str:
+    return re.sub("[aeiouy]", "", key)
+
+
+def _qualifier(c: Candidate) -> tuple[str, str] | None:
+    """The English part word (:data:`PART_WORDS`) a gazetteer place carries, before its name or
+    as the Arabic adjective after it, and the key of the rest of the name (by the name it was
+    found by, else its own): "Mulayhah ash Sharqiyah" is ("eastern", "mulaha"); None for none."""
+    for text in (c.matched, c.name):
+        words = text.split()
+        if len(words) < 2:
+            continue
+        if words[0].casefold() in PART_WORDS:
+            return words[0].casefold(), name_key(" ".join(words[1:]))
+        if word := _qualifier_of().get(name_key(words[-1])):
+            rest = words[:-2] if len(words) > 2 and plain(words[-2]) in ARTICLES else words[:-1]
+            return word, name_key(" ".join(rest))
+    return None
+
+
+def _of_name(key: str, rest_key: str, sure: bool = False) -> bool:
+    """Whether a qualified place's name (``key``, its qualifier left out) is ``rest_key`` spelt
+    otherwise: by the same consonants ("Maliha" and Mulayhah, m-l-h; "Tiba" and Tayyibah), or
+    nearly so; ``sure``, very nearly ("Shyookh" and Shuyukh; not "Sarja" and Saray, whose name
+    without its qualifier is asked too)."""
+    return fuzz.ratio(key, rest_key) >= (SURE_QUALIFIED_RATIO if sure else FUZZY_CUTOFF) or _consonants(key) == _consonants(rest_key)
 
 
 class Gazetteer:
@@ -187,6 +222,10 @@ class Gazetteer:
 
         found = list(ask(name))  # "Western Ghariyeh" too: the index holds names as English copy writes them
         words = name.split()
+        part_word = words[0].casefold() if len(words) > 1 and words[0].casefold() in PART_WORDS else None
+        if part_word:  # "Eastern Atshana" is not `Atshanah Gharbiyah, though spelt nearly so
+            rest_key = name_key(" ".join(words[1:]))
+            found = [c for c in found if (q := _qualifier(c)) is None or q[0] == part_word or not _of_name(q[1], rest_key)]
         if any(name_key(c.matched) == key for c in found):
             return found  # spelt whole
         # "Damascus - Barzeh", "Hosh/Zariqiyah", "Tal Abyad (Gire Spi)": a name given with its
@@ -195,8 +234,9 @@ class Gazetteer:
         if len(words) > 2:
             # "Kafr Naseh Elatareb", "Mreimin Afrin": the name, then its district's
             parts += [" ".join(words[:-1])]
-        if len(words) > 1 and words[0].casefold() in PART_WORDS:
-            parts.append(" ".join(words[1:]))  # "Eastern Farhaniyeh": Al Farhaniyah, where no eastern one is known
+        if part_word:
+            found = self._qualified(part_word, " ".join(words[1:]), found, ask, parts)
+            parts = [part for part in parts if part != name]  # asked: what it found is sorted above
         if len(words) == 1 and len(words[0]) > 6 and words[0][:2].casefold() in ("al", "el"):
             parts.append(words[0][2:])  # "Alzaafaranah": the article joined to the name
         divisions: list[Candidate] = []
@@ -212,8 +252,30 @@ class Gazetteer:
             divisions = [replace(c, matched=f"{c.matched} {words[-1]}")
                          for c in ([c for c in of_name if c.kind == fits] or of_name)]
         if (not parts or parts == [name]) and not divisions:
-            return found
+            return found[:limit]
         return _best(found, divisions, *map(ask, parts))[:limit]
+
+    @staticmethod
+    def _qualified(word: str, rest: str, found: list[Candidate], ask, parts: list[str]) -> list[Candidate]:
+        """The candidates of "<word> <rest>" ("Eastern Maliha", "Lower Shyookh"), ``word`` one of
+        :data:`PART_WORDS`: the places the gazetteer writes as ``rest`` with that qualifier,
+        before the name in English or after it in Arabic (Mulayhah ash Sharqiyah, Shuyukh
+        Tahtani), are asked for; a place of another qualifier ("Mulayhah al Gharbiyah") or of
+        another name that shares only the qualifier ("Nahiyat Ali ash Sharqi") is none. Where the
+        gazetteer knows no place sure to be it ("Eastern Farhaniyeh"), ``rest`` itself joins
+        ``parts``: Al Farhaniyah."""
+        rest_key = name_key(rest)
+
+        def ours(c: Candidate, sure: bool = False) -> bool:
+            q = _qualifier(c)
+            return q is not None and q[0] == word and _of_name(q[1], rest_key, sure)
+
+        asked = [c for form in QUALIFIERS[word] for c in ask(f"{rest} {form}") if ours(c)]
+        # nor a place that shares only the qualifier ("Nahiyat Ali ash Sharqi" for "Eastern Maliha")
+        found = _best([c for c in found if _qualifier(c) is None or ours(c)], asked)
+        if not any(ours(c, sure=True) for c in found):
+            parts.append(rest)
+        return found
 
     def lookup(self, name: str, country: str | None = None) -> Candidate | None:
         """The best candidate, or None."""

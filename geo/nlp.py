@@ -851,7 +851,9 @@ class PlaceMatcher:
                 # In an article whose actors are at home in the theatre a type word vouches for a
                 # name that bears a person's ("the Dahiet al-Assad suburb"), not for one with other
                 # news words ("the Mosul Army Base"); elsewhere no name with news words is a place.
-                news = [w for w in content if w in NOT_PLACES]
+                # a word that tells two villages of one name apart opens the name, no news word
+                # ("Eastern Maliha village", "shelled Western Tiba")
+                news = [w for k, w in enumerate(content) if w in NOT_PLACES and not (k == 0 and w in QUALIFIERS)]
                 named_after = typed and len(news) < len(content) and set(news) <= NEWS_PEOPLE and (
                     theatre_actors or _near_spelling_in_theatre(self.db, name))
                 keep = named_after or not news and (

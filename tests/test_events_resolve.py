@@ -389,3 +389,16 @@ def test_a_place_let_go_keeps_the_precision_its_text_gave():
     assert (bare.place, bare.precision) == (None, 1)
     near.place = province  # what the geocoder or the province then finds carries the text's precision
     assert near.as_row()["geo_precision"] == 2
+
+
+@pytest.mark.parametrize("text, point", [
+    # the western of two villages, which the gazetteer knows in Arabic; not Tuba, spelt nearer "Tiba"
+    ("Government forces shelled Western Tiba in northern Homs on Tuesday.", (34.876, 36.466)),
+    ("Government forces shelled Eastern Maliha village in the countryside of Dar'a, wounding a farmer.", (32.759, 36.366)),
+])
+def test_an_event_at_the_eastern_or_western_of_two_villages_lies_there(full_gaz, text, point):
+    import conflictmap as cm
+
+    [event] = cm.extract([text], published="2018-03-01", gazetteer=full_gaz).to_dict("records")
+    assert event["geo_precision"] == 1, event["location"]
+    assert haversine_km(*point, event["latitude"], event["longitude"]) < 5, event["location"]

@@ -199,3 +199,25 @@ def test_a_curated_name_matches_its_own_spelling_only(full_gaz):
     assert full_gaz.candidates("America", limit=1)[0].name == "United States"
     assert full_gaz.candidates("Americans", limit=1)[0].name == "United States"  # the demonym, plural
     assert full_gaz.candidates("Britian", limit=1)[0].name == "United Kingdom"  # a typo: spelt like any name
+
+
+@pytest.mark.parametrize("name, expected", [
+    # the gazetteer writes the qualifier after the name, in Arabic, and spells the name otherwise
+    ("Eastern Maliha", "Mulayhah ash Sharqiyah"), ("Western Maliha", "Mulayhah al Gharbiyah"),
+    ("Western Tiba", "At Tayyibah al Gharbiyah"), ("Lower Shyookh", "Shuyukh Tahtani"),
+])
+def test_a_qualified_village_is_the_place_of_that_qualifier_not_the_bare_name(full_gaz, name, expected):
+    found = full_gaz.candidates(name, limit=20)
+    assert found[0].name == expected, [c.name for c in found[:3]]
+    other = "Mulayhah al Gharbiyah" if name == "Eastern Maliha" else "Mulayhah ash Sharqiyah"
+    assert other not in {c.name for c in found}  # the other of the two villages is never it
+    assert "Nahiyat Ali ash Sharqi" not in {c.name for c in found}  # it shares only the qualifier
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Eastern Farhaniyeh", "Al Farhaniyah"),  # no eastern one is known: the village itself
+    ("Lower Manhattan", "Manhattan"),  # Mashan as Sufla is the lower of another name
+    ("Eastern Sarja", "Sarjah"),  # Saray Sharqi is spelt only nearly so: the name alone is asked too
+])
+def test_a_qualified_name_the_gazetteer_does_not_hold_is_the_place_itself(full_gaz, name, expected):
+    assert full_gaz.candidates(name, limit=20)[0].name == expected
