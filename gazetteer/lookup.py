@@ -160,6 +160,12 @@ def _qualifier(c: Candidate) -> tuple[str, str] | None:
     return None
 
 
+def _carries(c: Candidate, word: str, rest_key: str, sure: bool = False) -> bool:
+    """Whether ``c`` is the place of name ``rest_key`` with part word ``word`` (:func:`_of_name`)."""
+    q = _qualifier(c)
+    return q is not None and q[0] == word and _of_name(q[1], rest_key, sure)
+
+
 def _of_name(key: str, rest_key: str, sure: bool = False) -> bool:
     """Whether a qualified place's name (``key``, its qualifier left out) is ``rest_key`` spelt
     otherwise: by the same consonants ("Maliha" and Mulayhah, m-l-h; "Tiba" and Tayyibah), or
@@ -265,17 +271,21 @@ class Gazetteer:
         gazetteer knows no place sure to be it ("Eastern Farhaniyeh"), ``rest`` itself joins
         ``parts``: Al Farhaniyah."""
         rest_key = name_key(rest)
-
-        def ours(c: Candidate, sure: bool = False) -> bool:
-            q = _qualifier(c)
-            return q is not None and q[0] == word and _of_name(q[1], rest_key, sure)
-
-        asked = [c for form in QUALIFIERS[word] for c in ask(f"{rest} {form}") if ours(c)]
+        asked = [c for form in QUALIFIERS[word] for c in ask(f"{rest} {form}") if _carries(c, word, rest_key)]
         # nor a place that shares only the qualifier ("Nahiyat Ali ash Sharqi" for "Eastern Maliha")
-        found = _best([c for c in found if _qualifier(c) is None or ours(c)], asked)
-        if not any(ours(c, sure=True) for c in found):
+        found = _best([c for c in found if _qualifier(c) is None or _carries(c, word, rest_key)], asked)
+        if not any(_carries(c, word, rest_key, sure=True) for c in found):
             parts.append(rest)
         return found
+
+    def qualified(self, name: str) -> list[Candidate]:
+        """The places of a name opened by a part word ("Eastern Maliha") that carry it on the
+        rest of the name (Mulayhah ash Sharqiyah); [] for another name ("Eastern Bypass")."""
+        words = name.split()
+        if len(words) < 2 or words[0].casefold() not in PART_WORDS:
+            return []
+        word, rest_key = words[0].casefold(), name_key(" ".join(words[1:]))
+        return [c for c in self.candidates(name, limit=DIVISION_LIMIT) if _carries(c, word, rest_key)]
 
     def lookup(self, name: str, country: str | None = None) -> Candidate | None:
         """The best candidate, or None."""

@@ -851,9 +851,11 @@ class PlaceMatcher:
                 # In an article whose actors are at home in the theatre a type word vouches for a
                 # name that bears a person's ("the Dahiet al-Assad suburb"), not for one with other
                 # news words ("the Mosul Army Base"); elsewhere no name with news words is a place.
-                # a word that tells two villages of one name apart opens the name, no news word
-                # ("Eastern Maliha village", "shelled Western Tiba")
-                news = [w for k, w in enumerate(content) if w in NOT_PLACES and not (k == 0 and w in QUALIFIERS)]
+                # a word that tells two villages of one name apart opens the name, no news word,
+                # where the gazetteer holds such a village ("Eastern Maliha village", "shelled
+                # Western Tiba"; not "the Eastern Bypass")
+                news = [w for k, w in enumerate(content)
+                        if w in NOT_PLACES and not (k == 0 and _qualified_place(self.db, name))]
                 named_after = typed and len(news) < len(content) and set(news) <= NEWS_PEOPLE and (
                     theatre_actors or _near_spelling_in_theatre(self.db, name))
                 keep = named_after or not news and (
@@ -965,6 +967,12 @@ def _spelt_nearly(db: str | None, text: str) -> bool:
     only folded to the same key: a word alone, unframed, is a place only then."""
     spelt = bare(text)
     return any(fuzz.ratio(spelt, bare(c.matched)) >= SPELT_NEARLY for c in gazetteer(db).candidates(text, limit=10))
+
+
+@lru_cache(maxsize=20_000)
+def _qualified_place(db: str | None, name: str) -> bool:
+    """Whether the gazetteer holds the place a part word opening ``name`` tells apart."""
+    return bool(gazetteer(db).qualified(name))
 
 
 @lru_cache(maxsize=20_000)

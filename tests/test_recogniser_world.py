@@ -211,3 +211,16 @@ def test_a_type_word_vouches_for_a_name_with_news_words_only_in_theatre_news_or_
     assert places(nlp, "Shells hit homes in the Dahiet al-Assad suburb on Monday.") == ["Dahiet al-Assad"]
     assert places(nlp, "The School Board met in the city on Monday.") == []
     assert "Rami Hollow" not in places(nlp, "Police patrolled the Rami Hollow neighbourhood on Monday.")
+
+
+def test_a_word_that_tells_two_villages_apart_opens_a_name_where_the_gazetteer_holds_such_a_village(nlp):
+    def places(text):
+        doc = nlp(text)
+        return [(s.text, s._.cm_cue) for s in doc.spans["places"]]
+
+    # "Lower" is no news word here: the gazetteer holds Shuyukh Tahtani, the lower of two villages
+    assert places("Army units shelled Lower Shyookh village on Monday.") == [("Lower Shyookh", "village")]
+    # no lower Qwertabaniya is known: the village's own name is the place
+    assert places("Army units shelled Lower Qwertabaniya village on Monday.") == [("Qwertabaniya", "village")]
+    # nor is a road a village: "the Eastern Bypass" stays no place
+    assert places("Traffic was diverted onto the Eastern Bypass road on Monday.") == []
