@@ -141,6 +141,7 @@ def _qualifier_of() -> dict[str, str]:
 
 
 def _consonants(key: str) -> str:
+    """A name key without its vowels: "mulaha" and "maliha" are both "mlh"."""
     return re.sub("[aeiouy]", "", key)
 
 
@@ -229,9 +230,11 @@ class Gazetteer:
         found = list(ask(name))  # "Western Ghariyeh" too: the index holds names as English copy writes them
         words = name.split()
         part_word = words[0].casefold() if len(words) > 1 and words[0].casefold() in PART_WORDS else None
-        if part_word:  # "Eastern Atshana" is not `Atshanah Gharbiyah, though spelt nearly so
+        if part_word:
+            # "Eastern Atshana" is not `Atshanah Gharbiyah, though spelt nearly so, nor "Eastern
+            # Maliha" Nahiyat Ali ash Sharqi, which shares only the qualifier
             rest_key = name_key(" ".join(words[1:]))
-            found = [c for c in found if (q := _qualifier(c)) is None or q[0] == part_word or not _of_name(q[1], rest_key)]
+            found = [c for c in found if _qualifier(c) is None or _carries(c, part_word, rest_key)]
         if any(name_key(c.matched) == key for c in found):
             return found  # spelt whole
         # "Damascus - Barzeh", "Hosh/Zariqiyah", "Tal Abyad (Gire Spi)": a name given with its
@@ -242,7 +245,7 @@ class Gazetteer:
             parts += [" ".join(words[:-1])]
         if part_word:
             found = self._qualified(part_word, " ".join(words[1:]), found, ask, parts)
-            parts = [part for part in parts if part != name]  # asked: what it found is sorted above
+            parts = [part for part in parts if part != name]  # asked again, it would bring back what was let go
         if len(words) == 1 and len(words[0]) > 6 and words[0][:2].casefold() in ("al", "el"):
             parts.append(words[0][2:])  # "Alzaafaranah": the article joined to the name
         divisions: list[Candidate] = []
@@ -264,16 +267,14 @@ class Gazetteer:
     @staticmethod
     def _qualified(word: str, rest: str, found: list[Candidate], ask, parts: list[str]) -> list[Candidate]:
         """The candidates of "<word> <rest>" ("Eastern Maliha", "Lower Shyookh"), ``word`` one of
-        :data:`PART_WORDS`: the places the gazetteer writes as ``rest`` with that qualifier,
-        before the name in English or after it in Arabic (Mulayhah ash Sharqiyah, Shuyukh
-        Tahtani), are asked for; a place of another qualifier ("Mulayhah al Gharbiyah") or of
-        another name that shares only the qualifier ("Nahiyat Ali ash Sharqi") is none. Where the
-        gazetteer knows no place sure to be it ("Eastern Farhaniyeh"), ``rest`` itself joins
-        ``parts``: Al Farhaniyah."""
+        :data:`PART_WORDS`, given those ``found`` for the whole name (no place of another
+        qualifier or another name among them): the places the gazetteer writes as ``rest`` with
+        that qualifier after it, in Arabic (Mulayhah ash Sharqiyah, Shuyukh Tahtani), join them.
+        Where the gazetteer knows no place sure to be it ("Eastern Farhaniyeh"), ``rest`` itself
+        joins ``parts``: Al Farhaniyah."""
         rest_key = name_key(rest)
         asked = [c for form in QUALIFIERS[word] for c in ask(f"{rest} {form}") if _carries(c, word, rest_key)]
-        # nor a place that shares only the qualifier ("Nahiyat Ali ash Sharqi" for "Eastern Maliha")
-        found = _best([c for c in found if _qualifier(c) is None or _carries(c, word, rest_key)], asked)
+        found = _best(found, asked)
         if not any(_carries(c, word, rest_key, sure=True) for c in found):
             parts.append(rest)
         return found
