@@ -35,7 +35,6 @@ import csv
 import gzip
 import hashlib
 import json
-import re
 import statistics
 import sys
 import time
@@ -135,10 +134,7 @@ def documents(rows: list[dict]) -> list[Document]:
 
 def score(rows: list[dict], events: list[dict]) -> dict:
     """The figures for ``rows`` given every emitted event (events name their notes in doc_id)."""
-    by_doc: dict[str, list[dict]] = defaultdict(list)
-    for event in events:
-        for doc_id in str(event.get("doc_id") or "").split("; "):
-            by_doc[doc_id].append(event)
+    by_doc = _events_by_note(events)
     docs = {r["doc_id"] for r in rows}
     coded: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -183,12 +179,10 @@ def misses(rows: list[dict], events: list[dict], mentions: list[dict]) -> list[d
     recogniser missed it); else a note that spells the place otherwise or not at all."""
     from rapidfuzz import fuzz
 
+    from conflictmap.gazetteer.lookup import ALTERNATIVES
     from conflictmap.gazetteer.names import name_key
 
-    by_doc: dict[str, list[dict]] = defaultdict(list)
-    for event in events:
-        for doc_id in str(event.get("doc_id") or "").split("; "):
-            by_doc[doc_id].append(event)
+    by_doc = _events_by_note(events)
     mentions_of: dict[str, list[dict]] = defaultdict(list)
     for mention in mentions:
         mentions_of[mention["doc_id"]].append(mention)
@@ -198,7 +192,7 @@ def misses(rows: list[dict], events: list[dict], mentions: list[dict]) -> list[d
             continue
         # ACLED codes a place by two names ("Ras al-Ain - Ras al-Hosn", "Abu Jarad (Tall Abu Jarad)"):
         # either counts
-        keys = [k for part in re.split(r" - |[()/]", row["location"]) if (k := name_key(part))]
+        keys = [k for part in ALTERNATIVES.split(row["location"]) if (k := name_key(part))]
         placed = [m for m in mentions_of[row["doc_id"]] if m.get("latitude") is not None]
         near = [m for m in placed if _km(row, m) <= RECALL_KM]
         named = [m for m in mentions_of[row["doc_id"]]
@@ -213,16 +207,18 @@ def misses(rows: list[dict], events: list[dict], mentions: list[dict]) -> list[d
             kind = MISS_KINDS[3]
         else:
             kind = MISS_KINDS[4]
-        if mention is not None and mention.get("latitude") is not None:
+        mention = mention or {}
+        if mention.get("latitude") is not None:
             km = round(_km(row, mention))
         out.append({"kind": kind, "location": row["location"], "admin1": row["admin1"],
-                    "mention": mention["text"] if mention else "", "placed_as": (mention or {}).get("name") or "",
-                    "latitude": (mention or {}).get("latitude"), "longitude": (mention or {}).get("longitude"), "km": km, "score": (mention or {}).get("score"), "doc_id": row["doc_id"], "notes": row["notes"]})
+                    "mention": mention.get("text", ""), "placed_as": mention.get("name") or "",
+                    "latitude": mention.get("latitude"), "longitude": mention.get("longitude"), "km": km,
+                    "score": mention.get("score"), "doc_id": row["doc_id"], "notes": row["notes"]})
     return out
 
 
 def write_misses(found: list[dict], path: Path) -> None:
-    """:func:`misses` as a TSV, commonest kind first, and a count per kind on standard output."""
+    """:func:`misses` as a TSV, in the order of MISS_KINDS, and a count per kind on standard output."""
     order = {kind: i for i, kind in enumerate(MISS_KINDS)}
     found = sorted(found, key=lambda m: (order[m["kind"]], m["location"]))
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -233,6 +229,15 @@ def write_misses(found: list[dict], path: Path) -> None:
     for m in found:
         counts[m["kind"]] += 1
     print("missed rows: " + ", ".join(f"{kind} {counts[kind]}" for kind in MISS_KINDS) + f" -> {path}")
+
+
+def _events_by_note(events: list[dict]) -> dict[str, list[dict]]:
+    """Each note's events (a merged event names all its notes in doc_id, "; " between)."""
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for event in events:
+        for doc_id in str(event.get("doc_id") or "").split("; "):
+            by_doc[doc_id].append(event)
+    return by_doc
 
 
 def _km(row: dict, event: dict) -> float:

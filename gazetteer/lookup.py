@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from .distance import KM_PER_DEGREE, haversine_km
 from .indexes import BROAD_KINDS, BROAD_OR_DIVISION, KEY_SEPARATOR, REGIONS, prefixes
-from .names import ARTICLES, QUALIFIERS, bare, name_key, plain, skeleton, without_generic_prefix
+from .names import QUALIFIERS, bare, english_qualified, name_key, plain, skeleton, without_generic_prefix
 from .store import connect
 from .theatre import NEIGHBOURS, THEATRE
 
@@ -134,12 +134,6 @@ SURE_QUALIFIED_RATIO = 90  # a qualified place this near the name is the one mea
 ALTERNATIVES = re.compile(r"\s+[-\u2013]\s+|\s*/\s*|\s*[()]\s*")  # "A - B", "A/B", "A (B)"
 
 
-@lru_cache(maxsize=1)
-def _qualifier_of() -> dict[str, str]:
-    """The key of each Arabic qualifier the gazetteer writes after a name -> its English word."""
-    return {name_key(form): word for word, forms in QUALIFIERS.items() if word in PART_WORDS for form in forms}
-
-
 def _consonants(key: str) -> str:
     """A name key without its vowels: "mulaha" and "maliha" are both "mlh"."""
     return re.sub("[aeiouy]", "", key)
@@ -147,17 +141,14 @@ def _consonants(key: str) -> str:
 
 def _qualifier(c: Candidate) -> tuple[str, str] | None:
     """The English part word (:data:`PART_WORDS`) a gazetteer place carries, before its name or
-    as the Arabic adjective after it, and the key of the rest of the name (by the name it was
-    found by, else its own): "Mulayhah ash Sharqiyah" is ("eastern", "mulaha"); None for none."""
+    as the Arabic adjective after it (:func:`english_qualified`), and the key of the rest of the
+    name (by the name it was found by, else its own): "Mulayhah ash Sharqiyah" is ("eastern",
+    "mulaha"); None for none."""
     for text in (c.matched, c.name):
-        words = text.split()
-        if len(words) < 2:
-            continue
-        if words[0].casefold() in PART_WORDS:
-            return words[0].casefold(), name_key(" ".join(words[1:]))
-        if word := _qualifier_of().get(name_key(words[-1])):
-            rest = words[:-2] if len(words) > 2 and plain(words[-2]) in ARTICLES else words[:-1]
-            return word, name_key(" ".join(rest))
+        for english in (text, *english_qualified(text)):
+            word, _, rest = english.partition(" ")
+            if rest and word.casefold() in PART_WORDS:
+                return word.casefold(), name_key(rest)
     return None
 
 
