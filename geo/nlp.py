@@ -149,6 +149,11 @@ SINGULAR = {"towns": "town", "cities": "city", "villages": "village"}
 CITY_PART_WORDS = frozenset({"suburb", "neighbourhood", "neighborhood"})
 # A name located by the words after it: "Basufan in northern Aleppo", "X near central Hama".
 LOCATED_AFTER = re.compile(r"(?:in|near)\s+(?:the\s+)?(?:(?:north|south)?(?:east|west)?(?:ern)|central)\s", re.I)
+# An attack's verb before its object: done ("shelled Maraanaz") or to be done ("managed to
+# recapture Zarzur", "an attempt to storm Kafr Nabudah"). Lower case: "Storm Ciara" is no cue.
+ATTACK_VERBS = ("shelled", "shell", "bombed", "bomb", "bombarded", "bombard", "struck", "strike", "targeted", "target",
+                "raided", "raid", "stormed", "storm", "captured", "capture", "recaptured", "recapture", "seized",
+                "seize", "entered", "enter", "controlled", "control")
 # A cue word only frames the name when the phrase around it says so ("the town of X", "near X").
 LOCATIVE = re.compile(
     r"\b(?:(?P<type>village|town|city|cities|towns|villages|neighbou?rhood|suburb|district|area|region|"
@@ -157,7 +162,7 @@ LOCATIVE = re.compile(
     r"(?P<rel>near|around|outside|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of)(?: the)?|"
     r"(?P<prep>in|at|on|from|into|to|across|inside|towards?|including|between|"
-    r"(?-i:shelled|bombed|bombarded|struck|targeted|raided|stormed|captured|recaptured|seized|entered|controlled)|"
+    rf"(?-i:{'|'.join(ATTACK_VERBS)})|"
     r"control (?:of|over)|(?:bombardment|shelling|bombing|capture|recapture|siege|storming) of)|"  # "took control of X"
     r"(?P<dir>(?:north|south|east|west|northeast|northwest|southeast|southwest)ern|central|"
     r"(?-i:(?:north|south)(?:east|west)?|east|west)))\s+$",  # "in northeast Idleb"; not "East Timor"
@@ -167,8 +172,7 @@ LOCATIVE = re.compile(
 NAMING_CUES = frozenset({"village", "town", "city", "neighbourhood", "neighborhood", "suburb", "district"})
 # Prepositions frame a name only loosely: enough for a known village, not for an unknown word.
 # An attack's verb frames its object as loosely ("shelled Maraanaz", "captured Zarzur").
-ATTACK_CUES = frozenset({"including", "shelled", "bombed", "bombarded", "struck", "targeted", "raided", "stormed",
-                         "captured", "recaptured", "seized", "entered", "controlled",
+ATTACK_CUES = frozenset({"including", *ATTACK_VERBS,
                          # and as nouns: "took control of X", "the shelling of X"
                          "control", "bombardment", "shelling", "bombing", "capture", "recapture", "siege", "storming"})
 COMPASS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
