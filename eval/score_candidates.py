@@ -3,7 +3,7 @@
     python eval/score_candidates.py [--shared ../shared] [--limit 20]
 
 For each coded place name (ACLED dev rows with geo_precision 1: ``location``; UCDP Iraq rows
-with where_prec 1: ``where_coordinates`` without its feature word, "Bayjī town" -> "Bayjī"),
+with where_prec 1: ``where_coordinates`` as written, "Bayjī town"),
 the share of rows for which a candidate within 10 km of the coded point is among the first
 ``--limit`` candidates of ``Gazetteer.candidates(name)`` (no country given), counted over the
 rows where the gazetteer holds some place within 10 km of the point at all (the others no
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import re
 import sys
 from pathlib import Path
 
@@ -27,7 +26,6 @@ from conflictmap.gazetteer import Gazetteer  # noqa: E402
 from conflictmap.gazetteer.distance import haversine_km  # noqa: E402
 
 KM = 10.0
-FEATURE_WORD = re.compile(r"\s+(?:town|city|village|district|province|area|camp|neighbourhood)$", re.I)
 
 
 def names_and_points(shared: Path) -> dict[str, list[tuple[str, float, float]]]:
@@ -35,7 +33,7 @@ def names_and_points(shared: Path) -> dict[str, list[tuple[str, float, float]]]:
              for r in score_acled.read_rows(shared / "data" / "dev" / "acled_sy_iq_2018_dev.csv.gz")
              if r["geo_precision"] == "1"]
     with open(shared / "data" / "dev" / "ucdp_ged_iraq_2014_2018.csv", encoding="utf-8", newline="") as fh:
-        ucdp = [(FEATURE_WORD.sub("", r["where_coordinates"].strip()), float(r["latitude"]), float(r["longitude"]))
+        ucdp = [(r["where_coordinates"].strip(), float(r["latitude"]), float(r["longitude"]))
                 for r in csv.DictReader(fh) if r["where_prec"] == "1"]
     return {"ACLED dev (geo_precision 1)": acled, "UCDP Iraq (where_prec 1)": ucdp}
 

@@ -126,6 +126,8 @@ def _best(*lists: Iterable[Candidate]) -> list[Candidate]:
 KIND_WORDS = frozenset({"province", "prefecture", "governorate", "state", "oblast", "region", "county",
                         "district", "department", "emirate", "canton", "wilaya", "territory"})
 SECOND_ORDER_WORDS = frozenset({"county", "district", "department"})
+# The word after a settlement's name that says what it is ("Baghdad city", "Hit town")
+SETTLEMENT_WORDS = frozenset({"city", "town", "village", "hamlet"})
 # Words before a name that say which part of a place, or which of two villages, is meant: where
 # the gazetteer knows no such part, the place itself is a candidate
 PART_WORDS = frozenset({"western", "eastern", "northern", "southern", "upper", "lower"})
@@ -210,10 +212,14 @@ class Gazetteer:
         """
         if not isinstance(name, str):
             raise TypeError(f"name must be str, not {type(name).__name__}")
-        key = name_key(name)
-        if not key:
+        if not name_key(name):
             return []
         country, limit = (country or "").upper() or None, max(1, int(limit))
+        return self._settlement(name, country, limit) or self._named(name, country, limit)
+
+    def _named(self, name: str, country: str | None, limit: int) -> list[Candidate]:
+        """:meth:`candidates` of the name as a whole."""
+        key = name_key(name)
 
         def ask(spelling: str, limit: int = limit) -> tuple[Candidate, ...]:
             return self._cached(name_key(spelling), plain(spelling), country, limit)
@@ -254,6 +260,21 @@ class Gazetteer:
         if (not parts or parts == [name]) and not divisions:
             return found[:limit]
         return _best(found, divisions, *map(ask, parts))[:limit]
+
+    def _settlement(self, name: str, country: str | None, limit: int) -> list[Candidate]:
+        """The candidates of a name that ends with the word for its kind ("Baghdad city", "Hit
+        town", as UCDP's coders write places), where no place is spelt so whole ("Jersey City",
+        "Sadr City" are): those of the name before it that are no country or province, else
+        all of them; [] when that finds nothing. The whole name's near spellings do not stand
+        beside them: its key folds "Taji town" onto China's Taijitun."""
+        words = name.split()
+        if len(words) < 2 or words[-1].casefold() not in SETTLEMENT_WORDS:
+            return []
+        if any(plain(c.matched) == plain(name) for c in self._named(name, country, limit)):
+            return []
+        of_stem = self.candidates(" ".join(words[:-1]), country, max(limit, DIVISION_LIMIT))
+        towns = [c for c in of_stem if c.kind not in BROAD_OR_DIVISION] or of_stem
+        return [replace(c, matched=f"{c.matched} {words[-1]}") for c in towns[:limit]]
 
     @staticmethod
     def _qualified(word: str, rest: str, found: list[Candidate], ask, parts: list[str]) -> list[Candidate]:

@@ -221,3 +221,21 @@ def test_a_qualified_village_is_the_place_of_that_qualifier_not_the_bare_name(fu
 ])
 def test_a_qualified_name_the_gazetteer_does_not_hold_is_the_place_itself(full_gaz, name, expected):
     assert full_gaz.candidates(name, limit=20)[0].name == expected
+
+
+@pytest.mark.parametrize("written, country, lat, lon", [
+    ("Halab city", "SY", 36.20, 37.16),     # Aleppo by its Arabic name; found nothing before
+    ("Kirkuk city", None, 35.47, 44.39),    # the city, not the province of its name
+    ("Hīt town", "IQ", 33.64, 42.83),       # as UCDP's coders write it; Syria's Ba`yun before
+    ("Manbij town", None, 36.53, 37.96),
+    ("Hajin village", None, 34.69, 40.83),
+])
+def test_a_town_written_with_the_word_for_its_kind_is_that_town(full_gaz, written, country, lat, lon):
+    best = full_gaz.lookup(written, country=country)
+    assert best is not None and best.kind == "populated place", best
+    assert haversine_km(lat, lon, best.lat, best.lon) < 10, best
+
+
+def test_a_city_whose_name_holds_the_word_city_keeps_its_whole_name(full_gaz):
+    best = full_gaz.lookup("Jersey City")  # not the island of Jersey
+    assert best.country == "US" and haversine_km(40.73, -74.08, best.lat, best.lon) < 10, best
