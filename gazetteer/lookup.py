@@ -126,14 +126,27 @@ def _best(*lists: Iterable[Candidate]) -> list[Candidate]:
 KIND_WORDS = frozenset({"province", "prefecture", "governorate", "state", "oblast", "region", "county",
                         "district", "department", "emirate", "canton", "wilaya", "territory"})
 SECOND_ORDER_WORDS = frozenset({"county", "district", "department"})
-# The word after a settlement's name that says what it is ("Baghdad city", "Hit town")
-SETTLEMENT_WORDS = frozenset({"city", "town", "village", "hamlet"})
+# The words after a place's name that say what it is ("Baghdad city", "Hit town", "Tabqa
+# airbase"), and the kind of place they call for first (none: any town or village)
+SETTLEMENT_WORDS = {"city": None, "town": None, "village": None, "hamlet": None,
+                    "air base": "airport/base", "airbase": "airport/base", "airport": "airport/base",
+                    "military airport": "airport/base", "military airbase": "airport/base",
+                    "neighbourhood": "neighbourhood", "neighborhood": "neighbourhood"}
+SURE_WHOLE = 0.95  # the whole name's match of the kind called for, at least this close, stands first
+_SETTLEMENT_WORDS = re.compile(r"\s+(" + "|".join(sorted(map(re.escape, SETTLEMENT_WORDS), key=len, reverse=True))
+                               + r")\s*$", re.I)
 # Words before a name that say which part of a place, or which of two villages, is meant: where
 # the gazetteer knows no such part, the place itself is a candidate
 PART_WORDS = frozenset({"western", "eastern", "northern", "southern", "upper", "lower"})
 DIVISION_LIMIT = 20  # of the name's candidates, its divisions are looked for among this many
 SURE_QUALIFIED_RATIO = 90  # a qualified place this near the name is the one meant (:func:`_of_name`)
 ALTERNATIVES = re.compile(r"\s+[-\u2013]\s+|\s*/\s*|\s*[()]\s*")  # "A - B", "A/B", "A (B)"
+
+
+def _unique(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Each place once, at its first appearance."""
+    seen: set[str] = set()
+    return [c for c in candidates if not (c.place_id in seen or seen.add(c.place_id))]
 
 
 def _consonants(key: str) -> str:
@@ -262,19 +275,27 @@ class Gazetteer:
         return _best(found, divisions, *map(ask, parts))[:limit]
 
     def _settlement(self, name: str, country: str | None, limit: int) -> list[Candidate]:
-        """The candidates of a name that ends with the word for its kind ("Baghdad city", "Hit
-        town", as UCDP's coders write places), where no place is spelt so whole ("Jersey City",
-        "Sadr City" are): those of the name before it that are no country or province, else
-        all of them; [] when that finds nothing. The whole name's near spellings do not stand
-        beside them: its key folds "Taji town" onto China's Taijitun."""
-        words = name.split()
-        if len(words) < 2 or words[-1].casefold() not in SETTLEMENT_WORDS:
+        """The candidates of a name that ends with the words for its kind ("Baghdad city", "Hit
+        town", as UCDP's coders write places; "Tabqa airbase"), where no place is spelt so
+        whole ("Jersey City", "Sadr City", "Mosul Airport" are): those of the name before them
+        that are no country or province, those of the kind the words call for first (an air
+        base the gazetteer lacks is the town of its name), else all of them; [] when that
+        finds nothing. The whole name's near spellings do not stand beside them: its key
+        folds "Taji town" onto China's Taijitun."""
+        words = _SETTLEMENT_WORDS.search(name)
+        if words is None or not name_key(name[:words.start()]):
             return []
-        if any(plain(c.matched) == plain(name) for c in self._named(name, country, limit)):
+        whole = self._named(name, country, limit)
+        if any(plain(c.matched) == plain(name) for c in whole):
             return []
-        of_stem = self.candidates(" ".join(words[:-1]), country, max(limit, DIVISION_LIMIT))
+        wanted = SETTLEMENT_WORDS[" ".join(words[1].casefold().split())]
+        # a place of that kind the whole name matches closely ("Al Taqaddum air base": Al
+        # Taqaddum Airport) comes first
+        sure = [c for c in whole if wanted is not None and c.kind == wanted and c.score >= SURE_WHOLE]
+        of_stem = self.candidates(name[:words.start()], country, max(limit, DIVISION_LIMIT))
         towns = [c for c in of_stem if c.kind not in BROAD_OR_DIVISION] or of_stem
-        return [replace(c, matched=f"{c.matched} {words[-1]}") for c in towns[:limit]]
+        towns.sort(key=lambda c: c.kind != wanted)  # stable: by score within each
+        return _unique(sure + [replace(c, matched=f"{c.matched} {words[1]}") for c in towns])[:limit]
 
     @staticmethod
     def _qualified(word: str, rest: str, found: list[Candidate], ask, parts: list[str]) -> list[Candidate]:

@@ -236,6 +236,16 @@ def test_a_town_written_with_the_word_for_its_kind_is_that_town(full_gaz, writte
     assert haversine_km(lat, lon, best.lat, best.lon) < 10, best
 
 
+@pytest.mark.parametrize("written, lat, lon", [
+    ("Shayrat airbase", 34.490, 36.909),   # the gazetteer holds no air base: the village it is named for
+    ("Tiyas air base", 34.523, 37.630),
+    ("Al Taqaddum air base", 33.339, 43.59),  # one it holds, spelt otherwise (Al Taqaddum Airport)
+])
+def test_an_air_base_is_the_base_or_the_town_it_is_named_for(full_gaz, written, lat, lon):
+    best = full_gaz.lookup(written)
+    assert best is not None and haversine_km(lat, lon, best.lat, best.lon) < 10, best
+
+
 def test_a_city_whose_name_holds_the_word_city_keeps_its_whole_name(full_gaz):
     best = full_gaz.lookup("Jersey City")  # not the island of Jersey
     assert best.country == "US" and haversine_km(40.73, -74.08, best.lat, best.lon) < 10, best
