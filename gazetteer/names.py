@@ -178,8 +178,10 @@ def skeleton(key: str) -> str:
 QUALIFIERS = {
     "western": ("gharbiyah", "gharbi"), "eastern": ("sharqiyah", "sharqi"), "northern": ("shamaliyah", "shamali"),
     "southern": ("janubiyah", "janubi"), "upper": ("fawqani", "fawqa", "ulya"), "lower": ("tahtani", "tahta", "sufla"),
-    "big": ("kabir", "kabirah"), "greater": ("kabir", "kabirah"), "small": ("saghir", "saghirah"),
-    "little": ("saghir", "saghirah"), "new": ("jadid", "jadidah"), "old": ("qadim", "qadimah"),
+    # the feminine elatives too: Urum al Kubra is "Big Orm", Asbaynah as Sughra "Little Asbaynah"
+    "big": ("kabir", "kabirah", "kubra"), "greater": ("kabir", "kabirah", "kubra"),
+    "small": ("saghir", "saghirah", "sughra"), "little": ("saghir", "saghirah", "sughra"),
+    "new": ("jadid", "jadidah"), "old": ("qadim", "qadimah"),
 }
 
 

@@ -99,6 +99,7 @@ def test_a_village_geonames_writes_as_qaryat_x_is_found_as_x(full_gaz):
 @pytest.mark.parametrize("english, arabic_form", [
     ("Western Ghariyeh", "Ghariyah al Gharbiyah"), ("Eastern Ghariyeh", "Ghariyah ash Sharqiyah"),
     ("Big Khwein", "Khuwayn al Kabir"), ("Upper Diwan", "Diwan Fawqani"),
+    ("Big Orm", "Urum al Kubra"), ("Little Asbaynah", "Asbaynah as Sughra"),  # the feminine elatives
 ])
 def test_an_english_qualifier_finds_the_name_the_sources_write_with_the_arabic_one(full_gaz, english, arabic_form):
     assert full_gaz.candidates(english, limit=1)[0].name == arabic_form
