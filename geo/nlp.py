@@ -172,9 +172,9 @@ LOCATIVE = re.compile(
 NAMING_CUES = frozenset({"village", "town", "city", "neighbourhood", "neighborhood", "suburb", "district"})
 # Prepositions frame a name only loosely: enough for a known village, not for an unknown word.
 # An attack's verb frames its object as loosely ("shelled Maraanaz", "captured Zarzur").
-ATTACK_CUES = frozenset({"including", *ATTACK_VERBS,
-                         # and as nouns: "took control of X", "the shelling of X"
-                         "control", "bombardment", "shelling", "bombing", "capture", "recapture", "siege", "storming"})
+ATTACK_CUES = frozenset({"including", *ATTACK_VERBS,  # the verbs "control", "capture" are nouns too ("took control of X")
+                         # and as nouns: "the shelling of X"
+                         "bombardment", "shelling", "bombing", "siege", "storming"})
 COMPASS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
 DIRECTIONS = frozenset({*COMPASS, *(d + "ern" for d in COMPASS), "central"})
 # Words that tell two places of one name apart ("Eastern Maliha", "Lower Shyookh", "Old Aleppo":
