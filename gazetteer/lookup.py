@@ -133,8 +133,10 @@ SETTLEMENT_WORDS = {"city": None, "town": None, "village": None, "hamlet": None,
                     "military airport": "airport/base", "military airbase": "airport/base",
                     "neighbourhood": "neighbourhood", "neighborhood": "neighbourhood"}
 SURE_WHOLE = 0.95  # the whole name's match of the kind called for, at least this close, stands first
-_SETTLEMENT_WORDS = re.compile(r"\s+(" + "|".join(sorted(map(re.escape, SETTLEMENT_WORDS), key=len, reverse=True))
-                               + r")\s*$", re.I)
+_KIND = "|".join(sorted(map(re.escape, SETTLEMENT_WORDS), key=len, reverse=True))
+# "Hit town", "Tabqa airbase"; "the town of Hajin", "city of Mosul"
+_SETTLEMENT_AFTER = re.compile(rf"^(?P<stem>.*\S)\s+(?P<kind>{_KIND})\s*$", re.I | re.S)
+_SETTLEMENT_BEFORE = re.compile(rf"^\s*(?:the\s+)?(?P<kind>{_KIND})\s+of\s+(?:the\s+)?(?P<stem>\S.*)$", re.I | re.S)
 # Words before a name that say which part of a place, or which of two villages, is meant: where
 # the gazetteer knows no such part, the place itself is a candidate
 PART_WORDS = frozenset({"western", "eastern", "northern", "southern", "upper", "lower"})
@@ -276,26 +278,27 @@ class Gazetteer:
 
     def _settlement(self, name: str, country: str | None, limit: int) -> list[Candidate]:
         """The candidates of a name that ends with the words for its kind ("Baghdad city", "Hit
-        town", as UCDP's coders write places; "Tabqa airbase"), where no place is spelt so
-        whole ("Jersey City", "Sadr City", "Mosul Airport" are): those of the name before them
+        town", as UCDP's coders write places; "Tabqa airbase") or opens with them ("the town of
+        Hajin"), where no place is spelt so whole ("Jersey City", "Sadr City", "Mosul Airport" are): those of the name before them
         that are no country or province, those of the kind the words call for first (an air
         base the gazetteer lacks is the town of its name), else all of them; [] when that
         finds nothing. The whole name's near spellings do not stand beside them: its key
         folds "Taji town" onto China's Taijitun."""
-        words = _SETTLEMENT_WORDS.search(name)
-        if words is None or not name_key(name[:words.start()]):
+        words = _SETTLEMENT_AFTER.match(name) or _SETTLEMENT_BEFORE.match(name)
+        if words is None or not name_key(words["stem"]):
             return []
         whole = self._named(name, country, limit)
         if any(plain(c.matched) == plain(name) for c in whole):
             return []
-        wanted = SETTLEMENT_WORDS[" ".join(words[1].casefold().split())]
+        wanted = SETTLEMENT_WORDS[" ".join(words["kind"].casefold().split())]
         # a place of that kind the whole name matches closely ("Al Taqaddum air base": Al
         # Taqaddum Airport) comes first
         sure = [c for c in whole if wanted is not None and c.kind == wanted and c.score >= SURE_WHOLE]
-        of_stem = self.candidates(name[:words.start()], country, max(limit, DIVISION_LIMIT))
+        of_stem = self.candidates(words["stem"], country, max(limit, DIVISION_LIMIT))
         towns = [c for c in of_stem if c.kind not in BROAD_OR_DIVISION] or of_stem
         towns.sort(key=lambda c: c.kind != wanted)  # stable: by score within each
-        return _unique(sure + [replace(c, matched=f"{c.matched} {words[1]}") for c in towns])[:limit]
+        before, after = name[:words.start("stem")], name[words.end("stem"):]  # "the town of ", " town"
+        return _unique(sure + [replace(c, matched=(before + c.matched + after).strip()) for c in towns])[:limit]
 
     @staticmethod
     def _qualified(word: str, rest: str, found: list[Candidate], ask, parts: list[str]) -> list[Candidate]:

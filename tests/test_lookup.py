@@ -230,6 +230,8 @@ def test_a_qualified_name_the_gazetteer_does_not_hold_is_the_place_itself(full_g
     ("Hīt town", "IQ", 33.64, 42.83),       # as UCDP's coders write it; Syria's Ba`yun before
     ("Manbij town", None, 36.53, 37.96),
     ("Hajin village", None, 34.69, 40.83),
+    ("the town of Hajin", None, 34.69, 40.83),  # China's Taiyuan before
+    ("city of Mosul", None, 36.34, 43.13),      # Saudi Arabia's Al Qatif before
 ])
 def test_a_town_written_with_the_word_for_its_kind_is_that_town(full_gaz, written, country, lat, lon):
     best = full_gaz.lookup(written, country=country)
@@ -250,3 +252,5 @@ def test_an_air_base_is_the_base_or_the_town_it_is_named_for(full_gaz, written, 
 def test_a_city_whose_name_holds_the_word_city_keeps_its_whole_name(full_gaz):
     best = full_gaz.lookup("Jersey City")  # not the island of Jersey
     assert best.country == "US" and haversine_km(40.73, -74.08, best.lat, best.lon) < 10, best
+    best = full_gaz.lookup("City of London")  # the square mile, by its whole name
+    assert best.country == "GB" and haversine_km(51.51, -0.09, best.lat, best.lon) < 5, best
