@@ -372,6 +372,13 @@ def _spelt_places(db: str | None, text: str) -> tuple[tuple[str, int], ...]:
                  if _spelling(c.matched) == want)
 
 
+def _spelt_in_theatre(db: str | None, text: str) -> bool:
+    """Whether a theatre place among the gazetteer's best candidates for ``text`` is spelt so
+    (dots and spaces aside): "Sinjar" is, "Road" only folds onto Arwad's key."""
+    want = _spelling(text)
+    return any(c.country in THEATRE and _spelling(c.matched) == want for c in gazetteer(db).candidates(text, limit=10))
+
+
 _ELIDED = re.compile(r"[dl]['’][A-Z]")  # "d'Ivoire": a French article elided before a name
 
 
@@ -838,10 +845,18 @@ class PlaceMatcher:
                     keep = self._broad(name) or self._city(name)  # "Kelly said" / "Jordan said"
                 if keep and j == i + 1 and not framed and not _spelt_nearly(self.db, name):
                     keep = False  # "Road", "Hall", "Way": a word whose key folds like Arwad, Ha'il, UAE
-                if keep and j == i + 1 and not framed and (end > j or _tail_of_name(words, i, sent)) and (
+                tail = keep and j == i + 1 and not framed and _tail_of_name(words, i, sent)
+                if tail and not (self._broad(name) or self._city(name)
+                                 or (importance >= WORLD_NOTABLE and _spelt_in_theatre(self.db, name))):
+                    # "the White House", "Dublin Road": the last word of a longer unknown name is no
+                    # place unless a country, a province, a big city or a notable theatre place is
+                    # spelt so ("Mount Sinjar"; "Road" folds onto Arwad's key, only hamlets are spelt Road)
+                    keep = False
+                elif keep and j == i + 1 and not framed and end > j and (
                         importance < WORLD_NOTABLE or not _spelt_places(self.db, name)):
-                    # "Nour al-Zenki Movement", "the White House": a word of a longer unknown name,
-                    # unless a place of world note is spelt so ("Grey Wolves": Gera is notable, no Grey)
+                    # "Nour al-Zenki Movement": the first word of a longer unknown name, unless a
+                    # place of world note is spelt so ("Mansfield Police Department"; "Grey
+                    # Wolves": Gera is notable, no Grey)
                     keep = False
                 elif (not keep and j == i + 1 and not framed and not person and not named and not theatre
                       and importance >= WORLD_FRAMED and end == j and not _tail_of_name(words, i, sent)

@@ -59,6 +59,15 @@ def test_a_word_of_a_longer_unknown_name_is_no_place_without_a_cue(nlp):
     assert places(nlp, "Grey Wolves militants joined the assault on Raju.") == ["Raju"]
 
 
+def test_the_last_word_of_a_longer_name_is_a_place_only_when_a_notable_place_is_spelt_so(nlp):
+    # "Road" folds onto Arwad's key, and only hamlets are spelt Road: the street is no place
+    assert places(nlp, "Firefighters put out the blaze at 6016 Dublin Road before dawn.") == ["Dublin"]
+    # a notable theatre place after a word for a mountain or a town's name stays one
+    assert places(nlp, "Yazidi families are still sheltering on Mount Sinjar.")[-1:] == ["Sinjar"]
+    # the first word of a longer name keeps the old rule: a notable town spelt so
+    assert places(nlp, "The Mansfield Police Department hired two officers.") == ["Mansfield"]
+
+
 def test_eu_is_a_place(nlp):
     assert places(nlp, "EU ministers met in Brussels to discuss the sanctions.") == ["EU", "Brussels"]
     assert places(nlp, "The E.U. sent observers.") == ["E.U."]
