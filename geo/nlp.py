@@ -617,6 +617,7 @@ class PlaceMatcher:
             taken.update(range(span.start, span.end))
         found = []
         people = _People()
+        self._speakers(words, taken, people)
         held: list[tuple[int, int]] = []  # names of towns a province the article names would vouch for
         theatre_actors = _theatre_actors(doc)
         for sent in doc.sents:
@@ -928,6 +929,24 @@ class PlaceMatcher:
         name = _visible(text[words.start[i]:words.end[longer - 1]])
         return longer if gazetteer(self.db).name_entry(name_key(name)) is not None else end
 
+    def _speakers(self, words: _Words, taken: set, people: _People) -> None:
+        """A single capitalised word right before a verb of speech or right after one ("Kotzer
+        said", "said Kotzer") is a person, there and where the word recurs bare ("for Kotzer"),
+        where a stop sets the name apart on its other side (not "officials in Hajin said",
+        "said Richmond police"), unless a country, a province or a big city is spelt so
+        ("Moscow said": its government)."""
+        n = len(words.lower)
+        for k, word in enumerate(words.lower):
+            if word not in SPEECH_VERBS:
+                continue
+            # the name alone between the verb and a stop: '", Kotzer said', '", said Kotzer, who'
+            for i, beyond in ((k - 1, k - 2), (k + 1, k + 2)):
+                if (0 <= i < n and i not in taken and words.name[i] and words.capital[i] and _alphabetic(words.word[i])
+                        and not words.abbrev[i] and words.lower[i] not in NOT_PLACES
+                        and (beyond < 0 or beyond >= n or words.punct[beyond])
+                        and not (self._broad(words.word[i]) or self._city(words.word[i]))):
+                    people.add(words, i, i + 1)
+
     def _broad(self, name: str) -> bool:
         """Whether ``name`` is spelt so as a country, region, continent or first-order
         division is ("United States", "EU", "U.S.", "Ky.", "Jordan")."""
@@ -1024,6 +1043,9 @@ def _tail_of_name(words: _Words, i: int, sent: Span) -> bool:
             and words.lower[k] not in NOT_PLACES and words.lower[k] not in NAME_PARTICLES)
 
 
+# Verbs of speech: the single name beside one is a speaker ("Kotzer said", "said Underwood")
+SPEECH_VERBS = frozenset({"said", "says", "told", "added", "explained", "noted", "recalled", "admitted", "admits",
+                          "asked", "replied", "insisted", "argued", "warned", "wrote", "stated"})
 ROAD_WORDS = frozenset({"road", "highway", "motorway"})
 STREETS = frozenset({"street", "avenue", "square", "boulevard"})  # named after a town, in another
 # Cues of a province a road runs through ("in eastern Homs"), not of a place on it ("north of Tuz")

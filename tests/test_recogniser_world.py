@@ -59,6 +59,19 @@ def test_a_word_of_a_longer_unknown_name_is_no_place_without_a_cue(nlp):
     assert places(nlp, "Grey Wolves militants joined the assault on Raju.") == ["Raju"]
 
 
+def test_a_single_name_beside_a_verb_of_speech_is_a_speaker_wherever_it_recurs(nlp):
+    # Underwood, Heck: towns' names somewhere; here a lawyer, quoted, then named bare
+    text = ('"Families fight over small things," Underwood said from his Toronto office. '
+            "Clients often write to Underwood for advice.")
+    assert places(nlp, text) == ["Toronto"]
+    assert places(nlp, '"We will stay," said Heck, who lives in Leeds.') == ["Leeds"]
+    # not where the place is the speakers' ("officials in Hajin said"), nor its police's
+    assert "Hajin" in places(nlp, "Officials in Hajin said the strikes went on.")
+    assert places(nlp, "A spokesman said Richmond police were called to the house.") == ["Richmond"]
+    # a capital speaks for its government: still the place
+    assert places(nlp, '"The talks are over," Moscow said on Monday.') == ["Moscow"]
+
+
 def test_the_last_word_of_a_longer_name_is_a_place_only_when_a_notable_place_is_spelt_so(nlp):
     # "Road" folds onto Arwad's key, and only hamlets are spelt Road: the street is no place
     assert places(nlp, "Firefighters put out the blaze at 6016 Dublin Road before dawn.") == ["Dublin"]
