@@ -823,7 +823,8 @@ class PlaceMatcher:
             if (cue not in NAMING_CUES and all(w in NOT_PLACES for w in content)
                     and not (len(content) > 1 and self._broad(name))):  # "United States", not "Islamic State"
                 continue
-            if j == i + 1 and not typed and cue not in PLACE_PREPOSITIONS and words.lower[i] in people.words:
+            if j == i + 1 and not typed and words.lower[i] in people.words and (
+                    cue not in PLACE_PREPOSITIONS or words.lower[i] in people.speakers):
                 continue  # "Smith said", "according to Smith": a person named earlier
             if words.lower[j - 1] == "capital" and end > j:
                 continue  # "Iraqi Capital Markets": a company's name, not the Iraqi capital
@@ -946,6 +947,7 @@ class PlaceMatcher:
                         and (beyond < 0 or beyond >= n or words.punct[beyond])
                         and not (self._broad(words.word[i]) or self._city(words.word[i]))):
                     people.add(words, i, i + 1)
+                    people.speakers.add(words.lower[i])
 
     def _broad(self, name: str) -> bool:
         """Whether ``name`` is spelt so as a country, region, continent or first-order
@@ -1110,12 +1112,13 @@ class _People:
     """The person names of a document met so far: their tokens are no place, nor are their
     words where they recur bare ("Smith said", "according to Smith")."""
 
-    __slots__ = ("tokens", "runs", "words")
+    __slots__ = ("tokens", "runs", "words", "speakers")
 
     def __init__(self):
         self.tokens: set[int] = set()
         self.runs: set[tuple[int, int]] = set()
         self.words: set[str] = set()
+        self.speakers: set[str] = set()  # names quoted as speaking: no place even after "in" ("in Kotzer's practice")
 
     def add(self, words: _Words, i: int, end: int) -> None:
         self.tokens.update(range(i, end))

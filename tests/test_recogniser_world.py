@@ -62,8 +62,8 @@ def test_a_word_of_a_longer_unknown_name_is_no_place_without_a_cue(nlp):
 def test_a_single_name_beside_a_verb_of_speech_is_a_speaker_wherever_it_recurs(nlp):
     # Underwood, Heck: towns' names somewhere; here a lawyer, quoted, then named bare
     text = ('"Families fight over small things," Underwood said from his Toronto office. '
-            "Clients often write to Underwood for advice.")
-    assert places(nlp, text) == ["Toronto"]
+            "Clients often write to Underwood for advice. Such fights are common in Underwood's practice.")
+    assert places(nlp, text) == ["Toronto"]  # even after "in": a speaker's name
     assert places(nlp, '"We will stay," said Heck, who lives in Leeds.') == ["Leeds"]
     # not where the place is the speakers' ("officials in Hajin said"), nor its police's
     assert "Hajin" in places(nlp, "Officials in Hajin said the strikes went on.")
