@@ -617,7 +617,7 @@ class PlaceMatcher:
             taken.update(range(span.start, span.end))
         found = []
         people = _People()
-        self._speakers(words, taken, people)
+        self._people_by_form(words, taken, people)
         held: list[tuple[int, int]] = []  # names of towns a province the article names would vouch for
         theatre_actors = _theatre_actors(doc)
         for sent in doc.sents:
@@ -824,7 +824,7 @@ class PlaceMatcher:
                     and not (len(content) > 1 and self._broad(name))):  # "United States", not "Islamic State"
                 continue
             if j == i + 1 and not typed and words.lower[i] in people.words and (
-                    cue not in PLACE_PREPOSITIONS or words.lower[i] in people.speakers):
+                    cue not in PLACE_PREPOSITIONS or words.lower[i] in people.sure):
                 continue  # "Smith said", "according to Smith": a person named earlier
             if words.lower[j - 1] == "capital" and end > j:
                 continue  # "Iraqi Capital Markets": a company's name, not the Iraqi capital
@@ -930,6 +930,19 @@ class PlaceMatcher:
         name = _visible(text[words.start[i]:words.end[longer - 1]])
         return longer if gazetteer(self.db).name_entry(name_key(name)) is not None else end
 
+    def _people_by_form(self, words: _Words, taken: set, people: _People) -> None:
+        """People whose names say so by their form, before any place is looked for: speakers
+        (:meth:`_speakers`), and a name, an initial and a name ("Tyrise M. Bell"), whose last
+        word is the person's wherever it recurs ("shot Bell", "into Bell's car")."""
+        self._speakers(words, taken, people)
+        n = len(words.word)
+        for k in range(1, n - 1):
+            if (_INITIAL.fullmatch(words.word[k]) and words.capital[k - 1] and _alphabetic(words.word[k - 1])
+                    and not words.abbrev[k - 1] and words.capital[k + 1] and _alphabetic(words.word[k + 1])
+                    and not taken.intersection((k - 1, k + 1))):
+                people.add(words, k - 1, k + 2)
+                people.sure.update(w for w in (words.lower[k - 1], words.lower[k + 1]) if w not in NOT_PLACES)
+
     def _speakers(self, words: _Words, taken: set, people: _People) -> None:
         """A single capitalised word right before a verb of speech or right after one ("Kotzer
         said", "said Kotzer") is a person, there and where the word recurs bare ("for Kotzer"),
@@ -947,7 +960,7 @@ class PlaceMatcher:
                         and (beyond < 0 or beyond >= n or words.punct[beyond])
                         and not (self._broad(words.word[i]) or self._city(words.word[i]))):
                     people.add(words, i, i + 1)
-                    people.speakers.add(words.lower[i])
+                    people.sure.add(words.lower[i])
 
     def _broad(self, name: str) -> bool:
         """Whether ``name`` is spelt so as a country, region, continent or first-order
@@ -1112,13 +1125,15 @@ class _People:
     """The person names of a document met so far: their tokens are no place, nor are their
     words where they recur bare ("Smith said", "according to Smith")."""
 
-    __slots__ = ("tokens", "runs", "words", "speakers")
+    __slots__ = ("tokens", "runs", "words", "sure")
 
     def __init__(self):
         self.tokens: set[int] = set()
         self.runs: set[tuple[int, int]] = set()
         self.words: set[str] = set()
-        self.speakers: set[str] = set()  # names quoted as speaking: no place even after "in" ("in Kotzer's practice")
+        # words of names a person's by their form (quoted as speaking, or after a given name and
+        # an initial: "Tyrise M. Bell"): no place even after "in" ("in Kotzer's practice")
+        self.sure: set[str] = set()
 
     def add(self, words: _Words, i: int, end: int) -> None:
         self.tokens.update(range(i, end))

@@ -72,6 +72,13 @@ def test_a_single_name_beside_a_verb_of_speech_is_a_speaker_wherever_it_recurs(n
     assert places(nlp, '"The talks are over," Moscow said on Monday.') == ["Moscow"]
 
 
+def test_a_name_after_a_given_name_and_an_initial_is_a_persons_wherever_it_recurs(nlp):
+    # Bell: a Californian city's name; here a man, named in full once, then bare
+    text = ("Police shot Darnell K. Bell on Friday in North Las Vegas. Officers said Bell ran "
+            "and then reached into Bell's car before the shots.")
+    assert places(nlp, text) == ["North Las Vegas"]
+
+
 def test_the_last_word_of_a_longer_name_is_a_place_only_when_a_notable_place_is_spelt_so(nlp):
     # "Road" folds onto Arwad's key, and only hamlets are spelt Road: the street is no place
     assert places(nlp, "Firefighters put out the blaze at 6016 Dublin Road before dawn.") == ["Dublin"]
