@@ -845,8 +845,12 @@ class PlaceMatcher:
                     keep = importance >= WORLD_NOTABLE or (framed and theatre) or bool(_spelt_places(self.db, name))
                 if keep and j == i + 1 and not framed and named and not _of_person(words, i, people):
                     keep = self._broad(name) or self._city(name)  # "Kelly said" / "Jordan said"
-                if keep and j == i + 1 and not framed and not _spelt_nearly(self.db, name):
-                    keep = False  # "Road", "Hall", "Way": a word whose key folds like Arwad, Ha'il, UAE
+                if keep and j == i + 1 and not framed and not _spelt_nearly(
+                        self.db, name, in_theatre=importance < WORLD_NOTABLE):
+                    # "Road", "Hall", "Way": a word whose key folds like Arwad, Ha'il, UAE; kept for a
+                    # theatre place of its key, only where a theatre place is spelt so ("House" folds
+                    # onto Iraq's Al Hawsah, and is spelt nearly as Belgium's Housse: no place)
+                    keep = False
                 tail = keep and j == i + 1 and not framed and _tail_of_name(words, i, sent)
                 if tail and not (self._broad(name) or self._city(name)
                                  or (importance >= WORLD_NOTABLE and _spelt_in_theatre(self.db, name))):
@@ -1015,11 +1019,13 @@ SPELT_NEARLY = 80  # fuzz.ratio of the plain spellings: "Idleb" is Idlib (80), "
 
 
 @lru_cache(maxsize=20_000)
-def _spelt_nearly(db: str | None, text: str) -> bool:
-    """Whether one of the gazetteer's best matches for ``text`` is spelt about as written, not
-    only folded to the same key: a word alone, unframed, is a place only then."""
+def _spelt_nearly(db: str | None, text: str, in_theatre: bool = False) -> bool:
+    """Whether one of the gazetteer's best matches for ``text`` (``in_theatre``: in the
+    theatre) is spelt about as written, not only folded to the same key: a word alone,
+    unframed, is a place only then."""
     spelt = bare(text)
-    return any(fuzz.ratio(spelt, bare(c.matched)) >= SPELT_NEARLY for c in gazetteer(db).candidates(text, limit=10))
+    return any(fuzz.ratio(spelt, bare(c.matched)) >= SPELT_NEARLY and (c.country in THEATRE or not in_theatre)
+               for c in gazetteer(db).candidates(text, limit=10))
 
 
 @lru_cache(maxsize=20_000)
