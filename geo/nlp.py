@@ -145,7 +145,7 @@ CUES_AFTER = {"province": 3, "governorate": 3, "countryside": 2, "area": 2, "reg
               "village": 1, "outskirts": 2,
               "airport": 1, "airbase": 1, "base": 1, "refinery": 2, "dam": 2, "field": 2, "hospital": 1,
               "camp": 1, "front": 2}
-SINGULAR = {"towns": "town", "cities": "city", "villages": "village"}
+SINGULAR = {"towns": "town", "cities": "city", "villages": "village", "counties": "county"}
 CITY_PART_WORDS = frozenset({"suburb", "neighbourhood", "neighborhood"})
 # A name located by the words after it: "Basufan in northern Aleppo", "X near central Hama".
 LOCATED_AFTER = re.compile(r"(?:in|near)\s+(?:the\s+)?(?:(?:north|south)?(?:east|west)?(?:ern)|central)\s", re.I)
@@ -464,7 +464,7 @@ def _cue(words: _Words, text: str, start: int, end: int,
 # A name in a list that a plural type word ends: "Nqeir, Mastumeh, Abdin and Termala villages".
 _LISTED_NAME = r"(?:(?:al|el)-)?[A-Z][\w'’`-]*(?:\s+(?:(?:(?:al|el)-)?[A-Z][\w'’`-]*|al|el)){0,3}"
 _LISTED_THEN_TYPED = re.compile(
-    rf"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_LISTED_NAME}){{0,12}}\s+(?P<type>(?i:villages|towns|cities))\b")
+    rf"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_LISTED_NAME}){{0,12}}\s+(?P<type>(?i:villages|towns|cities|counties))\b")
 
 # Places in the plural before "in X": X is a region holding them, the province when one has its name
 _MANY_PLACES = re.compile(r"\b(?:villages|towns|areas)\s+$", re.I)

@@ -158,6 +158,9 @@ def test_names_listed_before_a_plural_type_word_are_all_framed_by_it(nlp):
     doc = nlp("Rebels took Kafr Khasher, Tall Qasab and Umm Zeitoun villages on Monday.")
     assert [(s.text, s._.cm_cue) for s in doc.spans["places"]] == [
         ("Kafr Khasher", "village"), ("Tall Qasab", "village"), ("Umm Zeitoun", "village")]
+    # counties too, as US copy lists them
+    doc = nlp("Flood warnings went out for Qwerton and Zyxford counties on Monday.")
+    assert [(s.text, s._.cm_cue) for s in doc.spans["places"]] == [("Qwerton", "county"), ("Zyxford", "county")]
 
 
 @pytest.mark.parametrize("text, name, cue", [
