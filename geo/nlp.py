@@ -851,7 +851,7 @@ class PlaceMatcher:
                     # theatre place of its key, only where a theatre place is spelt so ("House" folds
                     # onto Iraq's Al Hawsah, and is spelt nearly as Belgium's Housse: no place)
                     keep = False
-                tail = keep and j == i + 1 and not framed and _tail_of_name(words, i, sent)
+                tail = keep and j == i + 1 and not framed and _tail_of_name(words, i, sent, self.db)
                 if tail and not (self._broad(name) or self._city(name)
                                  or (importance >= WORLD_NOTABLE and _spelt_in_theatre(self.db, name))):
                     # "the White House", "Dublin Road": the last word of a longer unknown name is no
@@ -865,7 +865,7 @@ class PlaceMatcher:
                     # Wolves": Gera is notable, no Grey)
                     keep = False
                 elif (not keep and j == i + 1 and not framed and not person and not named and not theatre
-                      and importance >= WORLD_FRAMED and end == j and not _tail_of_name(words, i, sent)
+                      and importance >= WORLD_FRAMED and end == j and not _tail_of_name(words, i, sent, self.db)
                       and _spelt_nearly(self.db, name)):
                     held.append((i, j))  # "Concord developer": a town's name where the article's towns lie?
             else:
@@ -1056,12 +1056,13 @@ def _next_word(words: _Words, end: int) -> int | None:
     return next((k for k in range(end, min(end + 3, len(words.word))) if words.word[k].strip() not in ("", "-")), None)
 
 
-def _tail_of_name(words: _Words, i: int, sent: Span) -> bool:
+def _tail_of_name(words: _Words, i: int, sent: Span, db: str | None) -> bool:
     """Whether the word at ``i`` follows a capitalised word of the same run of names ("the
     White House", "County Road"), not a word that is no name ("Northern Syria")."""
     k = i - 1
     return (k > sent.start and words.capital[k] and _alphabetic(words.word[k])
-            and words.lower[k] not in NOT_PLACES and words.lower[k] not in NAME_PARTICLES)
+            and words.lower[k] not in STOP_WORDS and words.lower[k] not in QUALIFIERS
+            and words.lower[k] not in NAME_PARTICLES and not _is_demonym(db, words.word[k]))
 
 
 # Verbs of speech: the single name beside one is a speaker ("Kotzer said", "said Underwood")

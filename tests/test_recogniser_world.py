@@ -91,6 +91,9 @@ def test_the_last_word_of_a_longer_name_is_a_place_only_when_a_notable_place_is_
     assert places(nlp, "Firefighters put out the blaze at 6016 Dublin Road before dawn.") == ["Dublin"]
     # a notable theatre place after a word for a mountain or a town's name stays one
     assert places(nlp, "Yazidi families are still sheltering on Mount Sinjar.")[-1:] == ["Sinjar"]
+    # after any capitalised word but a direction, a qualifier or a demonym: "City Hall" is the building
+    assert places(nlp, "The council meets at City Hall on Monday.") == []
+    assert places(nlp, "Refugees crossed from Northern Syria into Iraqi Kurdistan.") == ["Syria", "Kurdistan"]
     # the first word of a longer name keeps the old rule: a notable town spelt so
     assert places(nlp, "The Mansfield Police Department hired two officers.") == ["Mansfield"]
 
