@@ -851,12 +851,17 @@ class PlaceMatcher:
                     # theatre place of its key, only where a theatre place is spelt so ("House" folds
                     # onto Iraq's Al Hawsah, and is spelt nearly as Belgium's Housse: no place)
                     keep = False
-                tail = keep and j == i + 1 and not framed and _tail_of_name(words, i, sent, self.db)
+                # "on Route 72", "Pack 122": a numbered word, unframed or framed by a preposition
+                # that is no place's ("in Hajin 25 people died" stays)
+                numbered = (j < sent.end and words.word[j].isdigit() and not typed
+                            and cue not in PLACE_PREPOSITIONS)
+                tail = keep and j == i + 1 and (numbered or (not framed and _tail_of_name(words, i, sent, self.db)))
                 if tail and not (self._broad(name) or self._city(name)
-                                 or (importance >= WORLD_NOTABLE and _spelt_in_theatre(self.db, name))):
+                                 or ((numbered or importance >= WORLD_NOTABLE) and _spelt_in_theatre(self.db, name))):
                     # "the White House", "Dublin Road": the last word of a longer unknown name is no
                     # place unless a country, a province, a big city or a notable theatre place is
-                    # spelt so ("Mount Sinjar"; "Road" folds onto Arwad's key, only hamlets are spelt Road)
+                    # spelt so ("Mount Sinjar"; "Road" folds onto Arwad's key, only hamlets are spelt
+                    # Road); nor is a word numbered, unless a theatre place is spelt so
                     keep = False
                 elif keep and j == i + 1 and not framed and end > j and (
                         importance < WORLD_NOTABLE or not _spelt_places(self.db, name)):

@@ -94,6 +94,9 @@ def test_the_last_word_of_a_longer_name_is_a_place_only_when_a_notable_place_is_
     # after any capitalised word but a direction, a qualifier or a demonym: "City Hall" is the building
     assert places(nlp, "The council meets at City Hall on Monday.") == []
     assert places(nlp, "Refugees crossed from Northern Syria into Iraqi Kurdistan.") == ["Syria", "Kurdistan"]
+    # nor is a word numbered ("Route" folds onto Rota's key), unless a theatre place is spelt so
+    assert places(nlp, "Motorists on Route 72 and Scouts of Pack 122 joined the drive.") == []
+    assert places(nlp, "In Hajin 25 people died on Monday.") == ["Hajin"]
     # the first word of a longer name keeps the old rule: a notable town spelt so
     assert places(nlp, "The Mansfield Police Department hired two officers.") == ["Mansfield"]
 
