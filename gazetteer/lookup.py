@@ -279,11 +279,12 @@ class Gazetteer:
     def _settlement(self, name: str, country: str | None, limit: int) -> list[Candidate]:
         """The candidates of a name that ends with the words for its kind ("Baghdad city", "Hit
         town", as UCDP's coders write places; "Tabqa airbase") or opens with them ("the town of
-        Hajin"), where no place is spelt so whole ("Jersey City", "Sadr City", "Mosul Airport" are): those of the name before them
-        that are no country or province, those of the kind the words call for first (an air
-        base the gazetteer lacks is the town of its name), else all of them; [] when that
-        finds nothing. The whole name's near spellings do not stand beside them: its key
-        folds "Taji town" onto China's Taijitun."""
+        Hajin"), where no place is spelt so whole ("Jersey City", "Sadr City", "Mosul Airport"
+        are): those of the rest of the name that are no country or province, those of the kind
+        the words call for first (an air base the gazetteer lacks is the town of its name),
+        else all of them; [] when that finds nothing. The whole name's near spellings do not
+        stand beside them: its key folds "Taji town" onto China's Taijitun. (A division's kind,
+        "Idleb province", is read by :meth:`_named`, which asks for the division's exact name.)"""
         words = _SETTLEMENT_AFTER.match(name) or _SETTLEMENT_BEFORE.match(name)
         if words is None or not name_key(words["stem"]):
             return []

@@ -49,7 +49,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from conflictmap.gazetteer import Gazetteer
-from conflictmap.gazetteer.lookup import KIND_WORDS
+from conflictmap.gazetteer.lookup import KIND_WORDS, Candidate
 from conflictmap.gazetteer.names import ARTICLES, GENERIC_PREFIXES, QUALIFIERS as ARABIC_QUALIFIERS, bare, name_key, plain
 from conflictmap.theatre import THEATRE
 
@@ -361,22 +361,25 @@ def _is_demonym(db: str | None, name: str) -> bool:
 
 
 @lru_cache(maxsize=100_000)
+def _spelt_as(db: str | None, text: str) -> list[Candidate]:
+    """The places among the gazetteer's best candidates for ``text`` whose name is spelt exactly
+    so, capitals included (dots and spaces aside): "EU" is the European Union's, "Eu" a French
+    town's; "OK" folds onto "UK" but is spelt otherwise."""
+    want = _spelling(text)
+    return [c for c in gazetteer(db).candidates(text, limit=10) if _spelling(c.matched) == want]
+
+
 def _spelt_places(db: str | None, text: str) -> tuple[tuple[str, int], ...]:
-    """(kind, population) of the places among the gazetteer's best candidates for ``text``
-    whose name is spelt exactly so, capitals included (dots and spaces aside): "EU" is the
-    European Union's, "Eu" a French town's; "OK" folds onto "UK" but is spelt otherwise."""
+    """(kind, population) of the places spelt ``text`` (:func:`_spelt_as`)."""
     if _is_demonym(db, text):
         return ()  # the demonym's own row names its country: "Iraqi" is spelt so, but no place
-    want = _spelling(text)
-    return tuple((c.kind, c.population) for c in gazetteer(db).candidates(text, limit=10)
-                 if _spelling(c.matched) == want)
+    return tuple((c.kind, c.population) for c in _spelt_as(db, text))
 
 
 def _spelt_in_theatre(db: str | None, text: str) -> bool:
-    """Whether a theatre place among the gazetteer's best candidates for ``text`` is spelt so
-    (dots and spaces aside): "Sinjar" is, "Road" only folds onto Arwad's key."""
-    want = _spelling(text)
-    return any(c.country in THEATRE and _spelling(c.matched) == want for c in gazetteer(db).candidates(text, limit=10))
+    """Whether a theatre place is spelt ``text`` (:func:`_spelt_as`): "Sinjar" is, "Road" only
+    folds onto Arwad's key."""
+    return any(c.country in THEATRE for c in _spelt_as(db, text))
 
 
 _ELIDED = re.compile(r"[dl]['’][A-Z]")  # "d'Ivoire": a French article elided before a name
