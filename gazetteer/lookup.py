@@ -131,11 +131,13 @@ SECOND_ORDER_WORDS = frozenset({"county", "district", "department"})
 SETTLEMENT_WORDS = {"city": None, "town": None, "village": None, "hamlet": None,
                     "air base": "airport/base", "airbase": "airport/base", "airport": "airport/base",
                     "military airport": "airport/base", "military airbase": "airport/base",
+                    "base": "airport/base", "military base": "airport/base", "army base": "airport/base",
                     "neighbourhood": "neighbourhood", "neighborhood": "neighbourhood"}
 SURE_WHOLE = 0.95  # the whole name's match of the kind called for, at least this close, stands first
 _KIND = "|".join(sorted(map(re.escape, SETTLEMENT_WORDS), key=len, reverse=True))
 # "Hit town", "Tabqa airbase"; "the town of Hajin", "city of Mosul"
-_SETTLEMENT_AFTER = re.compile(rf"^(?P<stem>.*\S)\s+(?P<kind>{_KIND})\s*$", re.I | re.S)
+# (the stem as short as can be: "Tabqa military airport" is Tabqa's, not "Tabqa military"'s airport)
+_SETTLEMENT_AFTER = re.compile(rf"^(?P<stem>.*?\S)\s+(?P<kind>{_KIND})\s*$", re.I | re.S)
 _SETTLEMENT_BEFORE = re.compile(rf"^\s*(?:the\s+)?(?P<kind>{_KIND})\s+of\s+(?:the\s+)?(?P<stem>\S.*)$", re.I | re.S)
 # Words before a name that say which part of a place, or which of two villages, is meant: where
 # the gazetteer knows no such part, the place itself is a candidate

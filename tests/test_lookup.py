@@ -243,6 +243,9 @@ def test_a_town_written_with_the_word_for_its_kind_is_that_town(full_gaz, writte
     ("Shayrat airbase", 34.490, 36.909),   # the gazetteer holds no air base: the village it is named for
     ("Tiyas air base", 34.523, 37.630),
     ("Al Taqaddum air base", 33.339, 43.59),  # one it holds, spelt otherwise (Al Taqaddum Airport)
+    ("Tabqa military airport", 35.835, 38.547),  # nothing before: "Tabqa military" was read as the name
+    ("Hmeimim military base", 35.401, 35.948),
+    ("Al-Asad military base", 33.80, 42.43),
 ])
 def test_an_air_base_is_the_base_or_the_town_it_is_named_for(full_gaz, written, lat, lon):
     best = full_gaz.lookup(written)
