@@ -139,6 +139,7 @@ _KIND = "|".join(sorted(map(re.escape, SETTLEMENT_WORDS), key=len, reverse=True)
 # (the stem as short as can be: "Tabqa military airport" is Tabqa's, not "Tabqa military"'s airport)
 _SETTLEMENT_AFTER = re.compile(rf"^(?P<stem>.*?\S)\s+(?P<kind>{_KIND})\s*$", re.I | re.S)
 _SETTLEMENT_BEFORE = re.compile(rf"^\s*(?:the\s+)?(?P<kind>{_KIND})\s+of\s+(?:the\s+)?(?P<stem>\S.*)$", re.I | re.S)
+_ARTICLE = re.compile(r"^\s*the\s+(?P<rest>\S.*)$", re.I | re.S)
 # Words before a name that say which part of a place, or which of two villages, is meant: where
 # the gazetteer knows no such part, the place itself is a candidate
 PART_WORDS = frozenset({"western", "eastern", "northern", "southern", "upper", "lower"})
@@ -232,7 +233,19 @@ class Gazetteer:
         if not name_key(name):
             return []
         country, limit = (country or "").upper() or None, max(1, int(limit))
-        return self._settlement(name, country, limit) or self._named(name, country, limit)
+        return (self._after_article(name, country, limit) or self._settlement(name, country, limit)
+                or self._named(name, country, limit))
+
+    def _after_article(self, name: str, country: str | None, limit: int) -> list[Candidate]:
+        """The candidates of a name written after "the" ("the Levant", "the Philippines", "the
+        United States": a Syrian village, nothing and a Syrian village before), where no place
+        is spelt so whole ("The Hague", "The Bronx"): those of the rest; [] otherwise."""
+        words = _ARTICLE.match(name)
+        if words is None or not name_key(words["rest"]):
+            return []
+        if any(plain(c.matched) == plain(name) for c in self._named(name, country, limit)):
+            return []
+        return self.candidates(words["rest"], country, limit)
 
     def _named(self, name: str, country: str | None, limit: int) -> list[Candidate]:
         """:meth:`candidates` of the name as a whole."""

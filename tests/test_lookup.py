@@ -257,3 +257,21 @@ def test_a_city_whose_name_holds_the_word_city_keeps_its_whole_name(full_gaz):
     assert best.country == "US" and haversine_km(40.73, -74.08, best.lat, best.lon) < 10, best
     best = full_gaz.lookup("City of London")  # the square mile, by its whole name
     assert best.country == "GB" and haversine_km(51.51, -0.09, best.lat, best.lon) < 5, best
+
+
+@pytest.mark.parametrize("written, iso", [
+    ("the Philippines", "PH"),      # found nothing before
+    ("the United States", "US"),    # a village in Syria before
+])
+def test_a_country_written_after_the_is_that_country(full_gaz, written, iso):
+    best = full_gaz.lookup(written)
+    assert best is not None and best.kind == "country" and best.country == iso, best
+
+
+def test_a_region_written_after_the_is_that_region_and_a_name_spelt_with_the_keeps_it(full_gaz):
+    best = full_gaz.lookup("the Levant")  # a village in Iraq before
+    assert best is not None and best.kind == "region" and best.name == "Levant", best
+    best = full_gaz.lookup("The Hague")  # its own name holds the article
+    assert best.country == "NL" and haversine_km(52.08, 4.30, best.lat, best.lon) < 10, best
+    best = full_gaz.lookup("The Bronx")
+    assert best.country == "US" and haversine_km(40.85, -73.87, best.lat, best.lon) < 10, best
