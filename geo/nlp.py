@@ -58,6 +58,7 @@ from .ingest import find_dateline
 from .topic import protest_topic
 
 MAX_NAME_TOKENS = 7
+LINK_MAX_LETTERS = 4  # "au", "on", "upon", "sur", "de", "la": a word longer is no link inside a name
 # Lower-case words that may start or sit inside a place name ("al-Dshaisha", "tel Shayer").
 NAME_PARTICLES = ARTICLES | {"tel", "tal", "tall", "bin", "ibn", "abu", "umm", "bani", "wadi", "deir", "ain"}
 # Those that are a place's own word (hill, valley, monastery, spring): a name's content, so that
@@ -389,7 +390,7 @@ class _Words:
     """What the matcher asks of each token, computed once per document: spaCy makes a new
     Token object at every ``doc[i]``, and the matcher looks at each token many times."""
 
-    __slots__ = ("word", "lower", "capital", "abbrev", "name", "joiner", "punct", "start", "end", "common")
+    __slots__ = ("word", "lower", "capital", "abbrev", "name", "joiner", "link", "punct", "start", "end", "common")
 
     def __init__(self, doc: Doc):
         text = text_of(doc)
@@ -411,6 +412,13 @@ class _Words:
         # A hyphen or apostrophe inside a name ("ez-Zor"), or a no-break space ("Deir\u00a0ez-Zor").
         self.joiner = [not s and (w in NAME_JOINERS or not t.strip(NO_BREAK_SPACES))
                        for s, w, t in zip(spaced, self.word, raw)]
+        # A short lower-case word hyphened between two capitalised ones: "Port-au-Prince",
+        # "Rostov-on-Don", "Stratford-upon-Avon" are one name each, as "Aix-en-Provence" is
+        n = len(self.word)
+        self.link = [0 < k < n - 2 and not s and self.word[k].isalpha() and self.word[k].islower()
+                     and len(self.word[k]) <= LINK_MAX_LETTERS and self.word[k - 1] == "-" and self.joiner[k - 1]
+                     and self.word[k + 1] == "-" and self.joiner[k + 1] and self.capital[k + 2]
+                     for k, s in enumerate(spaced)]
 
     def is_acronym(self, i: int, j: int) -> bool:
         """TOW, SANA, SOHR: short all-capital words are organisations and weapons, not places."""
@@ -419,7 +427,7 @@ class _Words:
     def name_end(self, i: int, limit: int) -> int:
         """End (exclusive) of the longest run of name tokens starting at i."""
         j = i
-        while j < limit and j - i < MAX_NAME_TOKENS and (self.name[j] or (j > i and self.joiner[j])):
+        while j < limit and j - i < MAX_NAME_TOKENS and (self.name[j] or (j > i and (self.joiner[j] or self.link[j]))):
             j += 1
         while j > i and not self.capital[j - 1]:
             j -= 1  # a name ends on a capitalised word, not on "al" or a hyphen

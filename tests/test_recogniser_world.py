@@ -37,6 +37,14 @@ def test_an_english_word_named_as_a_village_is_a_place(nlp):
     assert places(nlp, "Jets struck the town of Has at dawn.") == ["Has"]  # the type word before it
 
 
+def test_a_name_hyphened_through_a_short_lower_case_word_is_one_name(nlp):
+    # nothing before: the run of name words ended at "au" and "Port" alone is no place
+    assert places(nlp, "Gangs blocked the roads into Port-au-Prince on Sunday.") == ["Port-au-Prince"]
+    assert places(nlp, "Drones struck an oil depot in Rostov-on-Don overnight.") == ["Rostov-on-Don"]
+    # a road between two cities is still two places
+    assert places(nlp, "The Damascus-to-Aleppo highway was cut near Saraqib.") == ["Damascus", "Aleppo", "Saraqib"]
+
+
 def test_places_between_which_something_happened_are_places(nlp):
     # "between" frames both names as loosely as "in" does: known theatre villages, not just any word
     assert places(nlp, "Regime forces shelled the road between Jarjanaz and Tell Mannas on Monday.") == [
