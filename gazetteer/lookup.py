@@ -132,6 +132,8 @@ SETTLEMENT_WORDS = {"city": None, "town": None, "village": None, "hamlet": None,
                     "air base": "airport/base", "airbase": "airport/base", "airport": "airport/base",
                     "military airport": "airport/base", "military airbase": "airport/base",
                     "base": "airport/base", "military base": "airport/base", "army base": "airport/base",
+                    # works named for the town beside them, which the gazetteer holds and they not
+                    "dam": None, "refinery": None, "oil refinery": None,
                     "neighbourhood": "neighbourhood", "neighborhood": "neighbourhood"}
 SURE_WHOLE = 0.95  # the whole name's match of the kind called for, at least this close, stands first
 _KIND = "|".join(sorted(map(re.escape, SETTLEMENT_WORDS), key=len, reverse=True))

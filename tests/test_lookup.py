@@ -252,6 +252,15 @@ def test_an_air_base_is_the_base_or_the_town_it_is_named_for(full_gaz, written, 
     assert best is not None and haversine_km(lat, lon, best.lat, best.lon) < 10, best
 
 
+@pytest.mark.parametrize("written, lat, lon", [
+    ("Samarra Dam", 34.197, 43.848),        # nothing before
+    ("Bayji Oil Refinery", 35.005, 43.493),  # a subdistrict seat 37 km south before
+])
+def test_a_dam_or_refinery_the_gazetteer_lacks_is_the_town_it_is_named_for(full_gaz, written, lat, lon):
+    best = full_gaz.lookup(written, country="IQ")
+    assert best is not None and best.kind == "populated place" and haversine_km(lat, lon, best.lat, best.lon) < 10, best
+
+
 def test_a_city_whose_name_holds_the_word_city_keeps_its_whole_name(full_gaz):
     best = full_gaz.lookup("Jersey City")  # not the island of Jersey
     assert best.country == "US" and haversine_km(40.73, -74.08, best.lat, best.lon) < 10, best
