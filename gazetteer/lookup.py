@@ -272,6 +272,10 @@ class Gazetteer:
         if len(words) > 2:
             # "Kafr Naseh Elatareb", "Mreimin Afrin": the name, then its district's
             parts += [" ".join(words[:-1])]
+        if not found:
+            # "Al Ghūţah ash Sharqīyah" as English copy writes it, Eastern Ghouta, where nothing
+            # is spelt nearly as asked
+            parts += english_qualified(name)
         if part_word:
             found = self._qualified(part_word, " ".join(words[1:]), found, ask, parts)
             parts = [part for part in parts if part != name]  # asked again, it would bring back what was let go

@@ -284,3 +284,9 @@ def test_a_region_written_after_the_is_that_region_and_a_name_spelt_with_the_kee
     assert best.country == "NL" and haversine_km(52.08, 4.30, best.lat, best.lon) < 10, best
     best = full_gaz.lookup("The Bronx")
     assert best.country == "US" and haversine_km(40.85, -73.87, best.lat, best.lon) < 10, best
+
+
+def test_a_place_written_with_the_arabic_adjective_after_it_is_found_as_english_writes_it(full_gaz):
+    # nothing before; English copy writes "Eastern Ghouta", an area placed at its main town
+    best = full_gaz.lookup("Al Ghūţah ash Sharqīyah", country="SY")
+    assert best is not None and haversine_km(33.57, 36.40, best.lat, best.lon) < 10, best
