@@ -362,12 +362,12 @@ def _is_demonym(db: str | None, name: str) -> bool:
 
 
 @lru_cache(maxsize=100_000)
-def _spelt_as(db: str | None, text: str) -> list[Candidate]:
+def _spelt_as(db: str | None, text: str) -> tuple[Candidate, ...]:
     """The places among the gazetteer's best candidates for ``text`` whose name is spelt exactly
     so, capitals included (dots and spaces aside): "EU" is the European Union's, "Eu" a French
     town's; "OK" folds onto "UK" but is spelt otherwise."""
     want = _spelling(text)
-    return [c for c in gazetteer(db).candidates(text, limit=10) if _spelling(c.matched) == want]
+    return tuple(c for c in gazetteer(db).candidates(text, limit=10) if _spelling(c.matched) == want)  # cached: not to be changed
 
 
 def _spelt_places(db: str | None, text: str) -> tuple[tuple[str, int], ...]:
