@@ -662,12 +662,13 @@ class PlaceMatcher:
                 span._.cm_role = "demonym"
             elif _in_organisation(words, span.start, words.name_end(span.start, len(doc))):
                 span._.cm_role = "metonymy"  # "Free Idlib Army", "Dublin City Council": no event there
-            elif (after := _next_word(words, span.end)) is not None and words.lower[after] in STREETS:
-                span._.cm_role = "metonymy"  # "Baghdad street in Damascus" is a street there, not Baghdad
             else:
                 span._.cm_role = _role(doc, span, text)
+        streets = {id(span) for span in found if _names_a_street(words, span.end)}
         _protest_topics(found, text)
-        doc.spans["places"] = sorted(self._road_ends(doc, words, found), key=lambda s: s.start)
+        # a road named by its ends ("the Damascus-Aleppo Road") keeps them; a street's name is dropped
+        kept = [span for span in self._road_ends(doc, words, found) if id(span) not in streets]
+        doc.spans["places"] = sorted(kept, key=lambda s: s.start)
         return doc
 
     def _road_ends(self, doc: Doc, words: _Words, found: list[Span]) -> list[Span]:
@@ -1085,7 +1086,13 @@ def _tail_of_name(words: _Words, i: int, sent: Span, db: str | None) -> bool:
 SPEECH_VERBS = frozenset({"said", "says", "told", "added", "explained", "noted", "recalled", "admitted", "admits",
                           "asked", "replied", "insisted", "argued", "warned", "wrote", "stated"})
 ROAD_WORDS = frozenset({"road", "highway", "motorway"})
-STREETS = frozenset({"street", "avenue", "square", "boulevard"})  # named after a town, in another
+# A street's name: a town's name before one of these is the street's, in another town ("the
+# Hajin street" in Mayadin, "6016 Dublin Road"), and no mention of the town. STREETS in any case
+# ("Baghdad street"); STREET_NAMES capitalised only ("the Aleppo road" runs to Aleppo) and not
+# before a number ("County Road 4" is a road of the county's). LGL, every mention before one:
+# 101 wrong, 1 gold; GeoVirus: 1 wrong, 1 gold ("St. Peter's Square").
+STREETS = frozenset({"street", "avenue", "square", "boulevard"})
+STREET_NAMES = frozenset({"Road", "Rd", "Drive", "Lane", "Way", "Ave", "Blvd", "Place", "Terrace", "Parkway"})
 # Cues of a province a road runs through ("in eastern Homs"), not of a place on it ("north of Tuz")
 WIDE_CUES = frozenset({*(d + "ern" for d in COMPASS), "central", "province", "governorate", "countryside", "region"})
 ROAD_DASHES = frozenset({"-", "\u2013", "\u2014"})
@@ -1117,6 +1124,16 @@ def _road_name(words: _Words, road: int) -> tuple[int, int] | None:
     if not dashes or start is None or not words.capital[start] or not words.capital[end - 1]:
         return None
     return start, end
+
+
+def _names_a_street(words: _Words, end: int) -> bool:
+    """Whether the name ending before token ``end`` is a street's: a street word follows it
+    (:data:`STREETS`, :data:`STREET_NAMES`), and no number after that."""
+    k = _next_word(words, end)
+    if k is None or not (words.lower[k] in STREETS or words.word[k] in STREET_NAMES):
+        return False
+    number = _next_word(words, k + 1)
+    return number is None or not words.word[number][:1].isdigit()
 
 
 def _joined_article(words: _Words, i: int) -> bool:

@@ -199,10 +199,17 @@ def test_towns_naming_a_road_by_its_ends_say_which_road_not_where_on_it(nlp):
         ("Raqqa", "event"), ("Tabqa", "event")]
 
 
-def test_a_street_named_after_a_town_is_no_event_place(nlp):
+def test_a_street_named_after_a_town_is_no_mention_of_the_town(nlp):
     doc = nlp("Mortar rounds hit the Hajin street and the Raqqa square in Mayadin city.")
+    assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Mayadin", "event")]
+    # a capitalised street word too, but not a road to a town, nor a road named by its ends
+    doc = nlp("Shopkeepers on Raqqa Road said jets had struck Raqqa at dawn.")
+    assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Raqqa", "event")]
+    doc = nlp("Gunmen ambushed a convoy on the Aleppo road near Khanasser.")
+    assert [s.text for s in doc.spans["places"]] == ["Aleppo", "Khanasser"]
+    doc = nlp("An IED hit a bus on the Damascus-Aleppo Road near Saraqib.")
     assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [
-        ("Hajin", "metonymy"), ("Raqqa", "metonymy"), ("Mayadin", "event")]
+        ("Damascus", "route"), ("Aleppo", "route"), ("Saraqib", "event")]
 
 
 def test_based_in_is_metonymy(nlp):

@@ -95,8 +95,11 @@ def test_a_word_kept_for_a_theatre_place_of_its_key_must_be_spelt_as_one(nlp):
 
 
 def test_the_last_word_of_a_longer_name_is_a_place_only_when_a_notable_place_is_spelt_so(nlp):
-    # "Road" folds onto Arwad's key, and only hamlets are spelt Road: the street is no place
-    assert places(nlp, "Firefighters put out the blaze at 6016 Dublin Road before dawn.") == ["Dublin"]
+    # "Road" folds onto Arwad's key, and only hamlets are spelt Road: the street is no place,
+    # nor is the town it is named after; a county's numbered road is the county's
+    assert places(nlp, "Firefighters put out the blaze at 6016 Dublin Road before dawn.") == []
+    assert places(nlp, "The truck overturned on Douglas County Road 4 near Alexandria, Minnesota.") == [
+        "Douglas County", "Alexandria", "Minnesota"]
     # a notable theatre place after a word for a mountain or a town's name stays one
     assert places(nlp, "Yazidi families are still sheltering on Mount Sinjar.")[-1:] == ["Sinjar"]
     # after any capitalised word but a direction, a qualifier or a demonym: "City Hall" is the building
