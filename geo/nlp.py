@@ -784,12 +784,13 @@ class PlaceMatcher:
             or _type_word(words, _next_word(words, end)))
         # "Kelly Smith", "Ahmed al-Hassan": a given name and more capitalised words, not a type
         # of place ("Madison County", "Echo Park"); a common surname after a country's, a
-        # state's or a big city's name ("Jordan Dyer", not "Georgia Bureau").
+        # state's or a big city's name ("Jordan Dyer", not "Georgia Bureau"); a division of little
+        # note is no such name ("Michael Durr": Michael is a sheading of the Isle of Man).
         person_end = words.person_end(i, end)
         surname = next((k for k in range(i + 1, person_end) if words.capital[k] and _alphabetic(words.word[k])), None)
         person = named and surname is not None and not _type_word(words, surname) and (
             surnames.get(words.lower[surname], COMMON_SURNAME_RANK + 1) <= COMMON_SURNAME_RANK
-            or not (self._broad(words.word[i]) or self._city(words.word[i])))
+            or not (self._notable_broad(words.word[i]) or self._city(words.word[i])))
         for j in range(end, i, -1):
             if taken.intersection(range(i, j)) or people.tokens.intersection(range(i, j)) or not words.capital[j - 1]:
                 continue
@@ -849,13 +850,13 @@ class PlaceMatcher:
             info = gazetteer(self.db).name_entry(name_key(name))
             if info is not None:
                 importance, theatre = info
-                framed = cue is not None
+                framed = cue is not None or _of_person(words, i, people)  # "Kelly Smith, 24, of Trenton"
                 keep = ((theatre and (importance >= NOTABLE or framed or len(content) > 1)) or importance >= WORLD_NOTABLE
                         or (framed and importance >= WORLD_FRAMED) or cue in NAMING_CUES  # "Andan town", "the village of X"
                         or (j > i + 1 and words.lower[j - 1] in KIND_WORDS))  # "Kanawha County": its kind in its name
                 if keep and person:  # "Ahmed Hassan" may fold onto some village's name; "Glen Allen" is one
                     keep = importance >= WORLD_NOTABLE or (framed and theatre) or bool(_spelt_places(self.db, name))
-                if keep and j == i + 1 and not framed and named and not _of_person(words, i, people):
+                if keep and j == i + 1 and not framed and named:
                     keep = self._broad(name) or self._city(name)  # "Kelly said" / "Jordan said"
                 if keep and j == i + 1 and not framed and not _spelt_nearly(
                         self.db, name, in_theatre=importance < WORLD_NOTABLE):
@@ -989,6 +990,13 @@ class PlaceMatcher:
         return gazetteer(self.db).name_entry(name_key(name)) is not None and any(
             kind in ABBREVIATED_KINDS for kind, _ in _spelt_places(self.db, name))
 
+    def _notable_broad(self, name: str) -> bool:
+        """Whether ``name`` is spelt so as a country, region, continent or first-order division
+        (:meth:`_broad`) and is a name of world note (WORLD_NOTABLE: "Georgia", "Jordan"; not
+        "Michael" or "Patrick", parishes and sheadings of a few hundred people)."""
+        entry = gazetteer(self.db).name_entry(name_key(name))
+        return entry is not None and entry.importance >= WORLD_NOTABLE and self._broad(name)
+
     def _city(self, name: str) -> bool:
         """Whether a city of GIVEN_NAME_CITY_POPULATION or more is spelt ``name`` ("Dallas")."""
         return gazetteer(self.db).name_entry(name_key(name)) is not None and any(
@@ -1025,8 +1033,14 @@ def _in_organisation(words: _Words, i: int, end: int) -> bool:
 
 
 def _of_person(words: _Words, i: int, people: _People) -> bool:
-    """Whether token i follows "<a person's name> of": "Theresa Pilkington of Jeannette"."""
-    return i >= 2 and words.lower[i - 1] == "of" and i - 2 in people.tokens
+    """Whether token i follows "<a person's name> of": "Theresa Pilkington of Jeannette", and
+    as papers write it, with commas and an age between ("Michael Durr, 24, of Trenton")."""
+    if i < 2 or words.lower[i - 1] != "of":
+        return False
+    k = i - 2
+    while k > 0 and (words.word[k] == "," or words.word[k].isdigit() or not words.word[k].strip()):
+        k -= 1
+    return k in people.tokens
 
 
 NEAR_SPELLING = 0.8  # a lookup score (gazetteer.lookup) this high is the name, spelt otherwise

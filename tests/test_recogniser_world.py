@@ -190,6 +190,20 @@ def test_a_given_name_and_a_surname_are_a_person_not_a_place(nlp):
     assert places(nlp, "Ahmed Hassan told reporters that the bridge had collapsed.") == []
 
 
+def test_a_given_name_that_is_also_a_little_known_division_still_opens_a_persons_name(nlp):
+    # Michael and Patrick are parishes of a few hundred people (Isle of Man, Grenada), not
+    # Georgia or Jordan: "Durr" (spelt nearly as a Syrian village) is his surname, no place
+    assert places(nlp, "Michael Durr and his brother were questioned on Monday.") == []
+    assert places(nlp, "Jordan Dyer, a student, was hurt.") == []
+
+
+def test_the_town_a_person_is_of_is_a_place_though_a_given_name_is_spelt_so(nlp):
+    # Trenton and Winona are given names too; after a person's name and "of" they are towns
+    assert places(nlp, "Patrick Kowalczyk, 31, of Winona, was charged on Monday.") == ["Winona"]
+    assert places(nlp, "Kelly Smith of Trenton won the spelling bee.") == ["Trenton"]
+    assert places(nlp, "Trenton scored twice in the second half.") == []
+
+
 def test_a_name_after_a_title_and_its_surname_later_are_a_person(nlp):
     assert places(nlp, "Gen. Ahmed Hassan said the army would hold the line. Hassan added that "
                        "reinforcements were coming.") == []
