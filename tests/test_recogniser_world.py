@@ -235,6 +235,17 @@ def test_demonyms_are_no_places_but_mentions_of_their_country(nlp, full_gaz):
     assert countries == {"Syrian": "SY", "Haitian": "HT", "South Korean": "KR"}
 
 
+def test_a_saudi_city_is_no_event_in_sardinia(nlp, full_gaz):
+    # "Saudi" folds near Soddì, a Sardinian village: as the demonym it names Saudi Arabia, no place
+    doc = nlp("Houthi rebels fired a missile at a Saudi city, and Turks protested in Ankara.")
+    assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [
+        ("Saudi", "demonym"), ("Turks", "demonym"), ("Ankara", "event")]
+    from conflictmap.geo.resolve import resolve_doc
+
+    countries = {m.text: m.place.country for m in resolve_doc(doc, "d", full_gaz) if m.role == "demonym"}
+    assert countries == {"Saudi": "SA", "Turks": "TR"}
+
+
 def test_a_demonym_gives_no_event(full_gazetteer):
     import conflictmap
 
