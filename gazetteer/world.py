@@ -57,22 +57,33 @@ def _package_data(module: str) -> Path:
     return Path(mod.__file__).with_name("data")
 
 
-def middle(points: Iterable[tuple[float, float]]) -> tuple[float, float]:
+TRIM_MIN_POINTS = 20  # a division's towns this many or more: its extent leaves out the farthest TRIM_SHARE
+TRIM_SHARE = 0.01  # each way ("Sofiyivka", a village of Dnipropetrovsk coded to Donetsk Oblast, drew its middle 130 km west)
+
+
+def middle(points: Iterable[tuple[float, float]], trim: float = 0.0) -> tuple[float, float]:
     """The middle of the extent of (lat, lon) points; across the antimeridian when that is
-    the shorter way round (Chukotka, Fiji).
+    the shorter way round (Chukotka, Fiji). ``trim``: the share of the points left out at each
+    end of each axis, from TRIM_MIN_POINTS points on (a town its source put in the wrong
+    division stretches the extent).
 
     >>> middle([(10, 170), (20, -170)])
     (15.0, 180.0)
     >>> middle([(30, 30), (40, 50)])
     (35.0, 40.0)
+    >>> middle([(0, 0)] * 49 + [(1, 1)] * 49 + [(0, 90)] * 2, trim=0.02)
+    (0.5, 0.5)
     """
     points = list(points)
-    lats = [p[0] for p in points]
+    lats = sorted(p[0] for p in points)
     lons = [p[1] for p in points]
     if max(lons) - min(lons) > 180:  # the short way is across 180 degrees
         lons = [lon + 360 if lon < 0 else lon for lon in lons]
-    lon = (min(lons) + max(lons)) / 2
-    return (min(lats) + max(lats)) / 2, lon - 360 if lon > 180 else lon
+    lons.sort()
+    cut = int(len(points) * trim) if len(points) >= TRIM_MIN_POINTS else 0
+    lats, lons = lats[cut:len(lats) - cut], lons[cut:len(lons) - cut]
+    lon = (lons[0] + lons[-1]) / 2
+    return (lats[0] + lats[-1]) / 2, lon - 360 if lon > 180 else lon
 
 
 def _country_info() -> dict[str, dict]:
@@ -467,4 +478,4 @@ def admin1_points(towns: Iterable[tuple[str, float, float]]) -> dict[str, tuple[
     by_code: dict[str, list[tuple[float, float]]] = {}
     for code, lat, lon in towns:
         by_code.setdefault(code, []).append((lat, lon))
-    return {code: (*middle(points), len(points)) for code, points in by_code.items()}
+    return {code: (*middle(points, TRIM_SHARE), len(points)) for code, points in by_code.items()}
