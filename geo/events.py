@@ -247,7 +247,7 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
     the actor mentions of each (as geo.nlp found them), else they are looked up here."""
     by_sentence: dict[int, list[PlaceMention]] = {}
     for m in mentions:
-        if m.place is not None and m.role == "event" and m.place.kind not in BROAD_KINDS:
+        if m.place is not None and m.role == "event" and (m.place.kind not in BROAD_KINDS or _in_one_country(m.place)):
             by_sentence.setdefault(m.sentence_index, []).append(m)
 
     by_sentence_any: dict[int, list[PlaceMention]] = {}
@@ -434,12 +434,14 @@ def _event_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
     locate it ("Maar Shurin town in Idleb", "Raju village in Afrin, Aleppo"), unless the text
     says city ("Idleb city") or lists it beside the town ("shelled Atareb and Aleppo"); "a
     strike near Deir al-Zor ... and another near Al-Bukamal" keeps both."""
-    places = [m for m in mentions if m.place.kind not in ADMIN_KINDS and not m.fallback]
+    places = [m for m in mentions if m.place.kind not in (*ADMIN_KINDS, *BROAD_KINDS) and not m.fallback]
     towns = [m for m in places if not _parent_named(m)]
     out, seen = [], set()
     for m in mentions:
         if m.place.place_id in seen:
             continue
+        if m.place.kind in BROAD_KINDS and any(t.place.country == m.place.country for t in places):
+            continue  # a region locates the towns of its country the sentence names ("Avdiivka in the Donbas")
         # any place of the province locates it, a town that bears its district's name too
         # ("Douma in Rural Damascus"), but not the city of the province's own name
         if m.place.kind in ADMIN_KINDS and any(t.place.admin1 == m.place.admin1 and not same_name(t.text, m.text)
@@ -451,6 +453,12 @@ def _event_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
         seen.add(m.place.place_id)
         out.append(m)
     return out
+
+
+def _in_one_country(place) -> bool:
+    """Whether a region lies within one country (the Donbas, Darfur): an event place like a
+    province, where the text names no town; a region of countries (the Middle East) is context."""
+    return place.kind == "region" and bool(place.country)
 
 
 def _parent(place, depth: int) -> tuple:

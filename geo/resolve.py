@@ -244,8 +244,8 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
             best_score = _sure_of_the_spot(best, best_score, scored, scores)
         if best_score >= ranker.threshold:
             m.place, m.score, m.place_source = best, best_score, "gazetteer"
-            if best.kind == "admin1":
-                m.precision = 3
+            if best.kind == "admin1" or (best.kind == "region" and best.country):
+                m.precision = 3  # a province, or a region of one country (the Donbas)
             elif best.precision > 1:  # "Eastern Ghouta" stands at Douma, its main town
                 m.precision = best.precision
             m.rivals = sorted(((c, float(p)) for (c, _), p in zip(scored, scores)

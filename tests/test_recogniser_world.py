@@ -104,7 +104,8 @@ def test_the_last_word_of_a_longer_name_is_a_place_only_when_a_notable_place_is_
     assert places(nlp, "Yazidi families are still sheltering on Mount Sinjar.")[-1:] == ["Sinjar"]
     # after any capitalised word but a direction, a qualifier or a demonym: "City Hall" is the building
     assert places(nlp, "The council meets at City Hall on Monday.") == []
-    assert places(nlp, "Refugees crossed from Northern Syria into Iraqi Kurdistan.") == ["Syria", "Kurdistan"]
+    assert places(nlp, "Refugees crossed from Northern Syria into Iraqi Kurdistan.") == ["Syria", "Iraqi Kurdistan"]
+    assert places(nlp, "Refugees crossed from Northern Syria into Turkish Kurdistan.") == ["Syria", "Kurdistan"]
     # nor is a word numbered ("Route" folds onto Rota's key), unless a theatre place is spelt so
     assert places(nlp, "Motorists on Route 72 and Scouts of Pack 122 joined the drive.") == []
     assert places(nlp, "In Hajin 25 people died on Monday.") == ["Hajin"]

@@ -65,6 +65,24 @@ def test_a_demonym_of_an_unknown_country_names_the_file_and_line(tmp_path):
     assert world.more_demonyms(bad) == {"SA": ["Saudi"], "TR": ["Turk"]}
 
 
+def test_a_region_of_first_order_divisions_stands_among_them_and_is_their_countrys(tmp_path):
+    path = tmp_path / "regions.tsv"
+    path.write_text("name\tother names (|)\tmembers\n"
+                    "Donbas\tDonbass\tUA.05,UA.14\n"
+                    "Ladakh and Kashmir\t\tIN.12,PK.06\n"
+                    "Somewhere\t\tIQ.99\n", encoding="utf-8")
+    divisions = {"UA.05": (48.0, 37.8), "UA.14": (48.6, 39.3), "IN.12": (33.7, 75.2), "PK.06": (33.8, 73.8)}
+    regions = {r["name"]: r for r in world.regions(path, divisions)}
+    assert set(regions) == {"Donbas", "Ladakh and Kashmir"}  # IQ.99: a division the sources lack
+    donbas = regions["Donbas"]
+    assert (donbas["country"], donbas["names"]) == ("UA", ["Donbas", "Donbass"])
+    assert haversine_km(donbas["lat"], donbas["lon"], 48.3, 38.55) < 1
+    assert regions["Ladakh and Kashmir"]["country"] is None  # two countries' divisions: context only
+    path.write_text("name\tother names (|)\tmembers\nNowhere\t\tXX.01\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{path.name}:2:.*XX\.01"):
+        list(world.regions(path, divisions))
+
+
 def test_the_packaged_regions_all_stand_among_their_member_countries():
     regions = {r["name"]: r for r in world.regions()}
     assert len(regions) >= 20
@@ -247,6 +265,35 @@ def test_a_stem_that_is_a_country_or_a_kind_of_division_is_no_region():
                  ("RW", "Western Province"), ("SD", "North Kordofan"), ("SD", "Southern Kordofan"), ("EG", "North Sinai"),
                  ("GR", "Central Macedonia"), ("GR", "West Macedonia")]
     assert world.divided_regions(divisions, ["Austria", "North Macedonia"]) == {("SD", "Kordofan"): ["North Kordofan", "Southern Kordofan"]}
+
+
+@pytest.mark.parametrize("written, iso, lat, lon", [("Donbas", "UA", 48.3, 38.5), ("Donbass", "UA", 48.3, 38.5),
+                                                    ("Iraqi Kurdistan", "IQ", 36.2, 44.3),
+                                                    ("Kurdistan Region", "IQ", 36.2, 44.3),
+                                                    ("Nagorno-Karabakh", "AZ", 39.8, 46.8), ("Golan Heights", "SY", 33.0, 35.8)])
+def test_a_region_of_one_countrys_divisions_is_found_at_their_middle(full_gaz, written, iso, lat, lon):
+    best = full_gaz.lookup(written)  # "Donbas" was Tanabe, Japan; "Golan Heights" Glenn Heights, Texas
+    assert (best.kind, best.country) == ("region", iso) and km(best, lat, lon) < 100, best
+
+
+def test_an_event_in_a_region_of_one_country_is_placed_there_unless_a_town_locates_it(full_gazetteer):
+    # Written for this test: the Donbas is an event place as a province is (geo_precision 3);
+    # beside a town of its country it only locates the town; the Middle East is context only
+    import conflictmap
+
+    events = conflictmap.extract(["Russian forces shelled towns across the Donbas on Monday, killing three civilians."],
+                                 gazetteer=full_gazetteer, published="2023-03-06")
+    assert list(zip(events.location, events.country, events.geo_precision)) == [("Donbas", "Ukraine", 3)]
+    events = conflictmap.extract(["Russian forces shelled Avdiivka in the Donbas on Monday, killing three civilians."],
+                                 gazetteer=full_gazetteer, published="2023-03-06")
+    assert len(events) == 1 and events.geo_precision.iloc[0] == 1 and km_of(events.iloc[0], 48.14, 37.75) < 10
+    events = conflictmap.extract(["Airstrikes across the Middle East killed 20 people on Monday."],
+                                 gazetteer=full_gazetteer, published="2023-03-06")
+    assert len(events) == 0
+
+
+def km_of(event, lat: float, lon: float) -> float:
+    return haversine_km(lat, lon, float(event.latitude), float(event.longitude))
 
 
 def test_a_darfur_town_is_placed_in_darfur_and_the_region_names_the_country(full_gazetteer, full_gaz):
