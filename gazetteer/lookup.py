@@ -203,6 +203,7 @@ class Gazetteer:
         self._fuzzy_block = lru_cache(maxsize=20_000)(self._read_fuzzy_block)
         self._demonyms: frozenset[str] | None = None
         self._largest_towns = lru_cache(maxsize=10_000)(self._read_largest_towns)
+        self._divisions_of = lru_cache(maxsize=512)(self._read_divisions_of)
         self._division_keys = lru_cache(maxsize=256)(self._read_division_keys)
         self._spelt_nearest_in = lru_cache(maxsize=20_000)(self._read_spelt_nearest_in)
 
@@ -382,6 +383,10 @@ class Gazetteer:
         ``LARGEST_TOWNS``): the seats a part of the province may stand at ("northern Aleppo")."""
         return self._largest_towns(country, admin1) if country and admin1 else ()
 
+    def divisions_of(self, country: str | None) -> tuple[Candidate, ...]:
+        """The country's first-order divisions: the parts a compass word names ("northern Iraq")."""
+        return self._divisions_of(country) if country else ()
+
     def divisions_near(self, lat: float, lon: float, km: float) -> set[tuple[str, str]]:
         """(country, first-order division) of every town within ``km`` of the point: the
         provinces a place near a border may be given to by one source or another."""
@@ -433,6 +438,11 @@ class Gazetteer:
         rows = self._rows_for(f"SELECT {_COLUMNS}, p.name FROM places p WHERE p.kind = 'populated place' "
                               "AND p.country = ? AND p.admin1 = ? AND p.population > 0 "
                               "ORDER BY p.population DESC LIMIT ?", (country, admin1, LARGEST_TOWNS))
+        return tuple(self._candidate(row, 1.0) for row in rows)
+
+    def _read_divisions_of(self, country: str) -> tuple[Candidate, ...]:
+        rows = self._rows_for(f"SELECT {_COLUMNS}, p.name FROM places p WHERE p.kind = 'admin1' AND p.country = ? "
+                              "ORDER BY p.place_id", (country,))
         return tuple(self._candidate(row, 1.0) for row in rows)
 
     def _read_name_entry(self, key: str) -> NameEntry | None:

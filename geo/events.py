@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -245,6 +245,8 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
                    actors: list[list[ActorMention]] | None = None) -> list[dict]:
     """Event rows for one article. ``sentences`` are its sentence texts in order; ``actors``
     the actor mentions of each (as geo.nlp found them), else they are looked up here."""
+    # "in northern Iraq" names Iraq, and an event there stands in its north (geo_precision 3)
+    mentions = [replace(m, place=m.area, precision=3) if m.area is not None else m for m in mentions]
     by_sentence: dict[int, list[PlaceMention]] = {}
     for m in mentions:
         if m.place is not None and m.role == "event" and (m.place.kind not in BROAD_KINDS or _in_one_country(m.place)):

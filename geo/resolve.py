@@ -86,6 +86,9 @@ class PlaceMention:
     fallback: bool = False  # resolved to a province because the name itself failed
     candidates: list[Candidate] = field(default_factory=list, repr=False)
     seat: Candidate | None = None  # where an event known only by its province stands (its largest town)
+    # the part of its country a compass word names ("strikes in northern Iraq"): the mention is of
+    # the country, and an event there stands in that part (geo.events), as a province's does
+    area: Candidate | None = None
     # the other candidates the ranker would accept (probability at its threshold or above), best first
     rivals: list[tuple[Candidate, float]] = field(default_factory=list, repr=False)
     # the bearing a compass word beside the name gives ("northern Hama": 0; "west of Baiji": 270)
@@ -261,6 +264,9 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
         _geocode_unresolved(mentions, gaz, geocoder)
     _fall_back_to_province(mentions, gaz, _provinces(mentions))
     for m in mentions:
+        if m.place is not None and m.role == "event" and m.place.kind == "country" and m.bearing is not None:
+            m.area = _part_of_country(gaz, m.place, m.bearing)
+    for m in mentions:
         if m.place is not None and m.role == "event" and m.place.kind == "admin1":
             m.seat = _seat(gaz.largest_towns(m.place.country, m.place.admin1), _part_of_province(m, mentions))
     return mentions
@@ -341,6 +347,28 @@ def _seat(towns: tuple[Candidate, ...], bearing: float | None) -> Candidate | No
     capital = towns[0]
     return next((t for t in towns[1:] if haversine_km(capital.lat, capital.lon, t.lat, t.lon) >= SEAT_PART_KM
                  and _along(capital, t, bearing) >= SEAT_PART_COS), capital)
+
+
+COMPASS_ADJECTIVES = {0.0: "northern", 45.0: "north-eastern", 90.0: "eastern", 135.0: "south-eastern",
+                      180.0: "southern", 225.0: "south-western", 270.0: "western", 315.0: "north-western"}
+
+
+def _part_of_country(gaz: Gazetteer, country: Candidate, bearing: float) -> Candidate | None:
+    """The part of a country a compass word names ("strikes in northern Iraq"): a region of that
+    country at the middle of its first-order divisions that lie that way from its point (within
+    45 degrees, SEAT_PART_KM or more away): Nineveh, Dahuk, Erbil, Sulaymaniyah, Kirkuk and Salah
+    ad-Din for northern Iraq. None where no division does."""
+    from conflictmap.gazetteer.world import middle
+
+    parts = [d for d in gaz.divisions_of(country.country)
+             if haversine_km(country.lat, country.lon, d.lat, d.lon) >= SEAT_PART_KM
+             and _along(country, d, bearing) >= SEAT_PART_COS]
+    if not parts:
+        return None
+    lat, lon = middle((d.lat, d.lon) for d in parts)
+    word = COMPASS_ADJECTIVES.get(bearing % 360, "")
+    return replace(country, place_id=f"{country.place_id}:{word}", name=f"{word} {country.name}".strip(),
+                   lat=lat, lon=lon, kind="region", precision=3)
 
 
 def _along(start: Candidate, c: Candidate, bearing: float) -> float:

@@ -292,6 +292,24 @@ def test_an_event_in_a_region_of_one_country_is_placed_there_unless_a_town_locat
     assert len(events) == 0
 
 
+def test_an_event_in_a_part_of_a_country_stands_in_that_part_and_the_mention_is_the_country(full_gazetteer):
+    # Written for this test. "northern Iraq" made no event (a country is context); now it stands
+    # among Iraq's northern provinces, as a province's event does (geo_precision 3), while the
+    # mention is still of Iraq, as geoparsing corpora code it
+    import conflictmap
+
+    result = conflictmap.process(["Turkish jets struck PKK targets in northern Iraq on Monday, killing five militants."],
+                                 gazetteer=full_gazetteer, published="2018-03-06")
+    events, mentions = result.events, result.mentions
+    assert list(zip(events.location, events.country, events.geo_precision)) == [("northern Iraq", "Iraq", 3)]
+    iraq = mentions[mentions.text == "Iraq"].iloc[0]
+    assert iraq["name"] == "Iraq" and iraq["role"] == "event", iraq.to_dict()
+    assert 34.5 < float(events.latitude.iloc[0]) < 37.5 and km_of(events.iloc[0], 33.2, 43.7) > 200  # not Iraq's middle
+    events = conflictmap.extract(["Turkish jets struck PKK targets near Amadiya in northern Iraq on Monday, killing "
+                                  "five militants."], gazetteer=full_gazetteer, published="2018-03-06")
+    assert list(events.location) == ["Amadiyah"]
+
+
 def km_of(event, lat: float, lon: float) -> float:
     return haversine_km(lat, lon, float(event.latitude), float(event.longitude))
 
