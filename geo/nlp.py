@@ -229,7 +229,11 @@ ORGANISATION_HEADS = frozenset({
     "corps", "army", "party", "brigade", "brigades", "battalion", "battalions", "division", "front", "movement",
     "council", "committee", "committees", "legion", "force", "forces", "militia", "militias", "group",
     "organization", "organisation", "observatory", "agency", "ministry", "company", "union", "alliance",
-    "league", "network", "authority", "command"})
+    "league", "network", "authority", "command",
+    # a paper's or a newsroom's: "the Washington Post reported that a car bomb killed nine in Baghdad"
+    "times", "post", "herald", "journal", "tribune", "gazette", "chronicle", "telegraph", "observer", "guardian",
+    "dispatch", "bulletin", "sentinel", "examiner", "inquirer", "enquirer", "courier", "daily", "news", "mail",
+    "mirror", "globe", "register", "ledger", "statesman", "press", "star", "sun"})
 ORGANISATION_PREFIXES = frozenset({
     "ahrar", "jaysh", "jaish", "liwa", "liwaa", "harakat", "harakah", "suquor", "suqour", "suqur", "faylaq",
     "failaq", "ansar", "jund", "katibat", "kataib", "kata'ib", "firqat", "tahrir", "thuwar", "jabhat", "saraya",

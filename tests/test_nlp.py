@@ -212,6 +212,14 @@ def test_a_street_named_after_a_town_is_no_mention_of_the_town(nlp):
         ("Damascus", "route"), ("Aleppo", "route"), ("Saraqib", "event")]
 
 
+def test_a_papers_town_is_metonymy_not_where_the_news_happened(nlp):
+    doc = nlp("The Baghdad Post reported that a car bomb killed nine people in Kirkuk.")
+    assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Baghdad", "metonymy"), ("Kirkuk", "event")]
+    doc = nlp("Jets struck Raqqa on Monday, the Mosul Times and the Aleppo Daily said.")
+    assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [
+        ("Raqqa", "event"), ("Mosul", "metonymy"), ("Aleppo", "metonymy")]
+
+
 def test_based_in_is_metonymy(nlp):
     doc = nlp("The monitor, based in Britain, said jets hit Raqqa.")
     assert [(s.text, s._.cm_role) for s in doc.spans["places"]] == [("Britain", "metonymy"), ("Raqqa", "event")]
