@@ -205,6 +205,17 @@ def test_the_town_a_person_is_of_is_a_place_though_a_given_name_is_spelt_so(nlp)
     assert places(nlp, "Trenton scored twice in the second half.") == []
 
 
+def test_a_given_name_before_who_lives_there_is_a_town(nlp):
+    # Winona, Augusta and Clinton are given names too; "a Winona man", "an Augusta native",
+    # "Clinton police" say who lives there
+    assert places(nlp, "The body of a Winona man was found on Sunday. Winona police said it was not "
+                       "suspicious.") == ["Winona", "Winona"]
+    assert places(nlp, "An Augusta native and a Clinton couple won the county fair.") == ["Augusta", "Clinton"]
+    # not a person's family, nor any word before "police": "Federal" is a town in Argentina
+    assert places(nlp, "Kelly Smith visited the Chase family.") == []
+    assert places(nlp, "The Federal police arrested two men in Kirkuk.") == ["Kirkuk"]
+
+
 def test_a_name_after_a_title_and_its_surname_later_are_a_person(nlp):
     assert places(nlp, "Gen. Ahmed Hassan said the army would hold the line. Hassan added that "
                        "reinforcements were coming.") == []
