@@ -69,7 +69,9 @@ NAME_JOINERS = {"-", "'", "’", "`", "‘"}
 GENERIC_FIRST_WORDS = GENERIC_PREFIXES | {
     "kafr", "kfar", "beit", "bayt", "jabal", "jebel", "tal", "tel", "tall", "tell", "abu", "abul", "deir", "dayr",
     "ain", "ayn", "ras", "sheikh", "shaykh", "khirbet", "khirbat", "umm", "um", "qasr", "hosh", "mazraat", "maarat",
-    "wadi", "bir"}
+    "wadi", "bir",
+    # and English ones: "Mount Qandil" is no Montana ("Mont."), "Lake Assad" no village called Lake
+    "mount", "mt", "lake"}
 # Characters a reader does not see, which text copied from web pages and right-to-left editors
 # carries inside names ("Ha\u00adjin"): soft hyphen, zero-width space, (non-)joiners, word
 # joiner, bidi marks, embeddings and isolates, BOM. Matching ignores them and a no-break space

@@ -205,6 +205,15 @@ def test_the_town_a_person_is_of_is_a_place_though_a_given_name_is_spelt_so(nlp)
     assert places(nlp, "Trenton scored twice in the second half.") == []
 
 
+def test_mount_or_lake_opening_a_name_is_no_place_alone(nlp):
+    # "Mount" folds onto "Mont." (Montana's AP abbreviation): strikes on an unknown mountain were an
+    # event in Montana; "Lake" alone was a village's name
+    assert places(nlp, "Turkish jets bombed PKK camps on Mount Qandil on Monday, killing five militants.") == []
+    assert places(nlp, "Jets bombed camps on Lake Assad on Monday.") == []
+    assert places(nlp, "Yazidi families are still sheltering on Mount Sinjar.") == ["Sinjar"]
+    assert places(nlp, "Troops moved to Mount Lebanon.") == ["Mount Lebanon"]
+
+
 def test_a_given_name_before_who_lives_there_is_a_town(nlp):
     # Winona, Augusta and Clinton are given names too; "a Winona man", "an Augusta native",
     # "Clinton police" say who lives there
