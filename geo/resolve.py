@@ -774,10 +774,13 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer, limit: int =
     # The article's own geography, from the mentions that are sure of themselves.
     countries = _countries(mentions)
     provinces = _provinces(mentions)
-    focus = article_focus(filter(None, map(_named_country, mentions)), countries)
+    # Whose war the article reports: the home countries of the actors anywhere in it, and of its
+    # armed groups (no state's forces: Turkish troops fight in Syria)
+    actors = [_actor_countries(s) for s in {m.sentence for m in mentions}]
+    home = frozenset().union(*(h for _, h in actors))
+    insurgents = frozenset().union(*(h - state for state, h in actors))
+    focus = article_focus(filter(None, map(_named_country, mentions)), countries, insurgents)
     near = neighbours_of(focus) - focus
-    # Whose war the article reports: the home countries of the actors anywhere in it.
-    home = frozenset().union(*(_actor_countries(s)[1] for s in {m.sentence for m in mentions}))
     # The article's sure towns, for how near a candidate lies to the rest of the article: not a
     # name with a namesake in a province the article names ("Alexandria ... in Virginia" is no
     # evidence that the article is about the Egyptian city, its first match).
@@ -832,7 +835,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer, limit: int =
         votes = sum(others.values())
         # The countries the rest of the article is about: a name alone in its note is no evidence
         # that the note is about the country of its own first match.
-        others_focus = article_focus(named_by_others[key], others)
+        others_focus = article_focus(named_by_others[key], others, insurgents)
         other_provinces = provinces - provinces_of.get(key, Counter())
         # Only sure theatre places set the sentence's context: a title-cased "Car" matching a
         # town in Iran must not pull "Baghdad" there. Distances are to towns: a province's or a
@@ -1019,13 +1022,14 @@ def _named_country(m: PlaceMention) -> str | None:
     return None
 
 
-def article_focus(named: Iterable[str], countries: Counter) -> frozenset[str]:
+def article_focus(named: Iterable[str], countries: Counter, insurgents: frozenset[str] = frozenset()) -> frozenset[str]:
     """The countries an article is about: those it names (``named``, :func:`_named_country`)
-    and the one most of its sure event places lie in (``countries``, ties kept); the theatre
-    when it has neither. "Officials in Tenn. said Paris ..." is about the United States, and
-    its Paris is the one in Tennessee."""
+    and the one most of its sure event places lie in (``countries``, ties kept); when it has
+    neither, the theatre and the home countries of the armed groups it names (``insurgents``:
+    "Houthi rebels hit Sanaa" is about Yemen as well). "Officials in Tenn. said Paris ..." is
+    about the United States, and its Paris is the one in Tennessee."""
     most = max(countries.values(), default=0)
-    return frozenset(set(named) | {c for c, n in countries.items() if c and n == most}) or frozenset(THEATRE)
+    return frozenset(set(named) | {c for c, n in countries.items() if c and n == most}) or frozenset(THEATRE) | insurgents
 
 
 class Ranker:

@@ -316,6 +316,20 @@ def test_an_event_in_a_part_of_a_country_stands_in_that_part_and_the_mention_is_
     assert list(events.location) == ["Amadiyah"]
 
 
+def test_an_armed_groups_home_is_in_the_focus_of_an_article_that_names_no_country(full_gazetteer):
+    # Written for this test. Alone, "Sanaa" folds onto Sane, an Iraqi village, and the theatre was
+    # the whole focus of an article that names no country: no event. The Houthis' home is Yemen.
+    import conflictmap
+
+    events = conflictmap.extract(["Houthi rebels fired missiles from Sanaa on Monday, killing two."],
+                                 gazetteer=full_gazetteer, published="2024-03-06")
+    assert list(events.country) == ["Yemen"] and km_of(events.iloc[0], 15.35, 44.21) < 50  # the city or its governorate
+    # a state's forces fight abroad: Turkish troops say nothing of where Afrin is
+    events = conflictmap.extract(["Turkish troops shelled Afrin on Monday, killing two."],
+                                 gazetteer=full_gazetteer, published="2018-03-06")
+    assert list(events.country) == ["Syria"]
+
+
 def km_of(event, lat: float, lon: float) -> float:
     return haversine_km(lat, lon, float(event.latitude), float(event.longitude))
 
