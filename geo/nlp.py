@@ -1128,7 +1128,8 @@ ROAD_WORDS = frozenset({"road", "highway", "motorway"})
 # Hajin street" in Mayadin, "6016 Dublin Road"), and no mention of the town. STREETS in any case
 # ("Baghdad street"); STREET_NAMES capitalised only ("the Aleppo road" runs to Aleppo) and not
 # before a number ("County Road 4" is a road of the county's). LGL, every mention before one:
-# 101 wrong, 1 gold; GeoVirus: 1 wrong, 1 gold ("St. Peter's Square").
+# 101 not gold, 3 gold ("North Druid Hills Road", "Upper Richmond Road West", "Lebanon Street
+# Superintendent"); GeoVirus: 1 not gold.
 STREETS = frozenset({"street", "avenue", "square", "boulevard"})
 STREET_NAMES = frozenset({"Road", "Rd", "Drive", "Lane", "Way", "Ave", "Blvd", "Place", "Terrace", "Parkway"})
 # Cues of a province a road runs through ("in eastern Homs"), not of a place on it ("north of Tuz")
