@@ -28,7 +28,7 @@ from .actors import (CIVILIANS, UNIDENTIFIED, ActorMention, assign_roles, find_a
 from .casualties import allocated_tolls, find_casualties, spreads_toll, stated_toll
 from .dates import EventDate, resolve_event_date
 from .document import Document
-from .resolve import ADMIN_KINDS, BROAD_KINDS, PlaceMention, coordinated, same_name
+from .resolve import ADMIN_KINDS, BROAD_KINDS, PlaceMention, coordinated, in_one_country, same_name
 from .topic import protest_topic
 
 TRIGGERS = Path(__file__).with_name("data") / "triggers.json"
@@ -249,7 +249,7 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
     mentions = [replace(m, place=m.area, precision=3) if m.area is not None else m for m in mentions]
     by_sentence: dict[int, list[PlaceMention]] = {}
     for m in mentions:
-        if m.place is not None and m.role == "event" and (m.place.kind not in BROAD_KINDS or _in_one_country(m.place)):
+        if m.place is not None and m.role == "event" and (m.place.kind not in BROAD_KINDS or in_one_country(m.place)):
             by_sentence.setdefault(m.sentence_index, []).append(m)
 
     by_sentence_any: dict[int, list[PlaceMention]] = {}
@@ -455,12 +455,6 @@ def _event_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
         seen.add(m.place.place_id)
         out.append(m)
     return out
-
-
-def _in_one_country(place) -> bool:
-    """Whether a region lies within one country (the Donbas, Darfur): an event place like a
-    province, where the text names no town; a region of countries (the Middle East) is context."""
-    return place.kind == "region" and bool(place.country)
 
 
 def _parent(place, depth: int) -> tuple:

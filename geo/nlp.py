@@ -1003,8 +1003,7 @@ class PlaceMatcher:
         """Whether ``name`` is spelt so as a country, region, continent or first-order division
         (:meth:`_broad`) and is a name of world note (WORLD_NOTABLE: "Georgia", "Jordan"; not
         "Michael" or "Patrick", parishes and sheadings of a few hundred people)."""
-        entry = gazetteer(self.db).name_entry(name_key(name))
-        return entry is not None and entry.importance >= WORLD_NOTABLE and self._broad(name)
+        return self._broad(name) and gazetteer(self.db).name_entry(name_key(name)).importance >= WORLD_NOTABLE
 
     def _city(self, name: str) -> bool:
         """Whether a city of GIVEN_NAME_CITY_POPULATION or more is spelt ``name`` ("Dallas")."""

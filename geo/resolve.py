@@ -29,6 +29,7 @@ from conflictmap.gazetteer import Candidate, Gazetteer
 from conflictmap.gazetteer.indexes import BROAD_KINDS  # context, never an event's point
 from conflictmap.gazetteer.distance import bearing_deg, haversine_km, haversine_matrix_km
 from conflictmap.gazetteer.names import name_key, plain
+from conflictmap.gazetteer.world import middle
 from conflictmap.theatre import NEIGHBOURS, THEATRE, neighbours_of
 
 if TYPE_CHECKING:  # geo.geocode imports geopy; a run without a geocoder need not
@@ -247,7 +248,7 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
             best_score = _sure_of_the_spot(best, best_score, scored, scores)
         if best_score >= ranker.threshold:
             m.place, m.score, m.place_source = best, best_score, "gazetteer"
-            if best.kind == "admin1" or (best.kind == "region" and best.country):
+            if best.kind == "admin1" or in_one_country(best):
                 m.precision = 3  # a province, or a region of one country (the Donbas)
             elif best.precision > 1:  # "Eastern Ghouta" stands at Douma, its main town
                 m.precision = best.precision
@@ -349,6 +350,13 @@ def _seat(towns: tuple[Candidate, ...], bearing: float | None) -> Candidate | No
                  and _along(capital, t, bearing) >= SEAT_PART_COS), capital)
 
 
+def in_one_country(place: Candidate) -> bool:
+    """Whether a place is a region within one country (the Donbas, Darfur, "northern Iraq"): an
+    event place like a province (geo_precision 3), where the text names no town of that country;
+    a region of countries (the Middle East) is context."""
+    return place.kind == "region" and bool(place.country)
+
+
 COMPASS_ADJECTIVES = {0.0: "northern", 45.0: "north-eastern", 90.0: "eastern", 135.0: "south-eastern",
                       180.0: "southern", 225.0: "south-western", 270.0: "western", 315.0: "north-western"}
 
@@ -358,8 +366,6 @@ def _part_of_country(gaz: Gazetteer, country: Candidate, bearing: float) -> Cand
     country at the middle of its first-order divisions that lie that way from its point (within
     45 degrees, SEAT_PART_KM or more away): Nineveh, Dahuk, Erbil, Sulaymaniyah, Kirkuk and Salah
     ad-Din for northern Iraq. None where no division does."""
-    from conflictmap.gazetteer.world import middle
-
     parts = [d for d in gaz.divisions_of(country.country)
              if haversine_km(country.lat, country.lon, d.lat, d.lon) >= SEAT_PART_KM
              and _along(country, d, bearing) >= SEAT_PART_COS]
