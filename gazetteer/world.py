@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .distance import haversine_km
-from .names import name_key
+from .names import name_key, plain
 
 REGIONS_FILE = Path(__file__).with_name("data") / "regions.tsv"
 DEMONYMS_FILE = Path(__file__).with_name("data") / "demonyms.tsv"
@@ -445,26 +445,48 @@ def town_admin2() -> dict[tuple[str, float, float], str]:
     return {(cc, round(lat, 4), round(lon, 4)): admin2 for cc, _, admin2, lat, lon in _division_towns()}
 
 
-def state_points() -> dict[tuple[str, str], tuple[float, float]]:
-    """(country, name key) -> (lat, lon) of each first-order division the countries-states-cities
-    database places (the ``countrystatecity-countries`` package's offline snapshot, ODbL 1.0),
-    read as files, without importing the package. Empty without it. Against the middle of a
-    division's towns' extent, which outlying islands and a few far towns pull off (Queensland's
-    Torres Strait, Ontario's empty north), gold spans in context: LGL 0.8407 -> 0.8478, GeoVirus
-    0.8378 -> 0.8507 (:func:`division_point` says where the division stands)."""
-    import importlib.util
+class StatePoints:
+    """The first-order divisions the countries-states-cities database places (the
+    ``countrystatecity-countries`` package's offline snapshot, ODbL 1.0), read as files, without
+    importing the package; none without it. Against the middle of a division's towns' extent,
+    which outlying islands and a few far towns pull off (Queensland's Torres Strait, Ontario's
+    empty north), gold spans in context: LGL 0.8407 -> 0.8478, GeoVirus 0.8378 -> 0.8507
+    (:func:`division_point` says where the division stands)."""
 
-    spec = importlib.util.find_spec("countrystatecity_countries")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    root = Path(next(iter(spec.submodule_search_locations))) / "data" / "by-country"
-    points = {}
-    for path in sorted(root.glob("*/states.json")):
-        for state in json.loads(path.read_text(encoding="utf-8")):
-            lat, lon = state.get("latitude"), state.get("longitude")
-            if lat not in (None, "") and lon not in (None, "") and state.get("country_code"):
-                points[(state["country_code"], name_key(state["name"]))] = (float(lat), float(lon))
-    return points
+    def __init__(self, states: Iterable[tuple[str, str, float, float]] = ()):
+        # (country, name, lat, lon). A division is found by its spelling; by its name key only
+        # where no other division of its country shares the key: "Hainan" and "Henan",
+        # "Shaanxi" and "Shanxi" fold to one key, and each took the other's point.
+        self._by_name: dict[tuple[str, str], tuple[float, float]] = {}
+        by_key: dict[tuple[str, str], set[tuple[float, float]]] = {}
+        for cc, name, lat, lon in states:
+            self._by_name[(cc, plain(name))] = (lat, lon)
+            by_key.setdefault((cc, name_key(name)), set()).add((lat, lon))
+        self._by_key = {k: next(iter(points)) for k, points in by_key.items() if len(points) == 1}
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def of(self, country: str, name: str, key: str | None = None) -> tuple[float, float] | None:
+        """The point of the division ``name`` of ``country`` (``key``: its name_key, if known)."""
+        return self._by_name.get((country, plain(name))) or self._by_key.get((country, key or name_key(name)))
+
+    @classmethod
+    def read(cls) -> "StatePoints":
+        import importlib.util
+
+        spec = importlib.util.find_spec("countrystatecity_countries")
+        if spec is None or not spec.submodule_search_locations:
+            return cls()
+        root = Path(next(iter(spec.submodule_search_locations))) / "data" / "by-country"
+
+        def states():
+            for path in sorted(root.glob("*/states.json")):
+                for state in json.loads(path.read_text(encoding="utf-8")):
+                    lat, lon = state.get("latitude"), state.get("longitude")
+                    if lat not in (None, "") and lon not in (None, "") and state.get("country_code"):
+                        yield state["country_code"], state["name"], float(lat), float(lon)
+        return cls(states())
 
 
 CITY_AS_DIVISION_KM = 10  # a division's given point this near a town of its own name is that town's
@@ -474,7 +496,7 @@ TOWN_NEAR_MIDDLE_KM = 25  # the middle of a division's towns with one of them th
 def division_point(given: tuple[float, float] | None, middle: tuple[float, float],
                    namesakes: Iterable[tuple[float, float]],
                    towns: Iterable[tuple[float, float]]) -> tuple[float, float]:
-    """Where a first-order division stands: the point a source ``given`` (:func:`state_points`),
+    """Where a first-order division stands: the point a source ``given`` (:class:`StatePoints`),
     else the ``middle`` of its towns' extent. A given point on a town of the division's own name
     (``namesakes``) is that town's, as a geocoder answers "New York" with the city, and the state
     would be the city's very spot; the middle of the towns stands for it instead, where it lies

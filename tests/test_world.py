@@ -129,11 +129,23 @@ def test_a_us_state_is_the_state_at_the_middle_of_its_towns(full_gaz, name, stat
     # no source point matches the GeoNames name; one village coded to the oblast lies 130 km west
     # of it, and the middle of the towns' extent stood there, not at the oblast's centre
     ("Donetsk Oblast", "UA", 48.0, 37.8),
+    # their names fold to Henan's and Shanxi's keys; each stood at the other province's point
+    ("Hainan", "CN", 19.2, 109.7),
+    ("Shaanxi", "CN", 35.2, 108.9),
 ])
 def test_a_province_stands_at_its_centre_not_at_the_middle_of_its_outlying_towns(full_gaz, name, country, lat, lon):
     best = full_gaz.lookup(name)
     assert (best.kind, best.country) == ("admin1", country), best
     assert km(best, lat, lon) < 100
+
+
+def test_a_division_takes_the_source_point_of_its_own_spelling_not_of_a_namesake_by_key():
+    points = world.StatePoints([("CN", "Henan", 34.0, 114.0), ("CN", "Hainan", 19.2, 109.7),
+                                ("SY", "Deir ez-Zor", 35.3, 40.1)])
+    assert points.of("CN", "Hainan") == (19.2, 109.7)
+    assert points.of("CN", "Henan") == (34.0, 114.0)
+    assert points.of("SY", "Dayr az Zawr") == (35.3, 40.1)  # another spelling of one key: found
+    assert points.of("CN", "Hunan") is None
 
 
 def test_a_world_town_knows_its_county(full_gaz):
