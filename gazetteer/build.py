@@ -393,16 +393,20 @@ def read_admin2(admin1: dict[str, tuple[str, str]], admin2: dict[str, tuple[str,
     points = world_sources.admin2_points()
     # by the folded name in its country, where one division of the country folds so: the
     # sources name the first-order divisions of some countries apart (France's old regions)
+    # and where no other division of the country bears it: Brazil has two municipalities named
+    # Aurora, and one point of the name stood for both, hundreds of km apart
     by_key: dict[tuple[str, str], list] = {}
     for (cc, _, name), point in points.items():
         by_key.setdefault((cc, division_key(name)), []).append(point)
+    bearers = Counter((code.split(".")[0], division_key(name)) for code, (name, _) in admin2.items())
     divisions = []
     for code, (name, geonameid) in admin2.items():
         cc, a1 = code.split(".")[:2]
         province = admin1.get(f"{cc}.{a1}", (None,))[0]
         spellings = [name, *admin_names.get(geonameid, ())]
         point = next((points[key] for n in spellings if (key := (cc, province, n)) in points), None) \
-            or next((found[0] for n in spellings if len(found := by_key.get((cc, division_key(n)), ())) == 1), None)
+            or next((found[0] for n in spellings if len(found := by_key.get((cc, division_key(n)), ())) == 1
+                     and bearers[(cc, division_key(n))] <= 1), None)
         if point is None:
             continue
         bare = [b for n in spellings if (b := DIVISION_LEAD.sub("", DIVISION_WORDS.sub("", n))) != n]
