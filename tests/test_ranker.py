@@ -193,6 +193,18 @@ def test_a_name_is_the_namesake_its_article_means(sentence, name, lat, lon, full
     assert haversine_km(place["latitude"], place["longitude"], lat, lon) < 15
 
 
+def test_a_lone_name_abroad_does_not_stand_when_the_actors_say_whose_war_it_is(full_gaz):
+    # Huari is a town in Peru and no place in the theatre; alone in an article it would stand
+    # there (as Gainesville does), but Syrian regime forces shelling it say the article is not
+    # about Peru: no event in the Andes
+    events, mentions = run("Regime forces shelled the village of Huari on Tuesday, damaging two houses.", full_gaz)
+    assert [m["latitude"] for m in _place(mentions, "Huari")] == [None]
+    assert not any(e["latitude"] is not None and e["latitude"] < 0 for e in events)
+    # where the actors are at home, the lone name stands: Houthis are Yemen's
+    events, _ = run("Houthi rebels fired missiles at Marib on Tuesday.", full_gaz)
+    assert any(haversine_km(e["latitude"], e["longitude"], 15.46, 45.32) < 25 for e in events)
+
+
 @pytest.mark.parametrize("sentence, lat", [
     # two villages of one name in one province, 90 km apart north and south: the compass word
     # beside the province says which
