@@ -427,7 +427,7 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     names countries and none of the theatre's (:func:`_theatre_doubted`: "Nyanza Province" in a
     story about Kenya is not Iraq's Ninawa). Never dropped: a city of :data:`KNOWN_CITY` people
     named by its own name, nor a place of the very name an article names alone (no other place,
-    no people, no actor at home elsewhere) when the theatre has no place of that name that the ranker accepts ("Gainesville"
+    no people, no armed group at home elsewhere) when the theatre has no place of that name that the ranker accepts ("Gainesville"
     and nothing else stays in Florida; "Fla." beside Iraq's Flayh, scored 0.07, in Florida;
     "Karak" alone is not Jordan's, nor "an Iranian drone ... Ghouta" Gotha in Germany), nor a
     place in a province where another of the article's names lies ("Dublin" beside Cuyahoga
@@ -447,7 +447,9 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
         if m.role == "demonym":
             people.add(key)
     all_placed = sum(placed_by.values(), Counter())
-    homes = frozenset().union(*(_actor_countries(s)[1] for s in {m.sentence for m in mentions}))
+    actors = [_actor_countries(s) for s in {m.sentence for m in mentions}]
+    forces = frozenset().union(*(state for state, _ in actors))
+    homes = frozenset().union(*(home for _, home in actors)) | neighbours_of(forces)
     spelt_countries = {country for m in mentions if (country := _named_country(m)) is not None
                        and m.candidates[0].kind == "country" and plain(m.candidates[0].matched) == plain(m.text)}
     for m, key in zip(mentions, keys):
@@ -461,8 +463,8 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
         names = named_by_others[key]
         places = all_placed - placed_by.get(key, Counter())
         # (a theatre namesake counts where the ranker accepts it: Iraq's Flayh folds onto "Fla."),
-        # nor say its actors where they are at home: "regime forces shelled al-Hwayri" is no
-        # news from Huari, Peru
+        # nor say its armed groups where they are at home: "Islamist factions shelled al-Hwayri"
+        # is no news from Huari, Peru (a state's forces fight abroad: Russian forces in Avdiivka)
         if not names and not places and not people - {key} and name_key(m.place.matched) == key \
                 and not any(c.country in THEATRE and name_key(c.matched) == key for c, _ in m.rivals) \
                 and (not homes or m.place.country in homes):
@@ -1027,7 +1029,8 @@ def _named_country(m: PlaceMention) -> str | None:
     (the dateline's included); a demonym names none ("Russian jets" say who, not where)."""
     top = m.candidates[0] if m.candidates and m.role != "demonym" else None
     if top is not None and top.kind in ("country", "admin1") and top.score >= SURE and top.country \
-            and name_key(top.matched) == name_key(m.text):
+            and name_key(top.matched) == name_key(m.text) \
+            and (top.kind == "country" or plain(top.matched) == plain(m.text)):
         return top.country
     return None
 

@@ -205,6 +205,15 @@ def test_a_lone_name_abroad_does_not_stand_when_the_actors_say_whose_war_it_is(f
     assert any(haversine_km(e["latitude"], e["longitude"], 15.46, 45.32) < 25 for e in events)
 
 
+def test_a_province_found_by_another_spelling_does_not_name_its_country(full_gaz):
+    # "Kadah" folds onto Kedah, a Malaysian state, which then made the article one about
+    # Malaysia, and Rajo kept Rio, Florida (which lists the spelling) as a place abroad spelt as
+    # written: the event stood in Florida
+    events, _ = run("YPG fighters said Turkish jets struck the village of Kadah and the town of Rajo on Sunday.",
+                    full_gaz)
+    assert not any(e["latitude"] is not None and e["longitude"] < 0 for e in events)
+
+
 @pytest.mark.parametrize("sentence, lat", [
     # two villages of one name in one province, 90 km apart north and south: the compass word
     # beside the province says which
