@@ -214,6 +214,15 @@ def test_a_province_found_by_another_spelling_does_not_name_its_country(full_gaz
     assert not any(e["latitude"] is not None and e["longitude"] < 0 for e in events)
 
 
+def test_a_village_far_from_the_province_its_sentence_names_is_no_border_village(full_gaz):
+    # the gazetteer knows Shaffaf only as a village in Iraq's Wasit, 900 km from Idlib: the
+    # province places the event, not the namesake
+    events, mentions = run("Regime forces shelled the village of Shaffaf in southern Idlib on Monday.", full_gaz)
+    assert [(e["geo_precision"], e["country"]) for e in events] == [(3, "Syria")]
+    (shaffaf,) = _place(mentions, "Shaffaf")
+    assert haversine_km(shaffaf["latitude"], shaffaf["longitude"], 35.9, 36.6) < 100
+
+
 @pytest.mark.parametrize("sentence, lat", [
     # two villages of one name in one province, 90 km apart north and south: the compass word
     # beside the province says which
