@@ -260,6 +260,7 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
     _divisions_in_a_list(mentions)
     _unplace_outside_named_province(mentions, gaz)
     _unplace_outside_focus(mentions)
+    _unplace_away_from_home(mentions)
     _unplace_far_from_sentence(mentions)
     _join_the_article(mentions)
     _look_in_named_provinces(mentions, gaz, ranker)
@@ -736,16 +737,53 @@ OTHER_NAME_KM = 50  # other_names_near: another name's likely place this near co
 
 
 @lru_cache(maxsize=4096)
+def _actors_of(sentence: str) -> frozenset[str]:
+    """The lexicon's actors a sentence names."""
+    from .actors import find_actors
+
+    return frozenset(m.actor for m in find_actors(sentence))
+
+
 def _actor_countries(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     """The countries of the actors a sentence names: those whose state forces it names
     ("Regime forces shelled ...": SY), and the home countries of all, state or not ("YPG
     fighters": SY; "Houthi rebels": YE; Islamic State or a coalition names none). Forces fight
     abroad too (Turkish, Russian, US): the ranker weighs what each is worth."""
-    from .actors import find_actors, home_countries, state_countries
+    from .actors import home_countries, state_countries
 
     state, home = state_countries(), home_countries()
-    actors = [m.actor for m in find_actors(sentence)]
+    actors = _actors_of(sentence)
     return frozenset(state[a] for a in actors if a in state), frozenset(home[a] for a in actors if a in home)
+
+
+def _unplace_away_from_home(mentions: list[PlaceMention]) -> None:
+    """In an article one of whose actors fights in its own country alone
+    (:func:`geo.actors.home_only_actors`: the Syrian government's forces, Iraqi forces, the
+    YPG ...), an event place in a country neither the article names nor any of its actors is
+    at home in is a namesake of a place the gazetteer lacks ("Regime forces shelled the village
+    of al-Janabraah": no Iraqi village's news, though Iraq is the theatre too). It goes to the
+    likeliest candidate at home that the ranker accepts, else to the geocoder or the province
+    fallback. A town of TOWN_PEOPLE or more of the very name stays ("an SDF commander killed
+    near Baiji"). ACLED dev event
+    precision 0.8305 -> 0.8344, recall 0.8508 -> 0.8516 (6,270 -> 6,244 events)."""
+    from .actors import home_countries, home_only_actors
+
+    actors = frozenset().union(*map(_actors_of, {m.sentence for m in mentions}))
+    if not actors & home_only_actors():
+        return
+    homes = home_countries()
+    home = {homes[a] for a in actors if a in homes} | {c for m in mentions if (c := _named_country(m))} \
+        | {m.place.country for m in mentions if m.role == "demonym" and m.place is not None}  # "Iraqi troops"
+    for m in mentions:
+        if m.place is None or m.role != "event" or m.place.kind in BROAD_KINDS or m.place.country in home:
+            continue
+        if m.place.population >= TOWN_PEOPLE and name_key(m.place.matched) == name_key(m.text):
+            continue
+        same = next(((c, p) for c, p in m.rivals if c.country in home), None)
+        if same is None:
+            m.unplace()
+        else:
+            m.place, m.score = same
 
 
 def _add_in_named_provinces(mentions: list[PlaceMention], gaz: Gazetteer, limit: int) -> None:

@@ -223,6 +223,19 @@ def test_a_village_far_from_the_province_its_sentence_names_is_no_border_village
     assert haversine_km(shaffaf["latitude"], shaffaf["longitude"], 35.9, 36.6) < 100
 
 
+@pytest.mark.parametrize("sentence, in_iraq", [
+    # the Syrian government's forces fight in Syria alone: the gazetteer's only Shaffaf, an
+    # Iraqi village, is a namesake of a place it lacks
+    ("Regime forces shelled the village of Shaffaf on Monday, damaging a school.", False),
+    # Iraqi troops are at home there, and so they are beside the regime's forces
+    ("Iraqi troops shelled the village of Shaffaf on Monday.", True),
+    ("Regime forces and Iraqi troops shelled the village of Shaffaf on Monday.", True),
+])
+def test_a_place_abroad_is_no_news_of_actors_that_fight_at_home(sentence, in_iraq, full_gaz):
+    events, _ = run(sentence, full_gaz)
+    assert [e["country"] for e in events if e["latitude"] is not None] == (["Iraq"] if in_iraq else [])
+
+
 @pytest.mark.parametrize("sentence, lat", [
     # two villages of one name in one province, 90 km apart north and south: the compass word
     # beside the province says which
