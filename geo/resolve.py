@@ -261,6 +261,7 @@ def resolve_mentions(mentions: list[PlaceMention], gaz: Gazetteer,
     _unplace_outside_named_province(mentions, gaz)
     _unplace_outside_focus(mentions)
     _unplace_away_from_home(mentions)
+    _nearer_the_foreign_forces(mentions, gaz)
     _unplace_far_from_sentence(mentions)
     _join_the_article(mentions)
     _look_in_named_provinces(mentions, gaz, ranker)
@@ -756,6 +757,48 @@ def _actor_countries(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     state, home = state_countries(), home_countries()
     actors = _actors_of(sentence)
     return frozenset(state[a] for a in actors if a in state), frozenset(home[a] for a in actors if a in home)
+
+
+FOREIGN_TIE = 0.5  # a namesake the ranker finds this likely beside its choice may take a mention
+
+
+def _nearer_the_foreign_forces(mentions: list[PlaceMention], gaz: Gazetteer) -> None:
+    """A state's forces fighting in a neighbouring country fight near their border (Turkish
+    forces in Afrin, not in Deir ez-Zor): where the article names such forces (not one of
+    :func:`geo.actors.home_only_actors`), a town in a country their state borders gives way
+    to a namesake of its name in that country that the ranker finds at least FOREIGN_TIE as
+    likely and that lies less than half as far from the state's nearest first-order division
+    ("Turkish forces clashed with the YPG in Bulbul": Bulbul in Afrin, not the Bulbul 380 km
+    away in Deir ez-Zor, which the ranker put a hair above it)."""
+    from .actors import home_only_actors, state_countries
+
+    states = state_countries()
+    actors = frozenset().union(*map(_actors_of, {m.sentence for m in mentions}))
+    abroad = {states[a] for a in actors if a in states and a not in home_only_actors()}
+    if not abroad:
+        return
+
+    def km_from(c: Candidate, country: str) -> float:
+        return min((haversine_km(c.lat, c.lon, d.lat, d.lon) for d in gaz.divisions_of(country)), default=math.inf)
+
+    for m in mentions:
+        if m.place is None or m.role != "event" or m.place.kind in (*ADMIN_KINDS, *BROAD_KINDS):
+            continue
+        bordering = abroad & neighbours_of({m.place.country}) - {m.place.country}
+        if not bordering:
+            continue
+        key = name_key(m.place.matched)
+
+        def km(c: Candidate) -> float:
+            return min(km_from(c, country) for country in bordering)
+
+        rivals = [(c, p) for c, p in m.rivals if c.country == m.place.country and name_key(c.matched) == key
+                  and p >= FOREIGN_TIE * m.score and c.kind not in (*ADMIN_KINDS, *BROAD_KINDS)]
+        if rivals:
+            nearest = min(rivals, key=lambda r: km(r[0]))
+            if km(nearest[0]) < km(m.place) / 2:
+                m.rivals = sorted([(m.place, m.score), *(r for r in m.rivals if r is not nearest)], key=lambda r: -r[1])
+                m.place, m.score = nearest
 
 
 def _unplace_away_from_home(mentions: list[PlaceMention]) -> None:

@@ -236,6 +236,16 @@ def test_a_place_abroad_is_no_news_of_actors_that_fight_at_home(sentence, in_ira
     assert [e["country"] for e in events if e["latitude"] is not None] == (["Iraq"] if in_iraq else [])
 
 
+def test_a_neighbouring_states_forces_fight_near_its_border(full_gaz):
+    # Syria has two villages called Bulbul: one in Afrin, by the Turkish border, one in Deir
+    # ez-Zor, 380 km from it, which the ranker puts a hair above the other; Turkish jets strike
+    # the one near Turkey. With no foreign forces named, the ranker's choice stands.
+    events, _ = run("Turkish jets struck the village of Bulbul on Sunday, the YPG said.", full_gaz)
+    assert [round(e["latitude"], 1) for e in events] == [36.8]
+    events, _ = run("Regime forces shelled the village of Bulbul on Sunday.", full_gaz)
+    assert [round(e["latitude"], 1) for e in events] == [35.0]
+
+
 @pytest.mark.parametrize("sentence, lat", [
     # two villages of one name in one province, 90 km apart north and south: the compass word
     # beside the province says which
