@@ -451,9 +451,8 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
         if m.role == "demonym":
             people.add(key)
     all_placed = sum(placed_by.values(), Counter())
-    actors = [_actor_countries(s) for s in {m.sentence for m in mentions}]
-    forces = frozenset().union(*(state for state, _ in actors))
-    homes = frozenset().union(*(home for _, home in actors)) | neighbours_of(forces)
+    forces, homes = _countries_of(_article_actors(mentions))
+    homes |= neighbours_of(forces)
     spelt_countries = {country for m in mentions if (country := _named_country(m)) is not None
                        and m.candidates[0].kind == "country" and plain(m.candidates[0].matched) == plain(m.text)}
     for m, key in zip(mentions, keys):
@@ -747,15 +746,24 @@ def _actors_of(sentence: str) -> frozenset[str]:
     return frozenset(m.actor for m in find_actors(sentence))
 
 
+def _article_actors(mentions: list[PlaceMention]) -> frozenset[str]:
+    """The lexicon's actors the sentences of an article's mentions name."""
+    return frozenset().union(*map(_actors_of, {m.sentence for m in mentions}))
+
+
 def _actor_countries(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The countries of the actors a sentence names: those whose state forces it names
-    ("Regime forces shelled ...": SY), and the home countries of all, state or not ("YPG
-    fighters": SY; "Houthi rebels": YE; Islamic State or a coalition names none). Forces fight
-    abroad too (Turkish, Russian, US): the ranker weighs what each is worth."""
+    """The countries of the actors a sentence names (:func:`_countries_of`)."""
+    return _countries_of(_actors_of(sentence))
+
+
+def _countries_of(actors: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The countries of ``actors``: those whose state forces they are ("Regime forces shelled
+    ...": SY), and the home countries of all, state or not ("YPG fighters": SY; "Houthi
+    rebels": YE; Islamic State or a coalition names none). Forces fight abroad too (Turkish,
+    Russian, US): the ranker weighs what each is worth."""
     from .actors import home_countries, state_countries
 
     state, home = state_countries(), home_countries()
-    actors = _actors_of(sentence)
     return frozenset(state[a] for a in actors if a in state), frozenset(home[a] for a in actors if a in home)
 
 
@@ -770,11 +778,9 @@ def _nearer_the_foreign_forces(mentions: list[PlaceMention], gaz: Gazetteer) -> 
     likely and that lies less than half as far from the state's nearest first-order division
     ("Turkish forces clashed with the YPG in Bulbul": Bulbul in Afrin, not the Bulbul 380 km
     away in Deir ez-Zor, which the ranker put a hair above it)."""
-    from .actors import home_only_actors, state_countries
+    from .actors import home_only_actors
 
-    states = state_countries()
-    actors = frozenset().union(*map(_actors_of, {m.sentence for m in mentions}))
-    abroad = {states[a] for a in actors if a in states and a not in home_only_actors()}
+    abroad = _countries_of(_article_actors(mentions) - home_only_actors())[0]
     if not abroad:
         return
 
@@ -809,15 +815,14 @@ def _unplace_away_from_home(mentions: list[PlaceMention]) -> None:
     of al-Janabraah": no Iraqi village's news, though Iraq is the theatre too). It goes to the
     likeliest candidate at home that the ranker accepts, else to the geocoder or the province
     fallback. A town of TOWN_PEOPLE or more of the very name stays ("an SDF commander killed
-    near Baiji"). ACLED dev event
-    precision 0.8305 -> 0.8344, recall 0.8508 -> 0.8516 (6,270 -> 6,244 events)."""
-    from .actors import home_countries, home_only_actors
+    near Baiji"). ACLED dev event precision 0.8305 -> 0.8344, recall 0.8508 -> 0.8516 (6,270
+    -> 6,244 events)."""
+    from .actors import home_only_actors
 
-    actors = frozenset().union(*map(_actors_of, {m.sentence for m in mentions}))
+    actors = _article_actors(mentions)
     if not actors & home_only_actors():
         return
-    homes = home_countries()
-    home = {homes[a] for a in actors if a in homes} | {c for m in mentions if (c := _named_country(m))} \
+    home = set(_countries_of(actors)[1]) | {c for m in mentions if (c := _named_country(m))} \
         | {m.place.country for m in mentions if m.role == "demonym" and m.place is not None}  # "Iraqi troops"
     for m in mentions:
         if m.place is None or m.role != "event" or m.place.kind in BROAD_KINDS or m.place.country in home:
