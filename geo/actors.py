@@ -301,7 +301,8 @@ def canonical_actor(text: str, lexicon: str | Path | None = None) -> str | None:
 # assign_roles is a word-order heuristic, not a parser. What it looks at:
 #   * "by X" marks X as the agent (passive voice: "were killed by regime airstrikes",
 #     "a strike by Russian aircraft") -- unless it reads "backed/supported/led by X": a
-#     backer is no party to the event and is dropped.
+#     backer is no party to the event and is dropped; "controlled/held/occupied by X" says who
+#     holds a place, and X is read as a target.
 #     So does "by a sniper of X" (the agent is one of X's).
 #   * "against/targeting/fighting/with/on X" before the trigger marks X as a target, so
 #     "The coalition fighting ISIS launched strikes" still makes the coalition actor1; but
@@ -321,6 +322,12 @@ def canonical_actor(text: str, lexicon: str | Path | None = None) -> str | None:
 _BACKER = re.compile(
     r"\b(?:backed|supported|aided|assisted|helped|led|spearheaded|armed|trained|funded)\s+by\s+"
     r"(?:(?:the|its|their|his|her|allied|loyal|local)\s+)*$",
+    re.I,
+)
+# "an area controlled by Islamist factions": who holds a place, not who did what there; a side
+# of the event all the same, the one the place belongs to, so read as a target
+_HOLDER = re.compile(
+    r"\b(?:controlled|held|run|dominated|administered|occupied)\s+by\s+(?:(?:the|its|their|allied)\s+)*$",
     re.I,
 )
 _AGENT = re.compile(
@@ -345,11 +352,20 @@ def _cue(sentence: str, mention: ActorMention) -> str | None:
     before = sentence[max(0, mention.start - 60):mention.start]
     if _BACKER.search(before):
         return "backer"
+    if _HOLDER.search(before):
+        return "holder"
     if _AGENT.search(before):
         return "agent"
     if _TARGET.search(before):
         return "target"
     return None
+
+
+def _holding_is_the_event(sentence: str, mention: ActorMention, trigger_start: int | None) -> bool:
+    """Whether the participle of "held by <mention>" is the event's trigger word itself."""
+    start = max(0, mention.start - 60)
+    found = _HOLDER.search(sentence[start:mention.start])
+    return trigger_start is not None and found is not None and start + found.start() == trigger_start
 
 
 def _first(mentions, exclude) -> str | None:
@@ -370,6 +386,10 @@ def assign_roles(
         cued = [(m, None if c == "target" and _MODIFIES.fullmatch(sentence, m.end, trigger_start)
                  and _CAUSE.search(sentence, 0, m.start) else c) for m, c in cued]
     cued = [(m, c) for m, c in cued if c != "backer"]
+    # "held by X" is X's doing where holding is the event itself ("The village is held by the
+    # SDF"), else it only says whose the place is
+    cued = [(m, ("agent" if _holding_is_the_event(sentence, m, trigger_start) else "target") if c == "holder" else c)
+            for m, c in cued]
     agents = [m for m, c in cued if c == "agent" and m.actor != CIVILIANS]
     plain = [(m, c) for m, c in cued if c != "agent"]
     pivot = len(sentence) if trigger_start is None else trigger_start

@@ -356,3 +356,10 @@ def test_is_in_capitals_before_the_verb_is_the_doer_not_a_passive():
 def test_the_first_side_of_clashes_between_two_is_actor1_though_the_other_is_unknown():
     s = "Clashes broke out between pro-regime fighters and the Hawks of the Coast brigade near the village."
     assert assign_roles(s, find_actors(s), s.index("Clashes"))[0] == "Syrian government forces"
+
+
+def test_who_holds_a_place_is_no_passive_doer():
+    s = "Regime forces shelled a village controlled by HTS on Monday, damaging homes."
+    assert assign_roles(s, find_actors(s), s.index("shelled")) == ("Syrian government forces", "Jabhat al-Nusra / HTS")
+    s = "Turkish jets struck a town held by the YPG."
+    assert assign_roles(s, find_actors(s), s.index("struck"))[0] == "Turkish forces"
