@@ -302,7 +302,8 @@ def canonical_actor(text: str, lexicon: str | Path | None = None) -> str | None:
 #   * "by X" marks X as the agent (passive voice: "were killed by regime airstrikes",
 #     "a strike by Russian aircraft") -- unless it reads "backed/supported/led by X": a
 #     backer is no party to the event and is dropped; "controlled/held/occupied by X" says who
-#     holds a place, and X is read as a target.
+#     holds a place, and X is read as a target; a hedged aside names the doer too ("a sniper,
+#     likely regime, shot ...").
 #     So does "by a sniper of X" (the agent is one of X's).
 #   * "against/targeting/fighting/with/on X" before the trigger marks X as a target, so
 #     "The coalition fighting ISIS launched strikes" still makes the coalition actor1; but
@@ -330,6 +331,9 @@ _HOLDER = re.compile(
     r"\b(?:controlled|held|run|dominated|administered|occupied)\s+by\s+(?:(?:the|its|their|allied)\s+)*$",
     re.I,
 )
+# "A sniper, likely regime, shot ...": the doer named in a hedged aside after the word for it
+_HEDGED = re.compile(r",\s*(?:most\s+)?(?:likely|possibly|probably|presumably|suspected|believed\s+to\s+be)\s+(?:the\s+)?$",
+                     re.I)
 _AGENT = re.compile(
     r"\bby\s+(?:(?:the|a|an|suspected|alleged|apparently|reportedly|unidentified)\s+)*"
     r"(?:(?:\w+\s+){1,2}?(?:of|from)\s+(?:the\s+)?)?$",  # "shot by a sniper of the regime forces"
@@ -354,7 +358,7 @@ def _cue(sentence: str, mention: ActorMention) -> str | None:
         return "backer"
     if _HOLDER.search(before):
         return "holder"
-    if _AGENT.search(before):
+    if _AGENT.search(before) or _HEDGED.search(before):
         return "agent"
     if _TARGET.search(before):
         return "target"

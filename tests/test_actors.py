@@ -363,3 +363,10 @@ def test_who_holds_a_place_is_no_passive_doer():
     assert assign_roles(s, find_actors(s), s.index("shelled")) == ("Syrian government forces", "Jabhat al-Nusra / HTS")
     s = "Turkish jets struck a town held by the YPG."
     assert assign_roles(s, find_actors(s), s.index("struck"))[0] == "Turkish forces"
+
+
+def test_a_doer_named_in_a_hedged_aside_is_actor1():
+    s = "A sniper, likely regime, shot a man near the bakery on Tuesday."
+    assert assign_roles(s, find_actors(s), s.index("sniper"))[0] == "Syrian government forces"
+    s = "Gunmen, possibly IS, attacked a checkpoint at dawn."
+    assert assign_roles(s, find_actors(s), s.index("attacked"))[0] == "Islamic State"
