@@ -336,7 +336,7 @@ _HEDGED = re.compile(r",\s*(?:most\s+)?(?:likely|possibly|probably|presumably|su
                      re.I)
 _AGENT = re.compile(
     r"\bby\s+(?:(?:the|a|an|suspected|alleged|apparently|reportedly|unidentified)\s+)*"
-    r"(?:(?:\w+\s+){1,2}?(?:of|from)\s+(?:the\s+)?)?$",  # "shot by a sniper of the regime forces"
+    r"(?:(?:\w+\s+){1,2}?(?:of|from)\s+(?:(?:the|an?)\s+)?)?$",  # "shot by a sniper of the regime forces"
     re.I,
 )
 _TARGET = re.compile(

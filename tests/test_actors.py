@@ -370,3 +370,8 @@ def test_a_doer_named_in_a_hedged_aside_is_actor1():
     assert assign_roles(s, find_actors(s), s.index("sniper"))[0] == "Syrian government forces"
     s = "Gunmen, possibly IS, attacked a checkpoint at dawn."
     assert assign_roles(s, find_actors(s), s.index("attacked"))[0] == "Islamic State"
+
+
+def test_the_agent_of_an_article_and_a_weapon_is_the_weapons_owner():
+    s = "Three soldiers were wounded by the blast of an IS roadside bomb near the bridge."
+    assert assign_roles(s, find_actors(s), s.index("wounded"))[0] == "Islamic State"
