@@ -226,6 +226,9 @@ def test_a_region_and_a_continent(full_gaz):
     assert full_gaz.lookup("Mideast").place_id == middle_east.place_id
     europe = full_gaz.lookup("Europe")
     assert europe.kind == "continent" and km(europe, 50, 10) < 1_000
+    # "the Americas" was Americus, a town in Georgia, by a near spelling
+    americas = full_gaz.lookup("the Americas")
+    assert americas.kind == "region" and km(americas, 15, -80) < 2_000
 
 
 @pytest.mark.parametrize("name, iso, lat, lon", [("Darfur", "SD", 13.0, 24.5), ("Java", "ID", -7.3, 110.0),
