@@ -1,14 +1,15 @@
 """The actors conflictmap knows, kept as data in one file: ``conflictmap/data/actors.json``.
 
 Each entry says an actor's canonical name (what ``actor1`` and ``actor2`` hold), its kind
-("state", "non-state", "coalition", "protesters", "civilians"), its country (ISO 3166 alpha-2, null for
-multinational or stateless actors), whether it flies aircraft (an air strike can be
+("state", "non-state", "coalition", "protesters", "civilians"), its country (ISO 3166 alpha-2,
+null for multinational or stateless actors), whether it flies aircraft (an air strike can be
 attributed to it), whether it fights in its own country alone ("home_only": a place abroad in
-an article that names it is a namesake of a place the gazetteer lacks), its map colour ("#rrggbb"; without one the map derives a stable colour from
-the name), the aliases reporters use, the groups coded as its associated actors, the
-modifiers that name it before a force noun ("Turkish" jets, "rebel and Islamist" factions), and
-its generic words: a mention that opens with one ("coalition jets") is another actor of its kind
-when the article has named that one in full before ("the Saudi-led coalition ... coalition jets").
+an article that names it is a namesake of a place the gazetteer lacks), its map colour
+("#rrggbb"; without one the map derives a stable colour from the name), the aliases reporters
+use, the groups coded as its associated actors, the modifiers that name it before a force
+noun ("Turkish" jets, "rebel and Islamist" factions), and its generic words: a mention that
+opens with one ("coalition jets") is another actor of its kind when the article has named
+that one in full before ("the Saudi-led coalition ... coalition jets").
 ``conflictmap.geo`` reads the names, kinds and aliases to find actors in text;
 ``conflictmap.maps`` reads the names and colours. Here, in the root package, because the map
 may not import geo. Standard library only.

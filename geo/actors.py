@@ -332,8 +332,8 @@ _HOLDER = re.compile(
     re.I,
 )
 # "A sniper, likely regime, shot ...": the doer named in a hedged aside after the word for it
-_HEDGED = re.compile(r",\s*(?:most\s+)?(?:likely|possibly|probably|presumably|suspected|believed\s+to\s+be)\s+(?:the\s+)?$",
-                     re.I)
+_HEDGED = re.compile(
+    r",\s*(?:most\s+)?(?:likely|possibly|probably|presumably|suspected|believed\s+to\s+be)\s+(?:the\s+)?$", re.I)
 _AGENT = re.compile(
     r"\bby\s+(?:(?:the|a|an|suspected|alleged|apparently|reportedly|unidentified)\s+)*"
     r"(?:(?:\w+\s+){1,2}?(?:of|from)\s+(?:(?:the|an?)\s+)?)?$",  # "shot by a sniper of the regime forces"

@@ -431,9 +431,10 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     names countries and none of the theatre's (:func:`_theatre_doubted`: "Nyanza Province" in a
     story about Kenya is not Iraq's Ninawa). Never dropped: a city of :data:`KNOWN_CITY` people
     named by its own name, nor a place of the very name an article names alone (no other place,
-    no people, no armed group at home elsewhere) when the theatre has no place of that name that the ranker accepts ("Gainesville"
-    and nothing else stays in Florida; "Fla." beside Iraq's Flayh, scored 0.07, in Florida;
-    "Karak" alone is not Jordan's, nor "an Iranian drone ... Ghouta" Gotha in Germany), nor a
+    no people, no armed group at home elsewhere) when the theatre has no place of that name
+    that the ranker accepts ("Gainesville" and nothing else stays in Florida; "Fla." beside
+    Iraq's Flayh, scored 0.07, in Florida; "Karak" alone is not Jordan's, nor "an Iranian drone
+    ... Ghouta" Gotha in Germany), nor a
     place in a province where another of the article's names lies ("Dublin" beside Cuyahoga
     Falls is Dublin, Ohio, however much the article says of Toronto). In an article about
     elsewhere, only a place found by another spelling than the one written is dropped."""
@@ -675,9 +676,10 @@ def _border_village(m: PlaceMention, provinces: list[PlaceMention], gaz: Gazette
     Fool village in northern Hama" is Dayr Ful, just inside Homs): it is spelt as written while
     no place of that name lies in the province, and lies within BORDER_KM of one of the
     province's largest towns (:meth:`Gazetteer.largest_towns`) or is a town of TOWN_PEOPLE or
-    more (a list's "Atlanta, Georgia; Houston ... California"); or a town of the province lies within SAME_SPOT_KM of it ("Quneitrat village
-    in southern Hama", a near spelling of a village on the line; ACLED dev recall 0.8405 ->
-    0.8415, precision 0.8237 -> 0.8239). An Iraqi village of a name the gazetteer lacks in
+    more (a list's "Atlanta, Georgia; Houston ... California"); or a town of the province lies
+    within SAME_SPOT_KM of it ("Quneitrat village in southern Hama", a near spelling of a
+    village on the line; ACLED dev recall 0.8405 -> 0.8415, precision 0.8237 -> 0.8239). An
+    Iraqi village of a name the gazetteer lacks in
     Syria is no border village of Idleb, 830 km away: ACLED dev precision 0.8287 -> 0.8305,
     recall unchanged (BORDER_KM 20 to 300: precision 0.8327 to 0.8307, recall 0.8496 to
     0.8508; with no exemption for towns, LGL in context 0.8929 -> 0.8902: lists of US cities)."""

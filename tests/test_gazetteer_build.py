@@ -122,8 +122,8 @@ def test_second_order_divisions_of_one_name_in_two_provinces_are_not_placed_at_o
     # the towns place "Aurora" only in Ceara; the other Aurora, in Sao Paulo, must not stand there
     from conflictmap.gazetteer import build as build_module
 
-    monkeypatch.setattr(build_module.world_sources, "admin2_points",
-                        lambda: {("BR", "Ceara", "Aurora"): (-6.94, -38.97, 12), ("BR", "Bahia", "Ilheus"): (-14.8, -39.0, 9)})
+    points = {("BR", "Ceara", "Aurora"): (-6.94, -38.97, 12), ("BR", "Bahia", "Ilheus"): (-14.8, -39.0, 9)}
+    monkeypatch.setattr(build_module.world_sources, "admin2_points", lambda: points)
     admin1 = {"BR.06": ("Ceara", "1"), "BR.27": ("Sao Paulo", "2"), "BR.05": ("Bahia", "3")}
     admin2 = {"BR.06.2301": ("Aurora", "11"), "BR.27.3504": ("Aurora", "12"), "BR.05.2913": ("Ilhéus", "13")}
     placed = {(d.admin1, d.name): (d.lat, d.lon) for d in build_module.read_admin2(admin1, admin2, {})}
