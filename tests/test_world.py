@@ -102,6 +102,19 @@ def test_a_country_is_at_the_centre_of_its_landmass_not_its_capital(full_gaz):
     assert km(usa, 39.83, -98.58) < 100  # the contiguous states' centre, near Lebanon, Kansas; not Alaska
 
 
+@pytest.mark.parametrize("name, iso, lat, lon, centre", [
+    # the mainland's centre of area lies 418 km south-west, in northern Manitoba
+    ("Canada", "CA", 60.0, -95.0, (56.55, -97.88)),
+    # a long, thin country: the centre of its outline is far south of where gazetteers put it
+    ("Chile", "CL", -30.0, -71.0, (-35.87, -71.25)),
+])
+def test_a_country_put_far_from_its_mainlands_centre_by_convention_stands_where_gazetteers_put_it(
+        full_gaz, name, iso, lat, lon, centre):
+    best = full_gaz.lookup(name)
+    assert (best.kind, best.country) == ("country", iso), best
+    assert km(best, lat, lon) < 50 and km(best, *centre) > 240
+
+
 def test_a_country_the_outline_package_lacks_stands_at_its_capital(full_gaz):
     # countryinfo holds no record of Kosovo: "Kosovo" was Kosovo Polje, a town; now the country, at Pristina
     kosovo = full_gaz.lookup("Kosovo")
