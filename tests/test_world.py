@@ -115,6 +115,16 @@ def test_a_country_put_far_from_its_mainlands_centre_by_convention_stands_where_
     assert km(best, lat, lon) < 50 and km(best, *centre) > 240
 
 
+@pytest.mark.parametrize("name, lat, lon", [
+    ("Nyanza Province", -0.1, 34.75),   # about Kisumu; not Nyanza, a town in Rwanda
+    ("Rift Valley", 0.5, 36.0),
+])
+def test_kenyas_former_provinces_are_regions_of_kenya_among_their_counties(full_gaz, name, lat, lon):
+    best = full_gaz.lookup(name)
+    assert (best.kind, best.country) == ("region", "KE"), best
+    assert km(best, lat, lon) < 120
+
+
 def test_a_country_the_outline_package_lacks_stands_at_its_capital(full_gaz):
     # countryinfo holds no record of Kosovo: "Kosovo" was Kosovo Polje, a town; now the country, at Pristina
     kosovo = full_gaz.lookup("Kosovo")
