@@ -41,6 +41,8 @@ RANKER_FILE = Path(__file__).with_name("data") / "ranker.json"
 CANDIDATES = 20
 NAMED_PROVINCE_POOL = 200  # _add_in_named_provinces: a name's places in a named province, among this many
 IN_NAMED_PROVINCES = 5  # and at most this many of them
+IN_FAR_COUNTRY = 3  # _add_in_far_countries: a name's places in a country the article is about,
+FAR_SCORE_GAP = 0.1  # spelt about as well as its best match (not "London" as Luanda in a note on Angola)
 MIN_SCORE = 0.78  # a name match below this is no match (``gazetteer lookup --fallback-below``)
 SURE = 0.9  # a mention this sure of itself votes for the article's country and province
 COUNTRY_NAMED_WEIGHT = 2
@@ -178,8 +180,8 @@ def _wants_province(m: PlaceMention) -> bool:
                                       and all(c.kind == "admin1" for c in m.candidates))
 
 
-def _candidates(gaz: Gazetteer, m: PlaceMention, limit: int = CANDIDATES) -> list[Candidate]:
-    found = gaz.candidates(m.text, limit=limit)
+def _candidates(gaz: Gazetteer, m: PlaceMention, limit: int = CANDIDATES, country: str | None = None) -> list[Candidate]:
+    found = gaz.candidates(m.text, country=country, limit=limit)
     if m.cue in REGION_CUES:
         # only a province spelt about as the best match is: "south of Ras al-Ain" is the town,
         # not Resen in North Macedonia, whose name folds to the same key
@@ -857,6 +859,26 @@ def _add_in_named_provinces(mentions: list[PlaceMention], gaz: Gazetteer, limit:
         m.candidates = m.candidates + more[:IN_NAMED_PROVINCES]
 
 
+def _add_in_far_countries(mentions: list[PlaceMention], gaz: Gazetteer, countries: frozenset[str]) -> None:
+    """A name's places in the countries the article is about or whose armed groups it names,
+    where those lie beyond the theatre and its neighbours, join its candidates (at most
+    IN_FAR_COUNTRY of each, best first): the gazetteer asked a name alone ranks the theatre
+    first, so "Saada province" in a note on the Houthis had twenty Syrian Saydas and Sa'dahs
+    and not Yemen's province. The ranker weighs them with the rest."""
+    far = sorted(countries - {*THEATRE, *NEIGHBOURS})
+    if not far:
+        return
+    for m in mentions:
+        if not m.candidates or m.candidates[0].kind in BROAD_KINDS:
+            continue
+        seen = {c.place_id for c in m.candidates}
+        held = {c.country for c in m.candidates}
+        best = max(c.score for c in m.candidates)
+        m.candidates = m.candidates + [c for country in far if country not in held
+                                       for c in _candidates(gaz, m, IN_FAR_COUNTRY, country)
+                                       if c.place_id not in seen and c.score >= best - FAR_SCORE_GAP]
+
+
 def _named_provinces(mentions: list[PlaceMention]) -> set[tuple[str, str | None]]:
     """(country, admin1) of the provinces the article names: mentions whose first candidate is a
     province and sure of itself."""
@@ -874,11 +896,6 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer, limit: int =
     for m in mentions:
         m.candidates = _candidates(gaz, m, limit)
     _add_in_named_provinces(mentions, gaz, limit)
-    for m in mentions:
-        if extra and id(m) in extra:
-            seen = {c.place_id for c in m.candidates}
-            m.candidates = m.candidates + [c for c in extra[id(m)] if c.place_id not in seen]
-        m.provinces = frozenset((c.country, c.admin1) for c in m.candidates if c.admin1)
 
     # The article's own geography, from the mentions that are sure of themselves.
     countries = _countries(mentions)
@@ -889,6 +906,12 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer, limit: int =
     home = frozenset().union(*(h for _, h in actors))
     insurgents = frozenset().union(*(h - state for state, h in actors))
     focus = article_focus(filter(None, map(_named_country, mentions)), countries, insurgents)
+    _add_in_far_countries(mentions, gaz, focus | insurgents)
+    for m in mentions:
+        if extra and id(m) in extra:
+            seen = {c.place_id for c in m.candidates}
+            m.candidates = m.candidates + [c for c in extra[id(m)] if c.place_id not in seen]
+        m.provinces = frozenset((c.country, c.admin1) for c in m.candidates if c.admin1)
     near = neighbours_of(focus) - focus
     # The article's sure towns, for how near a candidate lies to the rest of the article: not a
     # name with a namesake in a province the article names ("Alexandria ... in Virginia" is no

@@ -378,6 +378,17 @@ def test_an_armed_groups_home_is_in_the_focus_of_an_article_that_names_no_countr
     assert list(events.country) == ["Syria"]
 
 
+def test_a_name_is_looked_for_in_the_home_of_the_armed_group_the_article_names(full_gazetteer):
+    # Written for this test. Asked alone, "Saada" ranks twenty Syrian and Iraqi namesakes before
+    # Yemen's province: the strike stood in Quneitra, Syria.
+    import conflictmap
+
+    events = conflictmap.extract(["Coalition jets bombed a Houthi camp in Saada province on Friday."],
+                                 gazetteer=full_gazetteer, published="2024-03-08")
+    assert list(events.country) == ["Yemen"], events[["location", "country"]].to_dict("records")
+    assert km_of(events.iloc[0], 17.0, 43.75) < 60  # the province, whose seat is Sa'dah
+
+
 def km_of(event, lat: float, lon: float) -> float:
     return haversine_km(lat, lon, float(event.latitude), float(event.longitude))
 
