@@ -859,13 +859,18 @@ def _add_in_named_provinces(mentions: list[PlaceMention], gaz: Gazetteer, limit:
         m.candidates = m.candidates + more[:IN_NAMED_PROVINCES]
 
 
+def far_from(countries: frozenset[str]) -> frozenset[str]:
+    """Those of ``countries`` beyond the theatre and its neighbours."""
+    return countries - {*THEATRE, *NEIGHBOURS}
+
+
 def _add_in_far_countries(mentions: list[PlaceMention], gaz: Gazetteer, countries: frozenset[str]) -> None:
     """A name's places in the countries the article is about or whose armed groups it names,
     where those lie beyond the theatre and its neighbours, join its candidates (at most
     IN_FAR_COUNTRY of each, best first): the gazetteer asked a name alone ranks the theatre
     first, so "Saada province" in a note on the Houthis had twenty Syrian Saydas and Sa'dahs
     and not Yemen's province. The ranker weighs them with the rest."""
-    far = sorted(countries - {*THEATRE, *NEIGHBOURS})
+    far = sorted(far_from(countries))
     if not far:
         return
     for m in mentions:
@@ -905,8 +910,10 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer, limit: int =
     actors = [_actor_countries(s) for s in {m.sentence for m in mentions}]
     home = frozenset().union(*(h for _, h in actors))
     insurgents = frozenset().union(*(h - state for state, h in actors))
-    focus = article_focus(filter(None, map(_named_country, mentions)), countries, insurgents)
-    _add_in_far_countries(mentions, gaz, focus | insurgents)
+    # an armed group at home beyond the theatre and its neighbours says where the article is,
+    # whatever a name's first match says ("clashes with the Houthis in Hodeidah" is not Syria's Hudaydah)
+    focus = article_focus(filter(None, map(_named_country, mentions)), countries, insurgents) | far_from(insurgents)
+    _add_in_far_countries(mentions, gaz, focus)
     for m in mentions:
         if extra and id(m) in extra:
             seen = {c.place_id for c in m.candidates}

@@ -389,6 +389,26 @@ def test_a_name_is_looked_for_in_the_home_of_the_armed_group_the_article_names(f
     assert km_of(events.iloc[0], 17.0, 43.75) < 60  # the province, whose seat is Sa'dah
 
 
+def test_an_armed_group_at_home_far_from_the_theatre_outweighs_a_theatre_namesake(full_gazetteer):
+    # Written for this test. Syria has a Hudaydah too, and "pro-government forces" were the
+    # Syrian government's: the clash stood near Aleppo.
+    import conflictmap
+
+    events = conflictmap.extract(["In Hodeidah, clashes between pro-government forces and the Houthis killed 15 fighters."],
+                                 gazetteer=full_gazetteer, published="2024-03-08")
+    assert list(events.country) == ["Yemen"] and km_of(events.iloc[0], 14.8, 42.95) < 25
+    assert "Syrian government forces" not in set(events.actor1) | set(events.actor2)
+
+
+def test_government_forces_of_a_state_the_lexicon_lacks_are_acleds_military_forces_of_it(full_gazetteer):
+    # Written for this test: the doer was an "Unidentified armed group".
+    import conflictmap
+
+    events = conflictmap.extract(["Government forces shelled Houthi positions in Taiz, killing five."],
+                                 gazetteer=full_gazetteer, published="2024-03-08")
+    assert list(events.actor1) == ["Military Forces of Yemen"] and list(events.actor2) == ["Houthis"]
+
+
 def km_of(event, lat: float, lon: float) -> float:
     return haversine_km(lat, lon, float(event.latitude), float(event.longitude))
 
