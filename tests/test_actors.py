@@ -372,3 +372,22 @@ def test_the_first_side_of_clashes_between_two_is_actor1_though_the_other_is_unk
 def test_the_doer_beside_a_place_holder_an_aside_or_a_weapon(sentence, trigger, roles):
     found = assign_roles(sentence, find_actors(sentence), sentence.index(trigger))
     assert found[:len(roles)] == roles
+
+
+@pytest.mark.parametrize("sentence, actor", [
+    # a state the lexicon does not list: its demonym before a state force noun names its forces
+    ("Ethiopian drones struck a market in Bahir Dar.", "Military Forces of Ethiopia"),
+    ("Malian soldiers repelled an attack on their base.", "Military Forces of Mali"),
+    # a demonym two states share is the more populous one's
+    ("The Congolese army retook the town.", "Military Forces of Democratic Republic of the Congo"),
+    # a demonym the lexicon uses already keeps its actor
+    ("Saudi jets struck the port.", "Saudi-led coalition"),
+    ("Syrian troops shelled the village.", "Syrian government forces"),
+])
+def test_the_forces_of_any_state_are_named_by_its_demonym(sentence, actor):
+    assert actors_in(sentence) == [actor]
+
+
+def test_a_demonym_before_fighters_or_gunmen_names_no_state():
+    assert actors_in("Somali gunmen stormed a hotel.") == ["Unidentified armed group"]
+    assert actors_in("Chechen fighters joined the assault.") == []
