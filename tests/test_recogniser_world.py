@@ -323,3 +323,15 @@ def test_a_word_that_tells_two_villages_apart_opens_a_name_where_the_gazetteer_h
     assert places("Army units shelled Lower Qwertabaniya village on Monday.") == [("Qwertabaniya", "village")]
     # nor is a road a village: "the Eastern Bypass" stays no place
     assert places("Traffic was diverted onto the Eastern Bypass road on Monday.") == []
+
+
+def test_a_french_compass_division_is_found_by_its_english_name(nlp):
+    # GeoNames writes "Nord Kivu"; copy writes "North Kivu", which the recogniser let go
+    assert places(nlp, "Fighting raged in North Kivu on Tuesday.") == ["North Kivu"]
+
+
+def test_the_demonym_naming_a_states_forces_is_still_a_place_mention(nlp):
+    # Written for this test: the actor is Georgia's forces, and "Georgian" names Georgia for context
+    doc = nlp("Georgian troops shelled the village on Monday.")
+    assert [s.label_ for s in doc.spans["actors"]] == ["Military Forces of Georgia"]
+    assert [s.text for s in doc.spans["places"]] == ["Georgian"]

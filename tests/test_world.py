@@ -409,6 +409,16 @@ def test_government_forces_of_a_state_the_lexicon_lacks_are_acleds_military_forc
     assert list(events.actor1) == ["Military Forces of Yemen"] and list(events.actor2) == ["Houthis"]
 
 
+def test_a_town_the_gazetteer_lacks_falls_back_to_the_province_written_in_english(full_gazetteer):
+    # Written for this test. "North Kivu" was no place (GeoNames writes Nord Kivu), and Rubaya,
+    # which the gazetteer lacks, stood at Rubay`ah in Idlib, Syria.
+    import conflictmap
+
+    events = conflictmap.extract(["Rebels seized the town of Rubaya in North Kivu province on Tuesday."],
+                                 gazetteer=full_gazetteer, published="2024-03-08")
+    assert list(events.iso3) == ["COD"] and list(events.admin1) == ["Nord Kivu"], events.to_dict("records")
+
+
 def km_of(event, lat: float, lon: float) -> float:
     return haversine_km(lat, lon, float(event.latitude), float(event.longitude))
 
