@@ -110,6 +110,7 @@ def events_of(gaz, text):
     ("Rebels fired on army positions near Baiji on Monday.", "Explosions/Remote violence",
      "Shelling/artillery/missile attack"),
     ("Fighters used a drone to target a checkpoint in Baiji on Monday.", "Explosions/Remote violence", "Air/drone strike"),
+    ("A drone attacked a car in Baiji on Monday.", "Explosions/Remote violence", "Air/drone strike"),
     ("Militants planted explosives under a car in Baiji on Monday.", "Explosions/Remote violence",
      "Remote explosive/landmine/IED"),
     ("Residents expelled the militants from Hajin on Monday.", "Strategic developments",
