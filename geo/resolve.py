@@ -165,7 +165,7 @@ def resolve_doc(doc, doc_id: str, gaz: Gazetteer, geocoder: FallbackGeocoder | N
     return resolve_mentions(mentions_of(doc, doc_id), gaz, geocoder=geocoder)
 
 
-PROVINCE_CUES = ("province", "governorate")
+PROVINCE_CUES = ("province", "governorate", "state", "oblast", "prefecture")  # the word after the name
 # "the Idleb countryside", "southern Idleb", "central Hama": the governorate when one has that name
 # (the city would claim a precision the text does not give); other names stay as they are
 # ("western Mosul" is the city's west).

@@ -335,3 +335,13 @@ def test_the_demonym_naming_a_states_forces_is_still_a_place_mention(nlp):
     doc = nlp("Georgian troops shelled the village on Monday.")
     assert [s.label_ for s in doc.spans["actors"]] == ["Military Forces of Georgia"]
     assert [s.text for s in doc.spans["places"]] == ["Georgian"]
+
+
+def test_state_after_a_name_frames_a_province_only_where_it_ends_the_phrase(nlp):
+    # Written for this test
+    doc = nlp("Gunmen killed 12 farmers in Borno state on Sunday.")
+    assert [(s.text, s._.cm_cue) for s in doc.spans["places"]] == [("Borno", "state")]
+    # an adjective of the noun after it, or a name's own word: no cue
+    assert places(nlp, "Two Republican state lawmakers said so.") == []
+    doc = nlp("Fans of Ohio State cheered in Columbus.")
+    assert all(s._.cm_cue != "state" for s in doc.spans["places"])

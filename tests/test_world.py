@@ -419,6 +419,15 @@ def test_a_town_the_gazetteer_lacks_falls_back_to_the_province_written_in_englis
     assert list(events.iso3) == ["COD"] and list(events.admin1) == ["Nord Kivu"], events.to_dict("records")
 
 
+def test_a_state_the_text_calls_one_locates_the_town_the_gazetteer_lacks(full_gazetteer):
+    # Written for this test: "Chin state" was no province, and no event came out
+    import conflictmap
+
+    events = conflictmap.extract(["Insurgents overran the town of Paletwa in Chin state on Monday."],
+                                 gazetteer=full_gazetteer, published="2024-03-08")
+    assert list(events.iso3) == ["MMR"] and list(events.admin1) == ["Chin"], events.to_dict("records")
+
+
 def km_of(event, lat: float, lon: float) -> float:
     return haversine_km(lat, lon, float(event.latitude), float(event.longitude))
 
