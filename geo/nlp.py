@@ -144,8 +144,8 @@ CUES_BEFORE = {
     "north": 2, "south": 2, "east": 2, "west": 2, "northeast": 2, "northwest": 2, "southeast": 2, "southwest": 2,
 }
 # Not "neighbourhood" after a name: "the Damascus neighbourhood of Maisat" names the city first.
-CUES_AFTER = {"province": 3, "governorate": 3, "state": 3, "oblast": 3, "prefecture": 3, "countryside": 2, "area": 2, "region": 2, "city": 1, "town": 1,
-              "village": 1, "outskirts": 2,
+CUES_AFTER = {"province": 3, "governorate": 3, "state": 3, "oblast": 3, "prefecture": 3, "countryside": 2,
+              "area": 2, "region": 2, "city": 1, "town": 1, "village": 1, "outskirts": 2,
               "airport": 1, "airbase": 1, "base": 1, "refinery": 2, "dam": 2, "field": 2, "hospital": 1,
               "camp": 1, "front": 2}
 # Cues after a name only in lower case and ending the phrase: "in Borno state on Sunday", "Chin

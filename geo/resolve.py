@@ -433,8 +433,9 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     names countries and none of the theatre's (:func:`_theatre_doubted`: "Nyanza Province" in a
     story about Kenya is not Iraq's Ninawa). Never dropped: a city of :data:`KNOWN_CITY` people
     named by its own name, nor a province the text calls one, spelt so ("Rebels seized Rubaya
-    in North Kivu province": "rebels" are at home in Syria for the lexicon), nor a place of the very name an article names alone (no other place,
-    no people, no armed group at home elsewhere) when the theatre has no place of that name
+    in North Kivu province": "rebels" are at home in Syria for the lexicon), nor a place of the
+    very name an article names alone (no other place, no people, no armed group at home
+    elsewhere) when the theatre has no place of that name
     that the ranker accepts ("Gainesville" and nothing else stays in Florida; "Fla." beside
     Iraq's Flayh, scored 0.07, in Florida; "Karak" alone is not Jordan's, nor "an Iranian drone
     ... Ghouta" Gotha in Germany), nor a
@@ -862,7 +863,7 @@ def _add_in_named_provinces(mentions: list[PlaceMention], gaz: Gazetteer, limit:
         m.candidates = m.candidates + more[:IN_NAMED_PROVINCES]
 
 
-def far_from(countries: frozenset[str]) -> frozenset[str]:
+def _far_from(countries: frozenset[str]) -> frozenset[str]:
     """Those of ``countries`` beyond the theatre and its neighbours."""
     return countries - {*THEATRE, *NEIGHBOURS}
 
@@ -873,7 +874,7 @@ def _add_in_far_countries(mentions: list[PlaceMention], gaz: Gazetteer, countrie
     IN_FAR_COUNTRY of each, best first): the gazetteer asked a name alone ranks the theatre
     first, so "Saada province" in a note on the Houthis had twenty Syrian Saydas and Sa'dahs
     and not Yemen's province. The ranker weighs them with the rest."""
-    far = sorted(far_from(countries))
+    far = sorted(_far_from(countries))
     if not far:
         return
     for m in mentions:
@@ -915,7 +916,7 @@ def ranked_candidates(mentions: list[PlaceMention], gaz: Gazetteer, limit: int =
     insurgents = frozenset().union(*(h - state for state, h in actors))
     # an armed group at home beyond the theatre and its neighbours says where the article is,
     # whatever a name's first match says ("clashes with the Houthis in Hodeidah" is not Syria's Hudaydah)
-    focus = article_focus(filter(None, map(_named_country, mentions)), countries, insurgents) | far_from(insurgents)
+    focus = article_focus(filter(None, map(_named_country, mentions)), countries, insurgents) | _far_from(insurgents)
     _add_in_far_countries(mentions, gaz, focus)
     for m in mentions:
         if extra and id(m) in extra:
