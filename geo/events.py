@@ -112,6 +112,18 @@ def _forces_by_office(sentence: str, trigger_start: int, actors: list[ActorMenti
     return False
 
 
+def _office_side_first(sentence: str, trigger_start: int, actors: list[ActorMention]) -> bool:
+    """Whether forces named by their office are the first side of a fight "between" two after
+    the trigger, before any actor the lexicon names ("clashes between army troops and IS
+    fighters": before, IS was the doer and the army no side at all)."""
+    found = _BETWEEN_OFFICE.search(sentence, trigger_start)
+    return found is not None and not any(a.start < found.end("office") and found.start("office") < a.end
+                                         for a in actors) \
+        and not any(trigger_start <= a.start < found.start("office") for a in actors)
+
+
+_BETWEEN_OFFICE = re.compile(rf"\bbetween\s+(?:the\s+)?(?P<office>(?:[\w-]+\s+)?{GENERIC_STATE_FORCES.pattern})\s+and\b",
+                             re.I)
 _SUFFERED = re.compile(r"\s+(?:\w+\s+){0,3}?(?:were|was|had been|have been|has been)\s+(?:\w+ly\s+)?(?:killed|wounded|injured|hurt|shot|captured|abducted)\b", re.I)
 _TARGETED = re.compile(r"\b(?:on|at|against|targeting|targeted|hit|of|near|killed|wounded|injured)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$", re.I)
 
@@ -277,9 +289,11 @@ def extract_events(document: Document, sentences: list[str], mentions: list[Plac
             frame, frame_age = own, 0
             # "Army troops recaptured ...": forces named by their office are a state's
             home = own.actor1 is None and _forces_by_office(sentence, own.trigger_start, found)
-            event_type, sub_event_type = _sub_event_type(own.trigger, HOME_FORCES if home else own.actor1, own.actor2,
-                                                         clashes=bool(_CLASHES.search(sentence)))
-            actor1, actor2 = own.actor1, own.actor2
+            # "clashes between security forces and Boko Haram": the side named first is the doer
+            first_side = not home and _office_side_first(sentence, own.trigger_start, found)
+            event_type, sub_event_type = _sub_event_type(own.trigger, HOME_FORCES if home or first_side else own.actor1,
+                                                         own.actor2, clashes=bool(_CLASHES.search(sentence)))
+            actor1, actor2 = (HOME_FORCES, own.actor1 or own.actor2) if first_side else (own.actor1, own.actor2)
             if sub_event_type == "Air/drone strike" and actor1 not in air_capable():
                 # "the air raids hit ISIS units": ISIS is the target; the striker is the
                 # article's last one with aircraft, "the US and its allies" of the lead.

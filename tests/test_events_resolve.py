@@ -289,6 +289,15 @@ def test_a_doer_named_nowhere_is_acleds_unidentified_group_and_a_protest_is_the_
     assert {e["actor1"] for e in events(gaz, s, [(0, "Safuhun"), (1, "Hajin")])} == {"Syrian government forces"}
 
 
+def test_forces_named_by_office_as_the_first_side_of_a_clash_are_its_doer(gaz):
+    # Written for this test: IS was the doer and the army no side at all
+    [e] = events(gaz, ["Clashes between army troops and IS fighters in Tal Afar killed five."], [(0, "Tal Afar")])
+    assert (e["actor1"], e["actor2"]) == ("Iraqi forces", "Islamic State")
+    # a side the lexicon names first stays the doer
+    [e] = events(gaz, ["Clashes between IS fighters and army troops in Tal Afar killed five."], [(0, "Tal Afar")])
+    assert e["actor1"] == "Islamic State"
+
+
 def test_a_toll_of_another_kind_in_the_next_sentence_is_added(gaz):
     s = ["Regime jets struck Safuhun on Tuesday, wounding six people.", "Two men later died of their wounds."]
     [e] = events(gaz, s, [(0, "Safuhun")])
