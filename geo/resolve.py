@@ -498,7 +498,9 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
             continue  # the article names nothing else, nor has the theatre a place of the name: it stands
         if m.place.admin1 and provinces_by.get((m.place.country, m.place.admin1), set()) - {key}:
             continue
-        focus = article_focus(names, places)
+        # an article naming no country nor other place is about the theatre, and the far homes
+        # of its actors and of their neighbours ("Russian attacks near Pokrovsk": Ukraine's)
+        focus = article_focus(names, places, _far_from(homes))
         # A name spelt as written, in an article about elsewhere, is the ranker's to judge:
         # world news names places abroad by their names (LGL in context 0.818 -> 0.821).
         if m.place.country not in focus and (plain(m.place.matched) != plain(m.text) or _theatre_news(focus)):

@@ -441,6 +441,16 @@ def test_a_big_city_alone_in_a_story_from_elsewhere_is_placed_however_unsure_the
     assert "SAU" not in set(events.iso3)
 
 
+def test_a_lone_town_beside_the_state_whose_forces_attack_is_placed(full_gazetteer):
+    # Written for this test: the article names no country, so it was taken for news from Syria
+    # and Iraq, though the forces it names are Ukraine's, and Pokrovsk was dropped as a namesake
+    import conflictmap
+
+    events = conflictmap.extract(["Ukrainian troops repelled 43 Russian attacks near Pokrovsk over the past day."],
+                                 gazetteer=full_gazetteer, published="2024-03-08")
+    assert list(events.iso3) == ["UKR"] and km_of(events.iloc[0], 48.28, 37.18) < 10
+
+
 def km_of(event, lat: float, lon: float) -> float:
     return haversine_km(lat, lon, float(event.latitude), float(event.longitude))
 
