@@ -111,6 +111,7 @@ def events_of(gaz, text):
      "Shelling/artillery/missile attack"),
     ("Fighters used a drone to target a checkpoint in Baiji on Monday.", "Explosions/Remote violence", "Air/drone strike"),
     ("A drone attacked a car in Baiji on Monday.", "Explosions/Remote violence", "Air/drone strike"),
+    ("Drones also attacked a depot in Baiji on Monday.", "Explosions/Remote violence", "Air/drone strike"),
     ("Militants planted explosives under a car in Baiji on Monday.", "Explosions/Remote violence",
      "Remote explosive/landmine/IED"),
     ("Residents expelled the militants from Hajin on Monday.", "Strategic developments",
