@@ -122,8 +122,8 @@ def _office_side_first(sentence: str, trigger_start: int, actors: list[ActorMent
         and not any(trigger_start <= a.start < found.start("office") for a in actors)
 
 
-_BETWEEN_OFFICE = re.compile(rf"\bbetween\s+(?:the\s+)?(?P<office>(?:[\w-]+\s+)?{GENERIC_STATE_FORCES.pattern})\s+and\b",
-                             re.I)
+_BETWEEN_OFFICE = re.compile(
+    rf"\bbetween\s+(?:the\s+)?(?P<office>(?:[\w-]+\s+|pro-)?{GENERIC_STATE_FORCES.pattern})\s+and\b", re.I)
 _SUFFERED = re.compile(r"\s+(?:\w+\s+){0,3}?(?:were|was|had been|have been|has been)\s+(?:\w+ly\s+)?(?:killed|wounded|injured|hurt|shot|captured|abducted)\b", re.I)
 _TARGETED = re.compile(r"\b(?:on|at|against|targeting|targeted|hit|of|near|killed|wounded|injured)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$", re.I)
 
