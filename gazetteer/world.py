@@ -175,12 +175,12 @@ def _demonyms_of(rec: dict) -> list[str]:
     return [d.strip() for d in re.split(r"[,/]", rec.get("demonym") or "") if d.strip()]
 
 
-@lru_cache(maxsize=1)
 def demonym_countries() -> dict[str, tuple[str, str]]:
     """Demonym -> (ISO alpha-2, GeoNames' English name) of the country it names ("Ethiopian"
     -> ET, Ethiopia): countryinfo's and those of ``demonyms.tsv``; where countries share one
-    ("Congolese"), the most populous (the Democratic Republic). Without countries' points: a
-    quick read for the actor lexicon.
+    ("Congolese"), the most populous (the Democratic Republic). The build's demonyms and the
+    actor lexicon's. Without countries' points, a quick read (0.2 s), and read afresh each time:
+    a build from other package data (the tests' fixtures) leaves no answer behind.
 
     >>> demonym_countries()["Congolese"], demonym_countries()["Malian"]
     (('CD', 'Democratic Republic of the Congo'), ('ML', 'Mali'))

@@ -122,6 +122,7 @@ def _office_side_first(sentence: str, trigger_start: int, actors: list[ActorMent
         and not any(trigger_start <= a.start < found.start("office") for a in actors)
 
 
+# "between army troops and", "between pro-government forces and": the office words as a fight's first side
 _BETWEEN_OFFICE = re.compile(
     rf"\bbetween\s+(?:the\s+)?(?P<office>(?:[\w-]+\s+|pro-)?{GENERIC_STATE_FORCES.pattern})\s+and\b", re.I)
 _SUFFERED = re.compile(r"\s+(?:\w+\s+){0,3}?(?:were|was|had been|have been|has been)\s+(?:\w+ly\s+)?(?:killed|wounded|injured|hurt|shot|captured|abducted)\b", re.I)

@@ -453,12 +453,11 @@ def _unplace_outside_focus(mentions: list[PlaceMention]) -> None:
     named by its own name, nor a province the text calls one, spelt so ("Rebels seized Rubaya
     in North Kivu province": "rebels" are at home in Syria for the lexicon), nor a place of the
     very name an article names alone (no other place, no people, no armed group at home
-    elsewhere) when the theatre has no place of that name
-    that the ranker accepts ("Gainesville" and nothing else stays in Florida; "Fla." beside
-    Iraq's Flayh, scored 0.07, in Florida; "Karak" alone is not Jordan's, nor "an Iranian drone
-    ... Ghouta" Gotha in Germany), nor a
-    place in a province where another of the article's names lies ("Dublin" beside Cuyahoga
-    Falls is Dublin, Ohio, however much the article says of Toronto). In an article about
+    elsewhere) when the theatre has no place of that name that the ranker accepts
+    ("Gainesville" and nothing else stays in Florida; "Fla." beside Iraq's Flayh, scored 0.07,
+    in Florida; "Karak" alone is not Jordan's, nor "an Iranian drone ... Ghouta" Gotha in
+    Germany), nor a place in a province where another of the article's names lies ("Dublin"
+    beside Cuyahoga Falls is Dublin, Ohio, however much the article says of Toronto). In an article about
     elsewhere, only a place found by another spelling than the one written is dropped."""
     keys = [name_key(m.text) for m in mentions]
     # What each name says (the countries it names, those its places lie in, whether it names
@@ -704,10 +703,10 @@ def _border_village(m: PlaceMention, provinces: list[PlaceMention], gaz: Gazette
     more (a list's "Atlanta, Georgia; Houston ... California"); or a town of the province lies
     within SAME_SPOT_KM of it ("Quneitrat village in southern Hama", a near spelling of a
     village on the line; ACLED dev recall 0.8405 -> 0.8415, precision 0.8237 -> 0.8239). An
-    Iraqi village of a name the gazetteer lacks in
-    Syria is no border village of Idleb, 830 km away: ACLED dev precision 0.8287 -> 0.8305,
-    recall unchanged (BORDER_KM 20 to 300: precision 0.8327 to 0.8307, recall 0.8496 to
-    0.8508; with no exemption for towns, LGL in context 0.8929 -> 0.8902: lists of US cities)."""
+    Iraqi village of a name the gazetteer lacks in Syria is no border village of Idleb, 830 km
+    away: ACLED dev precision 0.8287 -> 0.8305, recall unchanged (BORDER_KM 20 to 300:
+    precision 0.8327 to 0.8307, recall 0.8496 to 0.8508; with no exemption for towns, LGL in
+    context 0.8929 -> 0.8902: lists of US cities)."""
     key = name_key(m.text)
     names = {(p.place.country, p.place.admin1) for p in provinces}
     if name_key(m.place.matched) == key and not any((c.country, c.admin1) in names and name_key(c.matched) == key
